@@ -1,0 +1,18 @@
+// Types of the checker runner: what a check gets to look at the sandbox, and what it answers.
+
+/** The result of a check, as sent to the browser: passed or not, and a French message. */
+export interface CheckResult {
+  passed: boolean;
+  message: string;
+}
+
+/** What a TypeScript check may use: read-only looks into the student's sandbox. */
+export interface CheckContext {
+  /** Reads a file of the sandbox (as root); null when it does not exist. */
+  readFile(path: string): Promise<string | null>;
+  /** Runs a command in the sandbox as its own process (never in the student's shell). */
+  exec(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+}
+
+/** A check written in TypeScript; `options` come from the step's front matter. */
+export type TsCheck = (context: CheckContext, options: Record<string, string>) => Promise<CheckResult>;

@@ -1,0 +1,35 @@
+// Astro content loader for decks: reads slides/*.md, validates the front matter against the
+// collection schema and keeps the raw body, which our own deck renderer turns into slides.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Loader } from 'astro/loaders';
+import { parse as parseYaml } from 'yaml';
+
+export function splitDeckSource(source: string): { frontMatter: unknown; body: string } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/.exec(source);
+  if (!match) return { frontMatter: {}, body: source };
+  return { frontMatter: parseYaml(match[1] ?? ''), body: match[2] ?? '' };
+}
+
+export function deckLoader(dir: string): Loader {
+  return {
+    name: 'deck-loader',
+    async load({ store, parseData, generateDigest, watcher }) {
+      const root = path.resolve(dir);
+      const files = (await readdir(root)).filter((f) => f.endsWith('.md')).sort();
+      store.clear();
+      for (const file of files) {
+        const source = await readFile(path.join(root, file), 'utf8');
+        const { frontMatter, body } = splitDeckSource(source);
+        const id = file.replace(/\.md$/, '');
+        const data = await parseData({
+          id,
+          data: frontMatter as Record<string, unknown>,
+          filePath: path.join(dir, file),
+        });
+        store.set({ id, data, body, filePath: path.join(dir, file), digest: generateDigest(source) });
+      }
+      watcher?.add(root);
+    },
+  };
+}
