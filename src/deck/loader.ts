@@ -14,7 +14,8 @@ export function splitDeckSource(source: string): { frontMatter: unknown; body: s
 export function deckLoader(dir: string): Loader {
   return {
     name: 'deck-loader',
-    async load({ store, parseData, generateDigest, watcher }) {
+    async load(context) {
+      const { store, watcher } = context;
       const root = path.resolve(dir);
       const files = (await readdir(root)).filter((f) => f.endsWith('.md')).sort();
       store.clear();
@@ -22,12 +23,12 @@ export function deckLoader(dir: string): Loader {
         const source = await readFile(path.join(root, file), 'utf8');
         const { frontMatter, body } = splitDeckSource(source);
         const id = file.replace(/\.md$/, '');
-        const data = await parseData({
+        const data = await context.parseData({
           id,
           data: frontMatter as Record<string, unknown>,
           filePath: path.join(dir, file),
         });
-        store.set({ id, data, body, filePath: path.join(dir, file), digest: generateDigest(source) });
+        store.set({ id, data, body, filePath: path.join(dir, file), digest: context.generateDigest(source) });
       }
       watcher?.add(root);
     },

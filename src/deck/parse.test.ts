@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { splitDeckSource } from './loader.ts';
-import { countSlides, DeckParseError, parseDeck } from './parse.ts';
+import { countSlides, DeckParseError, parseDeck, type DeckSlide } from './parse.ts';
 
 const fixture = readFileSync(new URL('../../tests/fixtures/deck-basic.md', import.meta.url), 'utf8');
 
@@ -31,6 +31,13 @@ describe('parseDeck', () => {
 
   it('finds slide titles', () => {
     expect(sections.flat().map((s) => s.title)).toEqual(['Titre', 'Deuxième', 'Partie 2']);
+  });
+
+  it('ignores headings and notes markers inside code blocks', () => {
+    const [[slide]] = parseDeck('```dockerfile\n# Not a title\nNote: not notes\n```\n\nText') as [[DeckSlide]];
+    expect(slide.title).toBe('');
+    expect(slide.notes).toBe('');
+    expect(slide.markdown).toContain('Note: not notes');
   });
 
   it('refuses unknown slide attributes', () => {

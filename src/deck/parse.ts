@@ -56,8 +56,13 @@ function splitOn(text: string, separator: string): string[] {
   return parts;
 }
 
+/** The markdown with fenced code blocks blanked out, so `#` comments and `Note:` in code are not read as structure. */
+function withoutCode(markdown: string): string {
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, (block) => block.replace(/[^\n]/g, ' '));
+}
+
 function headingText(markdown: string): string {
-  const match = /^#{1,6}\s+(.+?)\s*#*\s*$/m.exec(markdown);
+  const match = /^#{1,6}\s+(.+?)\s*#*\s*$/m.exec(withoutCode(markdown));
   if (!match?.[1]) return '';
   return match[1]
     .replace(/[`*_]/g, '')
@@ -79,7 +84,7 @@ function parseSlide(source: string, h: number, v: number): DeckSlide {
     }
   }
   let notes = '';
-  const notesMatch = /^note:/im.exec(markdown);
+  const notesMatch = /^note:/im.exec(withoutCode(markdown));
   if (notesMatch) {
     notes = markdown.slice(notesMatch.index + notesMatch[0].length).trim();
     markdown = markdown.slice(0, notesMatch.index);

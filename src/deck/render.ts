@@ -1,6 +1,6 @@
 // Renders a deck slide's markdown to HTML at build time: GFM, raw HTML, reveal.js
 // `.element` annotations, and code highlighted by Shiki so no highlighter ships to the browser.
-import rehypeShiki from '@shikijs/rehype';
+import rehypeShiki, { type RehypeShikiOptions } from '@shikijs/rehype';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
 import rehypeRaw from 'rehype-raw';
 import rehypeStringify from 'rehype-stringify';
@@ -62,12 +62,19 @@ function rehypeDeckAssets(found: { images: string[]; links: string[] }) {
         found.links.push(node.properties.href);
         if (/^https?:/.test(node.properties.href)) {
           node.properties.target = '_blank';
-          node.properties.rel = 'noopener noreferrer';
+          node.properties.rel = ['noopener', 'noreferrer'];
         }
       }
     });
   };
 }
+
+const shikiOptions: RehypeShikiOptions = {
+  theme: 'github-light',
+  defaultLanguage: 'text',
+  fallbackLanguage: 'text',
+  langs: ['dockerfile', 'shell', 'shellsession', 'console', 'json', 'yaml'],
+};
 
 /** Renders one slide (or notes) markdown to HTML. */
 export async function renderMarkdown(markdown: string): Promise<RenderedMarkdown> {
@@ -79,12 +86,7 @@ export async function renderMarkdown(markdown: string): Promise<RenderedMarkdown
     .use(rehypeRaw)
     .use(rehypeElementAttributes)
     .use(rehypeDeckAssets, found)
-    .use(rehypeShiki, {
-      theme: 'github-light',
-      defaultLanguage: 'text',
-      fallbackLanguage: 'text',
-      langs: ['dockerfile', 'shell', 'shellsession', 'console', 'json', 'yaml', 'text'],
-    })
+    .use(rehypeShiki, shikiOptions)
     .use(rehypeStringify)
     .process(markdown);
   return { html: String(file), ...found };

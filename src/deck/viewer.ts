@@ -45,7 +45,7 @@ if (root) {
     menuButton.setAttribute('aria-expanded', String(open));
     if (open) menu.querySelector<HTMLElement>('a')?.focus();
   };
-  menuButton?.addEventListener('click', () => setMenu(menu?.hidden ?? false));
+  menuButton?.addEventListener('click', () => setMenu(Boolean(menu?.hidden)));
   menu?.addEventListener('click', (event) => {
     const link = (event.target as HTMLElement).closest<HTMLAnchorElement>('a[data-h]');
     if (!link) return;

@@ -1,0 +1,37 @@
+# Step dockerfile-apache: mon-apache:1.0 is Debian bookworm + Apache, installed in a RUN that
+# cleaned the apt lists, with the page, /start.sh (exec form) and port 80 declared.
+img=mon-apache:1.0
+image_exists "$img" ||
+  fail "L'image mon-apache:1.0 est introuvable : dans /root/tp-dockerfile, construisez-la avec docker build -t mon-apache:1.0 ."
+base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:12 debian:12-slim) ||
+  fail "mon-apache:1.0 ne part pas de debian:bookworm : commencez le Dockerfile par FROM debian:bookworm (ou debian:bookworm-slim)."
+image_has_executable "$img" /usr/sbin/apache2 ||
+  fail "Apache n'est pas installé dans l'image : ajoutez RUN apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*"
+# apt lists left in any layer added above the base (a later `rm` only hides them).
+if added=$(image_added_layer_dirs "$img" "$base"); then
+  while IFS= read -r dir; do
+    [ -n "$dir" ] && [ -d "$dir/var/lib/apt/lists" ] || continue
+    if [ -n "$(find "$dir/var/lib/apt/lists" -type f ! -name lock ! -path '*/partial/*' -print -quit 2>/dev/null)" ]; then
+      fail "Une couche de l'image contient encore les listes apt (/var/lib/apt/lists) : effacez-les dans le même RUN que l'installation (apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*), pas dans un RUN séparé."
+    fi
+  done <<<"$added"
+fi
+page=$(image_read "$img" /var/www/html/index.html)
+case "$page" in
+  *tp-dockerfile*) ;;
+  *) fail "La page du TP n'est pas dans l'image : ajoutez COPY index.html /var/www/html/index.html" ;;
+esac
+image_has_executable "$img" /start.sh ||
+  fail "/start.sh manque dans l'image ou n'est pas exécutable : ajoutez COPY start.sh /start.sh (le fichier est déjà exécutable dans /root/tp-dockerfile)."
+docker image inspect -f '{{json .Config.ExposedPorts}}' "$img" 2>/dev/null | grep -q '"80/tcp"' ||
+  fail "Le port 80 n'est pas déclaré : ajoutez EXPOSE 80 au Dockerfile."
+entrypoint=$(image_entrypoint "$img")
+cmd=$(image_cmd "$img")
+case "$entrypoint|$cmd" in
+  '["/start.sh"]|'*) ;;
+  'null|["/start.sh"]' | '[]|["/start.sh"]') ;;
+  '["/bin/sh","-c"'* | *'|["/bin/sh","-c"'*)
+    fail "La commande de démarrage est en forme shell (/bin/sh -c ...) : écrivez-la en forme exec, ENTRYPOINT [\"/start.sh\"] ou CMD [\"/start.sh\"]." ;;
+  *) fail "L'image doit lancer /start.sh au démarrage, en forme exec : ENTRYPOINT [\"/start.sh\"] ou CMD [\"/start.sh\"]." ;;
+esac
+pass "Bravo : mon-apache:1.0 part de $base, installe Apache proprement, expose le port 80 et démarre avec /start.sh."

@@ -1,0 +1,26 @@
+# Step nouvelle-version: mon-apache:1.1 has a new page, reused the Apache layer of 1.0 from the
+# build cache, and container web now serves it on localhost:8080.
+image_exists mon-apache:1.0 ||
+  fail "L'image mon-apache:1.0 a disparu : elle sert de point de comparaison, reconstruisez-la (première étape)."
+image_exists mon-apache:1.1 ||
+  fail "L'image mon-apache:1.1 est introuvable : modifiez index.html puis lancez docker build -t mon-apache:1.1 . dans /root/tp-dockerfile."
+old=$(image_read mon-apache:1.0 /var/www/html/index.html)
+new=$(image_read mon-apache:1.1 /var/www/html/index.html) ||
+  fail "mon-apache:1.1 ne contient pas de page /var/www/html/index.html : gardez le COPY index.html du Dockerfile."
+[ "$old" != "$new" ] ||
+  fail "La page de mon-apache:1.1 est identique à celle de mon-apache:1.0 : modifiez index.html (par exemple Version 1.1), puis reconstruisez."
+# The layer where 1.0 got Apache must be a layer of 1.1 too: the RUN came from the cache.
+apache=$(image_file mon-apache:1.0 /usr/sbin/apache2) && apache_layer=${apache%/usr/sbin/apache2}
+if [ -n "${apache_layer:-}" ] && layers_11=$(image_layer_dirs mon-apache:1.1); then
+  printf '%s\n' "$layers_11" | grep -qxF "$apache_layer" ||
+    fail "Le RUN d'installation d'Apache a été refait au lieu d'être repris du cache : placez COPY index.html après le RUN, ne changez pas les lignes au-dessus, et n'utilisez pas --no-cache."
+fi
+container_running web ||
+  fail "Le conteneur web ne tourne pas : docker rm -f web, puis docker run -d --name web -p 8080:80 mon-apache:1.1"
+[ "$(container_image_id web)" = "$(image_id mon-apache:1.1)" ] ||
+  fail "Le conteneur web tourne toujours avec l'ancienne image : remplacez-le (docker rm -f web, puis docker run -d --name web -p 8080:80 mon-apache:1.1)."
+page=$(http_get_retry http://localhost:8080/ 30) ||
+  fail "Rien ne répond sur localhost:8080 : le port est-il publié (-p 8080:80) ? Regardez docker logs web."
+[ "$page" = "$new" ] ||
+  fail "localhost:8080 ne sert pas la nouvelle page : vérifiez que web est lancé avec -p 8080:80 à partir de mon-apache:1.1."
+pass "Bravo : mon-apache:1.1 a réutilisé la couche d'Apache depuis le cache, et web sert la nouvelle page."

@@ -1,0 +1,32 @@
+# Step sante: container web-sante runs mon-apache:sante, whose HEALTHCHECK makes it healthy.
+image_exists mon-apache:sante ||
+  fail "L'image mon-apache:sante est introuvable : construisez-la avec docker build -t mon-apache:sante -f Dockerfile.sante . dans /root/tp-dockerfile."
+test=$(docker image inspect -f '{{if .Config.Healthcheck}}{{json .Config.Healthcheck.Test}}{{end}}' mon-apache:sante 2>/dev/null)
+case "$test" in
+  '' | null | '[]' | '["NONE"]') fail "mon-apache:sante n'a pas de test de santé : ajoutez une instruction HEALTHCHECK au Dockerfile." ;;
+esac
+case "$test" in
+  *curl*)
+    image_has_executable mon-apache:sante /usr/bin/curl ||
+      fail "Le test de santé utilise curl, mais curl n'est pas installé dans l'image : le test s'exécute dans le conteneur, installez-le (apt-get install -y curl)." ;;
+esac
+interval=$(docker image inspect -f '{{.Config.Healthcheck.Interval}}' mon-apache:sante 2>/dev/null)
+case "$interval" in '' | *[!0-9]*) interval=0 ;; esac
+# 0 means Docker's default: 30 s between tests, too slow for a check.
+[ "$interval" -gt 0 ] && [ "$interval" -le 10000000000 ] ||
+  fail "Le test de santé n'a lieu que toutes les $([ "$interval" -gt 0 ] && echo "$((interval / 1000000000)) s" || echo '30 s (valeur par défaut)') : ajoutez --interval=2s au HEALTHCHECK pour le voir à l'œuvre tout de suite."
+container_exists web-sante ||
+  fail "Aucun conteneur web-sante : lancez docker run -d --name web-sante mon-apache:sante"
+[ "$(container_image_id web-sante)" = "$(image_id mon-apache:sante)" ] ||
+  fail "web-sante n'a pas été créé à partir de la dernière version de mon-apache:sante : docker rm -f web-sante, puis relancez-le."
+for _ in $(seq 1 35); do
+  container_running web-sante ||
+    fail "Le conteneur web-sante est arrêté : lisez docker logs web-sante, puis docker rm -f web-sante et relancez-le."
+  status=$(docker container inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' web-sante 2>/dev/null)
+  case "$status" in
+    healthy) pass "Bravo : web-sante est healthy, son test de santé réussit." ;;
+    unhealthy) fail "web-sante est unhealthy : le test de santé échoue. Lisez sa sortie avec docker inspect -f '{{json .State.Health}}' web-sante" ;;
+  esac
+  sleep 1
+done
+fail "web-sante est encore dans l'état ${status:-inconnu} : attendez quelques secondes et vérifiez de nouveau, ou regardez docker inspect -f '{{json .State.Health}}' web-sante"

@@ -1,0 +1,14 @@
+# Step prune: the dangling images made by the step's setup are gone, and no other remains.
+marker=/var/tmp/cours-docker/tp-images-prune.ids
+[ -s "$marker" ] ||
+  fail "Les images de démonstration de cette étape n'ont pas été préparées : rechargez la page de l'étape."
+left=0
+while IFS= read -r id; do
+  [ -n "$id" ] && image_exists "$id" && left=$((left + 1))
+done <"$marker"
+dangling=$(docker image ls -q --filter dangling=true 2>/dev/null | sort -u | wc -l)
+[ "$left" -eq 0 ] && [ "$dangling" -eq 0 ] &&
+  pass "Bravo : plus aucune image <none> ne traîne sur le disque."
+[ "$left" -gt 0 ] &&
+  fail "Il reste $left ancienne(s) version(s) <none> de appli-demo : supprimez les images pendantes avec docker image prune."
+fail "Il reste $dangling image(s) <none> : docker image prune (si un conteneur en utilise une, supprimez d'abord ce conteneur avec docker rm)."

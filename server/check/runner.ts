@@ -1,0 +1,80 @@
+// Runs a step's check in the student's sandbox, as its own process (never in their shell),
+// cut at the step's timeout, and turns the outcome into a French answer.
+import type { Lab, LabStep, TsCheckId } from '../../src/shared/lab-schema.ts';
+import type { Logger } from '../log.ts';
+import type { SandboxDriver } from '../sandbox/driver.ts';
+import { dockerfileLintCheck } from './dockerfile-lint-check.ts';
+import type { CheckContext, CheckResult, TsCheck } from './types.ts';
+
+/** The TypeScript checks, by the id steps name them with (the schema's `tsCheckIds`). */
+export const tsChecks: Record<TsCheckId, TsCheck> = {
+  'dockerfile-lint': dockerfileLintCheck,
+};
+
+/** The last non-empty line a check printed: its message. */
+export function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return (lines.at(-1) ?? '').slice(0, 1000);
+}
+
+export interface CheckRequest {
+  lab: Lab;
+  step: LabStep;
+  answer?: string;
+  library: string;
+}
+
+function contextFor(driver: SandboxDriver, sessionId: string, timeoutMs: number): CheckContext {
+  return {
+    async readFile(path) {
+      const result = await driver.exec(sessionId, ['cat', '--', path], { timeoutMs, maxOutputBytes: 512 * 1024 });
+      return result.exitCode === 0 ? result.stdout : null;
+    },
+    exec: (command) => driver.exec(sessionId, command, { timeoutMs }),
+  };
+}
+
+export async function runCheck(
+  driver: SandboxDriver,
+  sessionId: string,
+  request: CheckRequest,
+  log: Logger,
+): Promise<CheckResult> {
+  const { lab, step, answer = '', library } = request;
+  const timeoutMs = step.timeout * 1000;
+  if (typeof step.check !== 'string') {
+    const check = tsChecks[step.check.ts];
+    const timeout = new Promise<CheckResult>((resolve) =>
+      setTimeout(
+        () => resolve({ passed: false, message: `La vérification n'a pas répondu en ${step.timeout} s. Réessayez.` }),
+        timeoutMs,
+      ),
+    );
+    return Promise.race([check(contextFor(driver, sessionId, timeoutMs), step.check.options), timeout]);
+  }
+  const result = await driver.exec(sessionId, ['bash', '-c', `${library}\n${step.checkScript ?? ''}`], {
+    timeoutMs,
+    env: { ANSWER: answer, LAB_ID: lab.id, STEP_ID: step.id },
+    maxOutputBytes: 64 * 1024,
+  });
+  const message = lastLine(result.stdout);
+  if (result.timedOut) {
+    log.warn('check timed out', { lab: lab.id, step: step.id, sessionId });
+    return {
+      passed: false,
+      message: `La vérification n'a pas répondu en ${step.timeout} s et a été interrompue. Attendez que vos commandes se terminent, puis réessayez.`,
+    };
+  }
+  if (result.exitCode === 0) return { passed: true, message: message || 'Étape réussie, bravo !' };
+  if (result.exitCode === 1) return { passed: false, message: message || "Ce n'est pas encore ça : relisez la consigne." };
+  log.error('check failed unexpectedly', {
+    lab: lab.id,
+    step: step.id,
+    exitCode: result.exitCode,
+    stderr: result.stderr.slice(-500),
+  });
+  return {
+    passed: false,
+    message: `La vérification a rencontré une erreur inattendue (code ${result.exitCode}). Réessayez ; si cela se répète, signalez-le à votre formateur.`,
+  };
+}

@@ -1,0 +1,119 @@
+// Server configuration from environment variables, validated once at start with one readable error.
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+z.config(z.locales.fr());
+
+const projectRoot = path.resolve(import.meta.dirname, '..');
+
+const sizeSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?[kmg]?$/i, 'taille attendue, ex. 512m ou 2g')
+  .transform((value) => {
+    const match = /^(\d+(?:\.\d+)?)([kmg]?)$/i.exec(value);
+    const units: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+    return Math.round(Number(match?.[1]) * (units[(match?.[2] ?? '').toLowerCase()] ?? 1));
+  });
+
+const boolSchema = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const configSchema = z
+  .object({
+    /** Address the server listens on. */
+    HOST: z.string().min(1).default('127.0.0.1'),
+    /** Port of the site, REST API and WebSocket. */
+    PORT: z.coerce.number().int().min(1).max(65535).default(4321),
+    /** Extra allowed Origins (comma-separated), besides http://HOST:PORT, localhost and 127.0.0.1. */
+    ALLOWED_ORIGINS: z.string().default(''),
+    /** Folder of the built site. */
+    SITE_DIR: z.string().default(path.join(projectRoot, 'dist')),
+    /** Folder of the TPs. */
+    LABS_DIR: z.string().default(path.join(projectRoot, 'labs')),
+    /** Folder of the SQLite progress store. */
+    DATA_DIR: z.string().default(path.join(projectRoot, 'data')),
+    /** Build missing images (base, sandbox, registry) at start. */
+    BUILD_IMAGES: boolSchema.prefault('true'),
+    /** Most sessions at once; more get a 503. */
+    MAX_SESSIONS: z.coerce.number().int().min(1).max(500).default(20),
+    /** Pre-started sandboxes kept ready. */
+    POOL_SIZE: z.coerce.number().int().min(0).max(50).default(2),
+    /** Session lifetime, in seconds. */
+    SESSION_LIFETIME: z.coerce.number().int().min(30).max(86_400).default(7_200),
+    /** Idle time after which a session ends, in seconds. */
+    SESSION_IDLE_TIMEOUT: z.coerce.number().int().min(10).max(86_400).default(1_800),
+    /** How often the reaper looks for expired sessions and leaked objects, in seconds. */
+    REAPER_INTERVAL: z.coerce.number().int().min(1).max(3_600).default(15),
+    /** Image of the sandboxes. */
+    SANDBOX_IMAGE: z.string().default('cours-docker/sandbox:latest'),
+    /** OCI runtime of the sandboxes: runc, or sysbox-runc / runsc where the host has them. */
+    SANDBOX_RUNTIME: z.string().regex(/^[a-z0-9._-]+$/).default('runc'),
+    /** Run sandboxes with --privileged instead of the capability recipe (where the host allows it). */
+    SANDBOX_PRIVILEGED: boolSchema.prefault('false'),
+    /** Memory limit of a sandbox (tmpfs included). */
+    SANDBOX_MEMORY: sizeSchema.prefault('2560m'),
+    /** CPUs of a sandbox. */
+    SANDBOX_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+    /** Process limit of a sandbox. */
+    SANDBOX_PIDS: z.coerce.number().int().min(64).max(65_536).default(1024),
+    /** Size of a sandbox's Docker storage (a tmpfs on /var/lib/docker). */
+    SANDBOX_DISK: sizeSchema.prefault('2g'),
+    /** Size of the student's writable home and temporary folders. */
+    SANDBOX_HOME: sizeSchema.prefault('256m'),
+    /** `internet`: public addresses reachable (package mirrors); `none`: only the course registry. */
+    SANDBOX_EGRESS: z.enum(['internet', 'none']).default('internet'),
+    /** Address pool the sandboxes' own networks are cut from (one /24 each). */
+    SANDBOX_SUBNET_POOL: z
+      .string()
+      .regex(/^\d+\.\d+\.0\.0\/16$/, 'un /16 attendu, ex. 10.213.0.0/16')
+      .default('10.213.0.0/16'),
+    /** Install the iptables rules that isolate sandboxes from the host and private networks. */
+    SANDBOX_FIREWALL: boolSchema.prefault('true'),
+    /** Log level. */
+    LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  })
+  .superRefine((config, context) => {
+    if (config.SANDBOX_DISK >= config.SANDBOX_MEMORY) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_DISK'],
+        message:
+          'doit être plus petit que SANDBOX_MEMORY : le disque des bacs à sable est en mémoire (tmpfs)',
+      });
+    }
+    if (config.POOL_SIZE > config.MAX_SESSIONS) {
+      context.addIssue({ code: 'custom', path: ['POOL_SIZE'], message: 'ne peut dépasser MAX_SESSIONS' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration; throws one ConfigError listing every bad variable, in French. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.keys(configSchema.shape);
+  const input = Object.fromEntries(known.filter((k) => env[k] !== undefined && env[k] !== '').map((k) => [k, env[k]]));
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.')} : ${issue.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}\nCorrigez ces variables d'environnement puis relancez.`);
+  }
+  return result.data;
+}
+
+/** Origins whose pages may call the API and open terminals. */
+export function allowedOrigins(config: Config): Set<string> {
+  const origins = new Set([
+    `http://${config.HOST}:${config.PORT}`,
+    `http://localhost:${config.PORT}`,
+    `http://127.0.0.1:${config.PORT}`,
+    `http://${os.hostname()}:${config.PORT}`,
+  ]);
+  for (const origin of config.ALLOWED_ORIGINS.split(',')) {
+    if (origin.trim()) origins.add(origin.trim().replace(/\/$/, ''));
+  }
+  return origins;
+}

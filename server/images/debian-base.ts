@@ -1,0 +1,288 @@
+// The Debian base images every other image starts from: debian:bookworm (pulled when a
+// registry answers, else made with debootstrap from the host's Debian mirror and imported)
+// and debian:bookworm-slim (derived from it like Debian's own slim variant).
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { docker, inspectImage, run, tailLines } from "./docker-cli.ts";
+import { ImagesError } from "./images-error.ts";
+
+export const DEBIAN_IMAGE = "debian:bookworm";
+export const DEBIAN_SLIM_IMAGE = "debian:bookworm-slim";
+
+const BASE_DIR = import.meta.dirname + "/base";
+const PULL_TIMEOUT_MS = 20_000;
+const PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const DEFAULT_MIRRORS = {
+  main: "http://deb.debian.org/debian",
+  security: "http://deb.debian.org/debian-security",
+};
+
+export interface BaseOptions {
+  cacheDir: string;
+  force: boolean;
+  log: (line: string) => void;
+}
+
+export type BaseStatus = "up-to-date" | "pulled" | "imported";
+
+export interface DebianMirrors {
+  main: string;
+  security: string;
+}
+
+/**
+ * The Debian mirrors the host's APT uses (deb822 `.sources` files or `sources.list`), so
+ * images reach the same mirror; DEBIAN_MIRROR and DEBIAN_SECURITY_MIRROR override them.
+ */
+export async function readHostMirrors(): Promise<DebianMirrors> {
+  const mirrors: Partial<DebianMirrors> = {};
+  const texts: string[] = [];
+  const sourcesDir = "/etc/apt/sources.list.d";
+  try {
+    for (const name of (await readdir(sourcesDir)).sort()) {
+      if (name.endsWith(".sources")) texts.push(await readFile(join(sourcesDir, name), "utf8"));
+    }
+  } catch {
+    // No sources directory: only sources.list, or no APT at all.
+  }
+  const stanzas: { uris: string[]; suites: string[] }[] = [];
+  for (const text of texts) {
+    for (const block of text.split(/\n\s*\n/)) {
+      const field = (name: string): string[] =>
+        new RegExp(`^${name}:\\s*(.*)$`, "im").exec(block)?.[1]?.trim().split(/\s+/) ?? [];
+      stanzas.push({ uris: field("URIs"), suites: field("Suites") });
+    }
+  }
+  try {
+    for (const line of (await readFile("/etc/apt/sources.list", "utf8")).split("\n")) {
+      const match = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line);
+      if (match?.[1] && match[2]) stanzas.push({ uris: [match[1]], suites: [match[2]] });
+    }
+  } catch {
+    // No sources.list.
+  }
+  for (const { uris, suites } of stanzas) {
+    const uri = uris.find((candidate) => /^https?:\/\/\S*debian/.test(candidate));
+    if (!uri) continue;
+    if (suites.some((suite) => suite.endsWith("-security"))) mirrors.security ??= uri;
+    else mirrors.main ??= uri;
+  }
+  return {
+    main: process.env.DEBIAN_MIRROR ?? mirrors.main ?? DEFAULT_MIRRORS.main,
+    security: process.env.DEBIAN_SECURITY_MIRROR ?? mirrors.security ?? DEFAULT_MIRRORS.security,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Removes a scratch root tree, first detaching anything a killed debootstrap left mounted. */
+async function removeTree(dir: string): Promise<void> {
+  if (!(await exists(dir))) return;
+  const mountinfo = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
+  const mounts = mountinfo
+    .split("\n")
+    .map((line) => line.split(" ")[4]?.replace(/\\040/g, " ") ?? "")
+    .filter((mountpoint) => mountpoint.startsWith(dir + "/"))
+    .sort((a, b) => b.length - a.length);
+  for (const mountpoint of mounts) await run("umount", ["-l", mountpoint]);
+  await run("rm", ["-rf", "--one-file-system", dir]);
+}
+
+async function tryPull(ref: string, log: (line: string) => void): Promise<boolean> {
+  log(`[images] ${ref} : essai de téléchargement depuis le Docker Hub (${PULL_TIMEOUT_MS / 1000} s max)`);
+  const result = await docker(["pull", "-q", ref], { timeoutMs: PULL_TIMEOUT_MS });
+  return result.code === 0;
+}
+
+async function checkRoot(): Promise<void> {
+  if (process.getuid && process.getuid() !== 0) {
+    throw new ImagesError(
+      "Créer l'image Debian avec debootstrap demande les droits root : relancez en root (sudo), " +
+        `ou fournissez une image ${DEBIAN_IMAGE} au moteur Docker (docker load ou docker pull).`,
+    );
+  }
+}
+
+async function checkDebootstrap(): Promise<void> {
+  const result = await run("debootstrap", ["--version"]);
+  if (result.code === 127) {
+    throw new ImagesError(
+      "debootstrap est introuvable : installez-le avec « apt-get install debootstrap », " +
+        "puis relancez la construction des images.",
+    );
+  }
+}
+
+/** The prepared root tree of debian:bookworm as a tarball, made once and kept in the cache. */
+async function rootfsTarball(options: BaseOptions, mirrors: DebianMirrors): Promise<string> {
+  const prepareScript = join(BASE_DIR, "prepare-rootfs.sh");
+  const key = createHash("sha256")
+    .update(`${mirrors.main}\0${mirrors.security}\0`)
+    .update(await readFile(prepareScript))
+    .digest("hex")
+    .slice(0, 12);
+  const tarball = join(options.cacheDir, `debian-bookworm-minbase-${key}.tar`);
+  if (await exists(tarball)) {
+    options.log(`[images] ${DEBIAN_IMAGE} : arborescence Debian reprise du cache (${tarball})`);
+    return tarball;
+  }
+  await checkDebootstrap();
+  await checkRoot();
+  const rootfs = join(options.cacheDir, "debootstrap-rootfs");
+  const logFile = join(options.cacheDir, "logs", "debian-bookworm.log");
+  await removeTree(rootfs);
+  await writeFile(logFile, "");
+  options.log(
+    `[images] ${DEBIAN_IMAGE} : debootstrap --variant=minbase bookworm depuis ${mirrors.main} (environ 1 min)`,
+  );
+  const bootstrap = await run(
+    "debootstrap",
+    ["--variant=minbase", "bookworm", rootfs, mirrors.main],
+    { logFile, timeoutMs: 20 * 60_000 },
+  );
+  if (bootstrap.code !== 0) {
+    await removeTree(rootfs);
+    throw new ImagesError(
+      `debootstrap a échoué (code ${bootstrap.code}) : le miroir Debian ${mirrors.main} est-il joignable ?`,
+      { logTail: tailLines(bootstrap.stdout + bootstrap.stderr, 20), logFile },
+    );
+  }
+  const prepare = await run("sh", [prepareScript, rootfs, mirrors.main, mirrors.security], { logFile });
+  if (prepare.code !== 0) {
+    await removeTree(rootfs);
+    throw new ImagesError("La préparation de l'arborescence Debian a échoué.", {
+      logTail: tailLines(prepare.stderr, 20),
+      logFile,
+    });
+  }
+  const partial = `${tarball}.partial`;
+  const tar = await run("tar", ["--numeric-owner", "-C", rootfs, "-cf", partial, "."], { logFile });
+  await removeTree(rootfs);
+  if (tar.code !== 0) {
+    await rm(partial, { force: true });
+    throw new ImagesError("L'archivage de l'arborescence Debian a échoué.", {
+      logTail: tailLines(tar.stderr, 20),
+      logFile,
+    });
+  }
+  await rename(partial, tarball);
+  return tarball;
+}
+
+/** Checks that APT inside the new image reaches the mirror, so later builds can install. */
+async function checkApt(options: BaseOptions): Promise<void> {
+  const result = await docker(["run", "--rm", DEBIAN_IMAGE, "apt-get", "-q", "update"], {
+    timeoutMs: 120_000,
+  });
+  if (result.code !== 0) {
+    options.log(
+      `[images] attention : « apt-get update » échoue dans ${DEBIAN_IMAGE} ; les constructions suivantes ` +
+        `ne pourront pas installer de paquets.\n${tailLines(result.stdout + result.stderr, 8)}`,
+    );
+  }
+}
+
+/** Makes sure debian:bookworm exists on the engine. */
+export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus> {
+  if (!options.force && (await inspectImage(DEBIAN_IMAGE))) return "up-to-date";
+  if (await tryPull(DEBIAN_IMAGE, options.log)) return "pulled";
+  options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable, image construite avec debootstrap`);
+  const mirrors = await readHostMirrors();
+  const tarball = await rootfsTarball(options, mirrors);
+  const imported = await docker(
+    [
+      "import",
+      "--change",
+      'CMD ["bash"]',
+      "--change",
+      `ENV ${PATH_ENV}`,
+      "--change",
+      "LABEL cours-docker.base=debootstrap",
+      "-",
+      DEBIAN_IMAGE,
+    ],
+    { input: createReadStream(tarball) },
+  );
+  if (imported.code !== 0) {
+    throw new ImagesError(`L'import de ${DEBIAN_IMAGE} dans le moteur Docker a échoué.`, {
+      logTail: tailLines(imported.stderr, 20),
+    });
+  }
+  await checkApt(options);
+  return "imported";
+}
+
+/**
+ * Makes sure debian:bookworm-slim exists and derives from the current debian:bookworm:
+ * pulled along with a pulled base, else the base's files minus documentation, manual pages
+ * and translations, with dpkg told to keep them out (see base/slimify.sh).
+ */
+export async function ensureDebianSlim(
+  options: BaseOptions,
+  baseStatus: BaseStatus,
+): Promise<Exclude<BaseStatus, "imported"> | "built"> {
+  const base = await inspectImage(DEBIAN_IMAGE);
+  if (!base) throw new ImagesError(`L'image ${DEBIAN_IMAGE} a disparu du moteur Docker.`);
+  const slimScript = join(BASE_DIR, "slimify.sh");
+  const hash = createHash("sha256")
+    .update(`slim\0${base.id}\0`)
+    .update(await readFile(slimScript))
+    .digest("hex");
+  const current = await inspectImage(DEBIAN_SLIM_IMAGE);
+  if (!options.force && current) {
+    // A slim image that came from a registry with a pulled base is kept as it is.
+    if (current.labels["cours-docker.hash"] === hash) return "up-to-date";
+    if (!current.labels["cours-docker.hash"] && !base.labels["cours-docker.base"]) return "up-to-date";
+  }
+  if (baseStatus === "pulled" && (await tryPull(DEBIAN_SLIM_IMAGE, options.log))) return "pulled";
+
+  const rootfs = join(options.cacheDir, "slim-rootfs");
+  const logFile = join(options.cacheDir, "logs", "debian-bookworm-slim.log");
+  await removeTree(rootfs);
+  await mkdir(rootfs, { recursive: true });
+  await writeFile(logFile, "");
+  const created = await docker(["create", DEBIAN_IMAGE]);
+  const containerId = created.stdout.trim();
+  if (created.code !== 0 || !containerId) {
+    throw new ImagesError(`Impossible de créer un conteneur depuis ${DEBIAN_IMAGE}.`, {
+      logTail: tailLines(created.stderr, 10),
+    });
+  }
+  try {
+    const script = [
+      "set -eo pipefail",
+      'docker export "$1" | tar --numeric-owner -C "$2" -xf -',
+      // The engine's per-container files are not part of the image.
+      'rm -rf "$2/.dockerenv" "$2"/dev/*',
+      ': > "$2/etc/hostname"; : > "$2/etc/resolv.conf"',
+      "printf '127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n' > \"$2/etc/hosts\"",
+      'sh "$3" "$2"',
+      'tar --numeric-owner -C "$2" -cf - . | docker import --change \'CMD ["bash"]\' ' +
+        '--change "ENV $4" --change "LABEL cours-docker.hash=$5" - "$6"',
+    ].join("\n");
+    const result = await run(
+      "bash",
+      ["-c", script, "slim", containerId, rootfs, slimScript, PATH_ENV, hash, DEBIAN_SLIM_IMAGE],
+      { logFile },
+    );
+    if (result.code !== 0) {
+      throw new ImagesError(`La fabrication de ${DEBIAN_SLIM_IMAGE} a échoué.`, {
+        logTail: tailLines(result.stderr, 20),
+        logFile,
+      });
+    }
+  } finally {
+    await docker(["rm", "-f", containerId]);
+    await removeTree(rootfs);
+  }
+  return "built";
+}

@@ -1,0 +1,52 @@
+// Prepares a TP in a sandbox before the student gets the terminal: copies the TP's files into
+// /root and runs its set-up script; also runs a step's own set-up when the student reaches it.
+import type { Lab, LabStep } from '../../src/shared/lab-schema.ts';
+import type { SandboxDriver } from '../sandbox/driver.ts';
+import { createTar } from '../sandbox/tar.ts';
+
+export class LabSetupError extends Error {
+  override name = 'LabSetupError';
+}
+
+function tail(text: string): string {
+  return text.trim().split('\n').slice(-5).join('\n');
+}
+
+export async function prepareLab(driver: SandboxDriver, sessionId: string, lab: Lab): Promise<void> {
+  if (lab.files.length > 0) {
+    const archive = createTar(
+      lab.files.map((file) => ({ path: file.path, mode: file.mode, content: Buffer.from(file.contentBase64, 'base64') })),
+    );
+    const copied = await driver.exec(sessionId, ['tar', '-x', '--no-same-owner', '-C', '/root'], {
+      stdin: archive,
+      timeoutMs: 30_000,
+    });
+    if (copied.exitCode !== 0) {
+      throw new LabSetupError(`Les fichiers du TP n'ont pas pu être copiés : ${tail(copied.stderr)}`);
+    }
+  }
+  if (lab.setupScript) {
+    const result = await driver.exec(sessionId, ['bash', '-e', '-c', lab.setupScript], {
+      timeoutMs: lab.setupTimeout * 1000,
+      env: { LAB_ID: lab.id },
+    });
+    if (result.exitCode !== 0) {
+      throw new LabSetupError(
+        result.timedOut
+          ? `La préparation du TP a dépassé ${lab.setupTimeout} s.`
+          : `La préparation du TP a échoué : ${tail(result.stderr || result.stdout)}`,
+      );
+    }
+  }
+}
+
+export async function prepareStep(driver: SandboxDriver, sessionId: string, lab: Lab, step: LabStep): Promise<void> {
+  if (!step.setup) return;
+  const result = await driver.exec(sessionId, ['bash', '-e', '-c', step.setup], {
+    timeoutMs: 120_000,
+    env: { LAB_ID: lab.id, STEP_ID: step.id },
+  });
+  if (result.exitCode !== 0) {
+    throw new LabSetupError(`La préparation de l'étape a échoué : ${tail(result.stderr || result.stdout)}`);
+  }
+}

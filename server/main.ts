@@ -1,0 +1,125 @@
+// Entry point of `npm start`: validates the configuration, builds what is missing (site,
+// images), wires the layers together and serves; removes every sandbox on SIGTERM/SIGINT.
+import { allowedOrigins, ConfigError, loadConfig } from './config.ts';
+import { createApp } from './http/app.ts';
+import { createLogger } from './log.ts';
+import { loadCheckLibrary, loadLabs } from '../src/lab/load.ts';
+import { openDatabase } from './progress/database.ts';
+import { SqliteProgressStore } from './progress/store.ts';
+import { DockerSandboxDriver } from './sandbox/docker-driver.ts';
+import { installFirewall } from './sandbox/firewall.ts';
+import { SessionManager } from './session/manager.ts';
+import { SessionStore } from './session/store.ts';
+import { ensureSiteBuilt } from './site/build.ts';
+import { TerminalHub } from './terminal/socket.ts';
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(error.message + '\n');
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.LOG_LEVEL, { service: 'cours-docker' });
+
+  await ensureSiteBuilt(config.SITE_DIR, say);
+  const labList = loadLabs(config.LABS_DIR);
+  const labs = new Map(labList.map((lab) => [lab.id, lab]));
+  const checkLibrary = loadCheckLibrary(config.LABS_DIR);
+  const db = openDatabase(config.DATA_DIR);
+  const progress = new SqliteProgressStore(db);
+
+  const images = await import('./images/build.ts');
+  const driver = new DockerSandboxDriver(
+    {
+      image: config.SANDBOX_IMAGE,
+      runtime: config.SANDBOX_RUNTIME,
+      privileged: config.SANDBOX_PRIVILEGED,
+      memoryBytes: config.SANDBOX_MEMORY,
+      cpus: config.SANDBOX_CPUS,
+      pidsLimit: config.SANDBOX_PIDS,
+      diskBytes: config.SANDBOX_DISK,
+      homeBytes: config.SANDBOX_HOME,
+      egress: config.SANDBOX_EGRESS,
+      subnetPool: config.SANDBOX_SUBNET_POOL,
+      registryContainer: images.REGISTRY_CONTAINER,
+      registryAlias: images.REGISTRY_ALIAS,
+      readyTimeoutSeconds: 60,
+    },
+    log.child({ module: 'sandbox' }),
+  );
+
+  let sessions: SessionManager | undefined;
+  let terminals: TerminalHub | undefined;
+  if (await driver.engineAvailable()) {
+    if (config.BUILD_IMAGES) {
+      await images.buildImages({ log: say });
+    }
+    await images.ensureRegistryRunning(say);
+    if (config.SANDBOX_FIREWALL) {
+      try {
+        await installFirewall(config.SANDBOX_SUBNET_POOL, log.child({ module: 'firewall' }));
+      } catch (error) {
+        log.error('sandbox firewall NOT installed: sandboxes can reach the host', { error });
+        say("[sécurité] ATTENTION : les règles iptables d'isolation n'ont pas pu être posées (faut-il être root ?).");
+      }
+    }
+    sessions = new SessionManager(
+      driver,
+      new SessionStore(db),
+      labs,
+      {
+        maxSessions: config.MAX_SESSIONS,
+        poolSize: config.POOL_SIZE,
+        lifetimeSeconds: config.SESSION_LIFETIME,
+        idleSeconds: config.SESSION_IDLE_TIMEOUT,
+        reaperIntervalSeconds: config.REAPER_INTERVAL,
+      },
+      log.child({ module: 'session' }),
+    );
+    await sessions.start();
+    terminals = new TerminalHub(sessions, driver, log.child({ module: 'terminal' }));
+  } else {
+    say(
+      "[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.",
+    );
+  }
+
+  const server = createApp(
+    { driver, sessions, labs, progress, checkLibrary, log: log.child({ module: 'http' }) },
+    terminals,
+    { siteDir: config.SITE_DIR, allowedOrigins: allowedOrigins(config) },
+    log.child({ module: 'http' }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, resolve);
+  });
+  say(`Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${sessions ? 'oui' : 'non'})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
+    server.close();
+    server.closeAllConnections();
+    await sessions?.stop();
+    db.close();
+    say('[arrêt] terminé.');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Démarrage impossible : ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,380 @@
+// The sandbox driver on the Docker Engine API (dockerode): one container per session running
+// its own dockerd, on a network of its own that only the course registry shares.
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import type { Logger } from '../log.ts';
+import {
+  labels,
+  SandboxError,
+  type ExecOptions,
+  type ExecResult,
+  type Sandbox,
+  type SandboxDriver,
+  type SandboxSpec,
+  type TerminalProcess,
+} from './driver.ts';
+
+export interface DockerDriverOptions {
+  image: string;
+  runtime: string;
+  privileged: boolean;
+  memoryBytes: number;
+  cpus: number;
+  pidsLimit: number;
+  diskBytes: number;
+  homeBytes: number;
+  egress: 'internet' | 'none';
+  /** e.g. `10.213.0.0/16`: each sandbox network takes one /24 of it. */
+  subnetPool: string;
+  /** Name of the course registry container, joined to each sandbox network; '' for none. */
+  registryContainer: string;
+  /** Alias of the registry on sandbox networks (the mirror's host name). */
+  registryAlias: string;
+  /** Seconds to wait for a new sandbox's engine. */
+  readyTimeoutSeconds: number;
+}
+
+const readyLine = 'sandbox: ready';
+const namePrefix = 'cours-docker-sb-';
+
+function containerName(sessionId: string): string {
+  return `${namePrefix}${sessionId}`;
+}
+
+function networkName(sessionId: string): string {
+  return `${namePrefix}${sessionId}`;
+}
+
+function toSandbox(info: Docker.ContainerInfo): Sandbox {
+  const l = info.Labels;
+  const sessionId = l[labels.session] ?? '';
+  return {
+    containerId: info.Id,
+    sessionId,
+    networkName: networkName(sessionId),
+    expiresAt: new Date(l[labels.expires] ?? 0),
+    pooled: l[labels.pooled] === 'true',
+    createdAt: new Date(info.Created * 1000),
+    running: info.State === 'running',
+  };
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
+}
+
+export class DockerSandboxDriver implements SandboxDriver {
+  readonly docker: Docker;
+  private readonly options: DockerDriverOptions;
+  private readonly log: Logger;
+
+  constructor(options: DockerDriverOptions, log: Logger, docker: Docker = new Docker()) {
+    this.options = options;
+    this.log = log;
+    this.docker = docker;
+  }
+
+  async engineAvailable(): Promise<boolean> {
+    try {
+      await this.docker.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Picks a free /24 in the pool; concurrent creations may collide, so the caller retries. */
+  private async freeSubnet(): Promise<string> {
+    const prefix = this.options.subnetPool.split('.').slice(0, 2).join('.');
+    const networks = await this.docker.listNetworks();
+    const used = new Set<string>();
+    for (const network of networks) {
+      for (const config of network.IPAM?.Config ?? []) if (config.Subnet) used.add(config.Subnet);
+    }
+    const start = 1 + Math.floor(Math.random() * 254);
+    for (let i = 0; i < 254; i++) {
+      const third = 1 + ((start + i) % 254);
+      const subnet = `${prefix}.${third}.0/24`;
+      if (!used.has(subnet)) return subnet;
+    }
+    throw new SandboxError('Plus aucun sous-réseau libre pour un bac à sable.');
+  }
+
+  private async createNetwork(spec: SandboxSpec): Promise<string> {
+    const name = networkName(spec.sessionId);
+    for (let attempt = 0; ; attempt++) {
+      const subnet = await this.freeSubnet();
+      const gateway = subnet.replace(/\.0\/24$/, '.1');
+      try {
+        await this.docker.createNetwork({
+          Name: name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          Internal: this.options.egress === 'none',
+          IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gateway }] },
+          Labels: {
+            [labels.managed]: 'true',
+            [labels.role]: 'sandbox-network',
+            [labels.session]: spec.sessionId,
+            [labels.expires]: spec.expiresAt.toISOString(),
+          },
+        });
+        return name;
+      } catch (error) {
+        const message = String((error as Error).message);
+        if (attempt < 5 && /overlap|already/i.test(message)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async joinRegistry(network: string): Promise<void> {
+    if (!this.options.registryContainer) return;
+    try {
+      await this.docker.getNetwork(network).connect({
+        Container: this.options.registryContainer,
+        EndpointConfig: { Aliases: [this.options.registryAlias] },
+      });
+    } catch (error) {
+      // Without the registry the sandbox still works; only offline pulls fail.
+      this.log.warn('registry not joined to sandbox network', { network, error });
+    }
+  }
+
+  async create(spec: SandboxSpec): Promise<Sandbox> {
+    const o = this.options;
+    const network = await this.createNetwork(spec);
+    try {
+      await this.joinRegistry(network);
+      const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
+      const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' | 'host' } = {
+        NetworkMode: network,
+        Runtime: o.runtime,
+        Privileged: o.privileged,
+        ...(o.privileged
+          ? {}
+          : {
+              CapAdd: ['ALL'],
+              CapDrop: ['SYS_RESOURCE'],
+              SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined'],
+            }),
+        // A private cgroup namespace lets the inner dockerd remount its cgroups read-write.
+        CgroupnsMode: 'private',
+        Memory: o.memoryBytes,
+        MemorySwap: o.memoryBytes,
+        NanoCpus: Math.round(o.cpus * 1e9),
+        PidsLimit: o.pidsLimit,
+        // The image's own files are read-only; everything a student can write is a tmpfs
+        // counted in the sandbox's memory, so nothing they do reaches the host's disk.
+        ReadonlyRootfs: true,
+        Tmpfs: {
+          '/var/lib/docker': tmpfs(o.diskBytes, '711'),
+          '/root': tmpfs(o.homeBytes, '700'),
+          '/tmp': tmpfs(o.homeBytes, '1777'),
+          '/var/tmp': tmpfs(o.homeBytes, '1777'),
+          '/run': tmpfs(64 * 1024 * 1024),
+          '/var/log': tmpfs(64 * 1024 * 1024),
+          '/etc/docker': tmpfs(1024 * 1024),
+          '/var/lib/containerd': tmpfs(64 * 1024 * 1024),
+        },
+        RestartPolicy: { Name: 'no' },
+        AutoRemove: false,
+        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
+      };
+      const container = await this.docker.createContainer({
+        name: containerName(spec.sessionId),
+        Image: o.image,
+        Hostname: 'bac-a-sable',
+        Env: o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : [],
+        Labels: {
+          [labels.managed]: 'true',
+          [labels.role]: 'sandbox',
+          [labels.session]: spec.sessionId,
+          [labels.expires]: spec.expiresAt.toISOString(),
+          [labels.pooled]: String(spec.pooled),
+        },
+        HostConfig: hostConfig,
+      });
+      await container.start();
+      await this.waitReady(container, o.readyTimeoutSeconds * 1000);
+      const info = await container.inspect();
+      return {
+        containerId: info.Id,
+        sessionId: spec.sessionId,
+        networkName: network,
+        expiresAt: spec.expiresAt,
+        pooled: spec.pooled,
+        createdAt: new Date(info.Created),
+        running: true,
+      };
+    } catch (error) {
+      await this.remove(spec.sessionId).catch(() => {});
+      throw error instanceof SandboxError
+        ? error
+        : new SandboxError(`Le bac à sable n'a pas pu démarrer : ${(error as Error).message}`);
+    }
+  }
+
+  /** Resolves when the sandbox prints its ready line; fails if it exits or takes too long. */
+  private async waitReady(container: Docker.Container, timeoutMs: number): Promise<void> {
+    const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & {
+      destroy(): void;
+    };
+    const out = new PassThrough();
+    this.docker.modem.demuxStream(stream, out, out);
+    await new Promise<void>((resolve, reject) => {
+      let seen = '';
+      const timer = setTimeout(() => finish(new SandboxError('Le bac à sable ne répond pas (délai dépassé).')), timeoutMs);
+      const finish = (error?: Error) => {
+        clearTimeout(timer);
+        stream.destroy();
+        if (error) reject(error);
+        else resolve();
+      };
+      out.on('data', (chunk: Buffer) => {
+        seen = (seen + chunk.toString('utf8')).slice(-4096);
+        if (seen.includes(readyLine)) finish();
+        else if (seen.includes('sandbox: dockerd exited')) {
+          finish(new SandboxError(`Le moteur Docker du bac à sable s'est arrêté : ${seen.slice(-300)}`));
+        }
+      });
+      stream.on('end', () => finish(new SandboxError(`Le bac à sable s'est arrêté au démarrage : ${seen.slice(-300)}`)));
+      stream.on('error', (error: Error) => finish(error));
+    });
+  }
+
+  async remove(sessionId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(containerName(sessionId)).remove({ force: true, v: true });
+    } catch (error) {
+      if (!isNotFound(error)) this.log.warn('sandbox container not removed', { sessionId, error });
+    }
+    await this.removeNetwork(networkName(sessionId));
+  }
+
+  private async removeNetwork(name: string): Promise<void> {
+    const network = this.docker.getNetwork(name);
+    if (this.options.registryContainer) {
+      await network.disconnect({ Container: this.options.registryContainer, Force: true }).catch(() => {});
+    }
+    try {
+      await network.remove();
+    } catch (error) {
+      if (!isNotFound(error)) this.log.warn('sandbox network not removed', { name, error });
+    }
+  }
+
+  async exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const container = this.docker.getContainer(containerName(sessionId));
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
+    const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    const exec = await container.exec({
+      Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
+      AttachStdin: options.stdin !== undefined,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      User: 'root',
+      WorkingDir: options.workdir ?? '/root',
+      Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    });
+    const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
+    const collect = () => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const sink = new PassThrough();
+      sink.on('data', (chunk: Buffer) => {
+        if (size < maxBytes) chunks.push(chunk.subarray(0, maxBytes - size));
+        size += chunk.length;
+      });
+      return { sink, text: () => Buffer.concat(chunks).toString('utf8') };
+    };
+    const stdout = collect();
+    const stderr = collect();
+    this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
+    let timedOut = false;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timedOut = true;
+        stream.destroy();
+        resolve();
+      }, timeoutMs + 2000);
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      stream.on('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      stream.on('error', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (options.stdin !== undefined) stream.end(options.stdin);
+    });
+    let exitCode = -1;
+    for (let i = 0; i < 50; i++) {
+      const info = await exec.inspect();
+      if (!info.Running) {
+        exitCode = info.ExitCode ?? -1;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // `timeout -s KILL` ends a command that overran with 137.
+    if (exitCode === 137 && !timedOut) timedOut = true;
+    return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
+  }
+
+  async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
+    const container = this.docker.getContainer(containerName(sessionId));
+    const exec = await container.exec({
+      Cmd: ['tmux', '-u', 'new-session', '-A', '-s', 'main'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      User: 'root',
+      WorkingDir: '/root',
+      Env: ['TERM=xterm-256color', 'LANG=C.UTF-8', 'LC_ALL=C.UTF-8', 'COLORTERM=truecolor'],
+    });
+    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
+    const resize = async (c: number, r: number) => {
+      await exec.resize({ h: r, w: c });
+    };
+    await resize(cols, rows).catch(() => {});
+    return { stream, resize, close: () => stream.destroy() };
+  }
+
+  async list(): Promise<Sandbox[]> {
+    const containers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${labels.managed}=true`, `${labels.role}=sandbox`] },
+    });
+    return containers.map(toSandbox);
+  }
+
+  async removeOrphans(): Promise<number> {
+    const live = new Set((await this.list()).map((s) => s.sessionId));
+    let removed = 0;
+    const networks = await this.docker.listNetworks({ filters: { label: [`${labels.managed}=true`] } });
+    for (const network of networks) {
+      const session = network.Labels?.[labels.session];
+      if (session && !live.has(session)) {
+        await this.removeNetwork(network.Name);
+        removed++;
+      }
+    }
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: [`${labels.managed}=true`] } });
+    for (const volume of volumes ?? []) {
+      const session = volume.Labels?.[labels.session];
+      if (session && !live.has(session)) {
+        await this.docker.getVolume(volume.Name).remove().catch(() => {});
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

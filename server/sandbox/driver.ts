@@ -1,0 +1,77 @@
+// The sandbox boundary: what the session layer needs from a sandbox, whatever runs it.
+// The real implementation is DockerSandboxDriver; unit tests use a fake.
+import type { Duplex } from 'node:stream';
+
+/** Labels put on every object we create, so a restarted server can find and reconcile them. */
+export const labels = {
+  managed: 'cours-docker.managed',
+  role: 'cours-docker.role',
+  session: 'cours-docker.session',
+  expires: 'cours-docker.expires',
+  pooled: 'cours-docker.pooled',
+} as const;
+
+export interface SandboxSpec {
+  /** Session id the sandbox is made for (pooled sandboxes get theirs in advance). */
+  sessionId: string;
+  /** Hard limit: the reaper removes the sandbox after this date whatever happens. */
+  expiresAt: Date;
+  /** True for a warm-pool sandbox not yet handed to a student. */
+  pooled: boolean;
+}
+
+export interface Sandbox {
+  containerId: string;
+  sessionId: string;
+  networkName: string;
+  expiresAt: Date;
+  pooled: boolean;
+  createdAt: Date;
+  running: boolean;
+}
+
+export interface ExecOptions {
+  env?: Record<string, string>;
+  stdin?: Buffer;
+  workdir?: string;
+  /** The command is killed after this many milliseconds. */
+  timeoutMs?: number;
+  /** Most bytes kept of stdout and of stderr. */
+  maxOutputBytes?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** A terminal process in a sandbox (a TTY): raw bytes both ways. */
+export interface TerminalProcess {
+  stream: Duplex;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Ends the process's connection (the shell itself lives on in tmux). */
+  close(): void;
+}
+
+export interface SandboxDriver {
+  /** True when the Docker engine answers. */
+  engineAvailable(): Promise<boolean>;
+  /** Creates a sandbox and resolves once its inner Docker engine answers. */
+  create(spec: SandboxSpec): Promise<Sandbox>;
+  /** Removes a session's sandbox, its network and volumes; no error if already gone. */
+  remove(sessionId: string): Promise<void>;
+  /** Runs a command in the sandbox as its own process. */
+  exec(sessionId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Opens the student's terminal (attaches to the sandbox's tmux session, or starts it). */
+  openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
+  /** Every sandbox found in the engine by its labels. */
+  list(): Promise<Sandbox[]>;
+  /** Removes labelled objects (networks, volumes) that belong to no live sandbox. */
+  removeOrphans(): Promise<number>;
+}
+
+export class SandboxError extends Error {
+  override name = 'SandboxError';
+}

@@ -1,0 +1,287 @@
+// Session lifecycle: a student's session owns one sandbox, taken from the warm pool when one is
+// ready; lifetime and idle limits; a cap on sessions; a reaper that reconciles with the engine.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Lab } from '../../src/shared/lab-schema.ts';
+import { prepareLab } from '../lab/prepare.ts';
+import type { Logger } from '../log.ts';
+import type { Sandbox, SandboxDriver } from '../sandbox/driver.ts';
+import type { SessionStore } from './store.ts';
+
+export interface SessionLimits {
+  maxSessions: number;
+  poolSize: number;
+  lifetimeSeconds: number;
+  idleSeconds: number;
+  reaperIntervalSeconds: number;
+}
+
+export interface Session {
+  id: string;
+  labId: string;
+  learnerId: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  lastActivity: number;
+  state: 'preparing' | 'ready' | 'failed';
+  failure?: string;
+  /** Resolves once the TP's set-up is done (or failed). */
+  ready: Promise<void>;
+  /** Steps whose own set-up already ran in this sandbox. */
+  stepsSetUp: Set<string>;
+  tokenHash: string;
+}
+
+export type EndReason = 'deleted' | 'expired' | 'idle' | 'shutdown' | 'lost';
+
+export class SessionLimitError extends Error {
+  override name = 'SessionLimitError';
+}
+
+/** A pooled sandbox waits at most this long for a student before it is replaced. */
+const poolMaxAgeMs = 60 * 60 * 1000;
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newId(): string {
+  return randomBytes(10).toString('hex');
+}
+
+export class SessionManager extends EventEmitter<{ ended: [sessionId: string, reason: EndReason] }> {
+  private readonly sessions = new Map<string, Session>();
+  private readonly pool: Sandbox[] = [];
+  /** Session ids of sandboxes being created, so the reaper leaves them alone. */
+  private readonly creating = new Set<string>();
+  private poolPending = 0;
+  private reaper: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly driver: SandboxDriver;
+  private readonly store: SessionStore;
+  private readonly labs: Map<string, Lab>;
+  private readonly limits: SessionLimits;
+  private readonly log: Logger;
+
+  constructor(driver: SandboxDriver, store: SessionStore, labs: Map<string, Lab>, limits: SessionLimits, log: Logger) {
+    super();
+    this.driver = driver;
+    this.store = store;
+    this.labs = labs;
+    this.limits = limits;
+    this.log = log;
+  }
+
+  /** Re-adopts the sandboxes of live sessions, removes everything else, starts the reaper and the pool. */
+  async start(): Promise<void> {
+    await this.reconcile(true);
+    this.reaper = setInterval(() => void this.reap(), this.limits.reaperIntervalSeconds * 1000);
+    this.reaper.unref();
+    this.fillPool();
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get poolReady(): number {
+    return this.pool.length;
+  }
+
+  get(id: string): Session | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The session when the token is its own; compared in constant time. */
+  authenticate(id: string, token: string): Session | undefined {
+    const session = this.sessions.get(id);
+    if (!session || typeof token !== 'string' || token.length === 0 || token.length > 200) return undefined;
+    const given = Buffer.from(hashToken(token), 'hex');
+    const expected = Buffer.from(session.tokenHash, 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? session : undefined;
+  }
+
+  touch(session: Session): void {
+    session.lastActivity = Date.now();
+  }
+
+  idleExpiresAt(session: Session): Date {
+    const idle = new Date(session.lastActivity + this.limits.idleSeconds * 1000);
+    return idle < session.expiresAt ? idle : session.expiresAt;
+  }
+
+  async create(labId: string, learnerId: string | null): Promise<{ session: Session; token: string }> {
+    if (this.stopped) throw new SessionLimitError('Le serveur s’arrête : réessayez dans un instant.');
+    if (this.sessions.size + this.creating.size >= this.limits.maxSessions) {
+      throw new SessionLimitError(
+        `Toutes les places sont prises (${this.limits.maxSessions} bacs à sable en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
+      );
+    }
+    const lab = this.labs.get(labId);
+    const now = Date.now();
+    let sandbox = this.pool.shift();
+    const reservation = sandbox?.sessionId ?? newId();
+    this.creating.add(reservation);
+    try {
+      if (!sandbox) {
+        sandbox = await this.driver.create({
+          sessionId: reservation,
+          expiresAt: new Date(now + this.limits.lifetimeSeconds * 1000),
+          pooled: false,
+        });
+      }
+      const token = randomBytes(32).toString('base64url');
+      const lifetimeEnd = new Date(now + this.limits.lifetimeSeconds * 1000);
+      const session: Session = {
+        id: sandbox.sessionId,
+        labId,
+        learnerId,
+        createdAt: new Date(now),
+        expiresAt: lifetimeEnd < sandbox.expiresAt ? lifetimeEnd : sandbox.expiresAt,
+        lastActivity: now,
+        state: lab ? 'preparing' : 'ready',
+        ready: Promise.resolve(),
+        stepsSetUp: new Set(),
+        tokenHash: hashToken(token),
+      };
+      if (lab) {
+        session.ready = prepareLab(this.driver, session.id, lab).then(
+          () => {
+            session.state = 'ready';
+          },
+          (error: Error) => {
+            session.state = 'failed';
+            session.failure = error.message;
+            this.log.error('lab set-up failed', { sessionId: session.id, lab: labId, error });
+          },
+        );
+      }
+      this.sessions.set(session.id, session);
+      this.store.save({
+        id: session.id,
+        tokenHash: session.tokenHash,
+        labId,
+        learnerId,
+        createdAt: session.createdAt.toISOString(),
+        expiresAt: session.expiresAt.toISOString(),
+      });
+      this.log.info('session created', { sessionId: session.id, lab: labId, fromPool: sandbox.pooled });
+      return { session, token };
+    } finally {
+      this.creating.delete(reservation);
+      this.fillPool();
+    }
+  }
+
+  async destroy(id: string, reason: EndReason): Promise<boolean> {
+    const session = this.sessions.get(id);
+    if (!session) return false;
+    this.sessions.delete(id);
+    this.store.delete(id);
+    this.emit('ended', id, reason);
+    await this.driver.remove(id);
+    this.log.info('session ended', { sessionId: id, reason });
+    this.fillPool();
+    return true;
+  }
+
+  /** Keeps the warm pool full, within the session cap. */
+  private fillPool(): void {
+    if (this.stopped) return;
+    const room = this.limits.maxSessions - this.sessions.size - this.creating.size;
+    const wanted = Math.min(this.limits.poolSize, Math.max(0, room)) - this.pool.length - this.poolPending;
+    for (let i = 0; i < wanted; i++) {
+      const sessionId = newId();
+      this.poolPending++;
+      this.creating.add(sessionId);
+      this.driver
+        .create({
+          sessionId,
+          expiresAt: new Date(Date.now() + poolMaxAgeMs + this.limits.lifetimeSeconds * 1000),
+          pooled: true,
+        })
+        .then(
+          async (sandbox) => {
+            if (this.stopped) await this.driver.remove(sandbox.sessionId);
+            else this.pool.push(sandbox);
+          },
+          (error: Error) => this.log.error('pool sandbox failed to start', { error }),
+        )
+        .finally(() => {
+          this.poolPending--;
+          this.creating.delete(sessionId);
+        });
+    }
+  }
+
+  /** Ends expired and idle sessions, recycles stale pool sandboxes, reconciles with the engine. */
+  async reap(): Promise<void> {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const session of [...this.sessions.values()]) {
+      if (now >= session.expiresAt.getTime()) await this.destroy(session.id, 'expired');
+      else if (now >= this.idleExpiresAt(session).getTime()) await this.destroy(session.id, 'idle');
+    }
+    for (const sandbox of [...this.pool]) {
+      if (now - sandbox.createdAt.getTime() > poolMaxAgeMs) {
+        this.pool.splice(this.pool.indexOf(sandbox), 1);
+        await this.driver.remove(sandbox.sessionId);
+      }
+    }
+    await this.reconcile(false).catch((error: Error) => this.log.warn('reconcile failed', { error }));
+    this.fillPool();
+  }
+
+  /**
+   * Makes the engine match what we know. At start-up, sandboxes of sessions still in the store
+   * and not expired are re-adopted; any other labelled sandbox, network or volume is removed.
+   */
+  async reconcile(startup: boolean): Promise<void> {
+    const found = await this.driver.list();
+    const records = new Map(this.store.all().map((r) => [r.id, r]));
+    const now = Date.now();
+    for (const sandbox of found) {
+      const known = this.sessions.has(sandbox.sessionId) || this.pool.some((p) => p.sessionId === sandbox.sessionId);
+      if (known || this.creating.has(sandbox.sessionId)) {
+        if (!sandbox.running && this.sessions.has(sandbox.sessionId)) await this.destroy(sandbox.sessionId, 'lost');
+        continue;
+      }
+      const record = records.get(sandbox.sessionId);
+      if (startup && record && sandbox.running && new Date(record.expiresAt).getTime() > now) {
+        this.sessions.set(record.id, {
+          id: record.id,
+          labId: record.labId,
+          learnerId: record.learnerId,
+          createdAt: new Date(record.createdAt),
+          expiresAt: new Date(record.expiresAt),
+          lastActivity: now,
+          state: 'ready',
+          ready: Promise.resolve(),
+          stepsSetUp: new Set(),
+          tokenHash: record.tokenHash,
+        });
+        this.log.info('session re-adopted', { sessionId: record.id });
+        continue;
+      }
+      this.log.info('removing stray sandbox', { sessionId: sandbox.sessionId });
+      await this.driver.remove(sandbox.sessionId);
+    }
+    if (startup) {
+      for (const record of records.values()) if (!this.sessions.has(record.id)) this.store.delete(record.id);
+    }
+    const orphans = await this.driver.removeOrphans();
+    if (orphans > 0) this.log.info('removed orphan objects', { count: orphans });
+  }
+
+  /** Graceful shutdown: every sandbox this server made is removed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reaper) clearInterval(this.reaper);
+    const ids = [...this.sessions.keys()];
+    await Promise.all(ids.map((id) => this.destroy(id, 'shutdown')));
+    await Promise.all(this.pool.splice(0).map((s) => this.driver.remove(s.sessionId)));
+    // Pool sandboxes still starting are removed when their creation resolves (see fillPool).
+    const deadline = Date.now() + 30_000;
+    while (this.poolPending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  }
+}

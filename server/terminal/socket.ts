@@ -1,0 +1,275 @@
+// The terminal WebSocket of the contract: token in the first frame, keystrokes and output as
+// binary frames, JSON control frames, heartbeat, flow control, and a fresh shell after `exit`.
+import type { WebSocket } from 'ws';
+import { terminalBounds, type ClientMessage, type ServerMessage } from '../../src/shared/contract.ts';
+import type { Logger } from '../log.ts';
+import type { SandboxDriver, TerminalProcess } from '../sandbox/driver.ts';
+import type { EndReason, Session, SessionManager } from '../session/manager.ts';
+
+export interface TerminalOptions {
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  /** Output is paused while more than this many bytes wait to be sent or acknowledged. */
+  highWaterBytes: number;
+  lowWaterBytes: number;
+  maxControlBytes: number;
+}
+
+export const defaultTerminalOptions: TerminalOptions = {
+  authTimeoutMs: 10_000,
+  heartbeatMs: 15_000,
+  highWaterBytes: 512 * 1024,
+  lowWaterBytes: 64 * 1024,
+  maxControlBytes: 4096,
+};
+
+/** Close codes (4000-4999 are ours). */
+export const closeCodes = { unauthorized: 4401, replaced: 4409, ended: 4410, authTimeout: 4408 } as const;
+
+const endMessages: Record<EndReason, string> = {
+  deleted: 'Session terminée.',
+  expired: 'Le temps de cette session est écoulé : le bac à sable a été supprimé. Rechargez la page pour en ouvrir un nouveau.',
+  idle: "Session fermée après une longue inactivité. Rechargez la page pour ouvrir un nouveau bac à sable.",
+  shutdown: 'Le serveur redémarre : rechargez la page dans un instant.',
+  lost: "Le bac à sable s'est arrêté. Rechargez la page pour en ouvrir un nouveau.",
+};
+
+function parseControl(text: string): ClientMessage | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'Message de contrôle illisible : JSON attendu.';
+  }
+  if (typeof value !== 'object' || value === null) return 'Message de contrôle invalide.';
+  const msg = value as Record<string, unknown>;
+  switch (msg.type) {
+    case 'auth':
+      return typeof msg.token === 'string'
+        ? { type: 'auth', token: msg.token, ...(msg.flow === 'ack' ? { flow: 'ack' as const } : {}) }
+        : 'Authentification invalide : {"type":"auth","token":"..."} attendu.';
+    case 'resize': {
+      const { cols, rows } = msg;
+      const b = terminalBounds;
+      if (
+        !Number.isInteger(cols) || !Number.isInteger(rows) ||
+        (cols as number) < b.minCols || (cols as number) > b.maxCols ||
+        (rows as number) < b.minRows || (rows as number) > b.maxRows
+      ) {
+        return `Taille de terminal invalide : colonnes entre ${b.minCols} et ${b.maxCols}, lignes entre ${b.minRows} et ${b.maxRows}.`;
+      }
+      return { type: 'resize', cols: cols as number, rows: rows as number };
+    }
+    case 'ack':
+      return Number.isInteger(msg.bytes) && (msg.bytes as number) >= 0
+        ? { type: 'ack', bytes: msg.bytes as number }
+        : 'Accusé de réception invalide.';
+    case 'ping':
+      return { type: 'ping' };
+    default:
+      return `Type de message inconnu : ${String(msg.type).slice(0, 40)}.`;
+  }
+}
+
+export class TerminalHub {
+  private readonly active = new Map<string, WebSocket>();
+  private readonly manager: SessionManager;
+  private readonly driver: SandboxDriver;
+  private readonly log: Logger;
+  private readonly options: TerminalOptions;
+
+  constructor(manager: SessionManager, driver: SandboxDriver, log: Logger, options: Partial<TerminalOptions> = {}) {
+    this.manager = manager;
+    this.driver = driver;
+    this.log = log;
+    this.options = { ...defaultTerminalOptions, ...options };
+    manager.on('ended', (sessionId, reason) => {
+      const ws = this.active.get(sessionId);
+      if (!ws) return;
+      send(ws, { type: reason === 'expired' || reason === 'idle' ? 'expired' : 'error', message: endMessages[reason] });
+      ws.close(closeCodes.ended, 'session terminée');
+    });
+  }
+
+  /** Takes over a WebSocket upgraded on /ws/sessions/:id/terminal. */
+  handle(ws: WebSocket, sessionId: string): void {
+    const o = this.options;
+    let session: Session | undefined;
+    let terminal: TerminalProcess | undefined;
+    let size = { cols: 80, rows: 24 };
+    let ackMode = false;
+    let unacked = 0;
+    let paused = false;
+    let alive = true;
+    let closed = false;
+    const quickExits: number[] = [];
+
+    const authTimer = setTimeout(() => {
+      send(ws, { type: 'error', message: "Pas d'authentification reçue à temps : rechargez la page." });
+      ws.close(closeCodes.authTimeout, 'authentification attendue');
+    }, o.authTimeoutMs);
+
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        ws.terminate();
+        return;
+      }
+      alive = false;
+      ws.ping();
+    }, o.heartbeatMs);
+    ws.on('pong', () => {
+      alive = true;
+    });
+
+    const timeTimer = setInterval(() => {
+      if (session) {
+        send(ws, {
+          type: 'time',
+          expiresAt: session.expiresAt.toISOString(),
+          idleExpiresAt: this.manager.idleExpiresAt(session).toISOString(),
+        });
+      }
+    }, 30_000);
+
+    const pending = () => (ackMode ? unacked : 0) + ws.bufferedAmount;
+    const maybeResume = () => {
+      if (paused && terminal && pending() <= o.lowWaterBytes) {
+        paused = false;
+        terminal.stream.resume();
+      }
+    };
+
+    const openShell = async () => {
+      if (!session || closed) return;
+      const opened = await this.driver.openTerminal(session.id, size.cols, size.rows);
+      if (closed) {
+        opened.close();
+        return;
+      }
+      terminal = opened;
+      const startedAt = Date.now();
+      opened.stream.on('data', (chunk: Buffer) => {
+        if (ws.readyState !== ws.OPEN) return;
+        unacked += chunk.length;
+        ws.send(chunk, { binary: true }, () => maybeResume());
+        if (!paused && pending() > o.highWaterBytes) {
+          // Backpressure: the exec stream stops being read, so tmux stops writing to it.
+          paused = true;
+          opened.stream.pause();
+        }
+      });
+      opened.stream.on('end', () => {
+        if (terminal !== opened || closed) return;
+        terminal = undefined;
+        send(ws, { type: 'exit' });
+        const now = Date.now();
+        if (now - startedAt < 1000) quickExits.push(now);
+        if (quickExits.filter((t) => now - t < 10_000).length >= 3) {
+          send(ws, { type: 'error', message: 'Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.' });
+          return;
+        }
+        // `exit` in the last shell ends tmux: give the student a fresh shell, not a dead terminal.
+        void openShell().then(
+          () => send(ws, { type: 'ready' }),
+          (error: Error) => send(ws, { type: 'error', message: `Impossible de rouvrir un shell : ${error.message}` }),
+        );
+      });
+      opened.stream.on('error', (error: Error) => this.log.debug('terminal stream error', { error }));
+    };
+
+    const authenticate = async (token: string, flow: 'ack' | undefined) => {
+      clearTimeout(authTimer);
+      const found = this.manager.authenticate(sessionId, token);
+      if (!found) {
+        send(ws, { type: 'error', message: 'Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.' });
+        ws.close(closeCodes.unauthorized, 'non autorisé');
+        return;
+      }
+      session = found;
+      ackMode = flow === 'ack';
+      const previous = this.active.get(sessionId);
+      if (previous && previous !== ws) {
+        send(previous, { type: 'error', message: 'Ce terminal a été ouvert dans un autre onglet.' });
+        previous.close(closeCodes.replaced, 'ouvert ailleurs');
+      }
+      this.active.set(sessionId, ws);
+      this.manager.touch(found);
+      if (found.state === 'preparing') send(ws, { type: 'status', message: 'Préparation du TP dans votre bac à sable…' });
+      await found.ready;
+      if (found.state === 'failed') {
+        send(ws, { type: 'error', message: `Le TP n'a pas pu être préparé : ${found.failure ?? ''} Cliquez sur « Réinitialiser ».` });
+      }
+      send(ws, {
+        type: 'time',
+        expiresAt: found.expiresAt.toISOString(),
+        idleExpiresAt: this.manager.idleExpiresAt(found).toISOString(),
+      });
+      await openShell();
+      send(ws, { type: 'ready' });
+    };
+
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) {
+        if (!session) {
+          send(ws, { type: 'error', message: "Authentifiez-vous d'abord : premier message {\"type\":\"auth\",\"token\":\"...\"}." });
+          ws.close(closeCodes.unauthorized, 'non autorisé');
+          return;
+        }
+        this.manager.touch(session);
+        terminal?.stream.write(data);
+        return;
+      }
+      if (data.length > o.maxControlBytes) {
+        send(ws, { type: 'error', message: `Message de contrôle trop gros (maximum ${o.maxControlBytes} octets).` });
+        return;
+      }
+      const message = parseControl(data.toString('utf8'));
+      if (typeof message === 'string') {
+        send(ws, { type: 'error', message });
+        if (!session) ws.close(closeCodes.unauthorized, 'non autorisé');
+        return;
+      }
+      if (!session && message.type !== 'auth') {
+        send(ws, { type: 'error', message: "Authentifiez-vous d'abord : premier message {\"type\":\"auth\",\"token\":\"...\"}." });
+        ws.close(closeCodes.unauthorized, 'non autorisé');
+        return;
+      }
+      switch (message.type) {
+        case 'auth':
+          if (session) return;
+          void authenticate(message.token, message.flow).catch((error: Error) => {
+            this.log.error('terminal open failed', { sessionId, error });
+            send(ws, { type: 'error', message: `Le terminal n'a pas pu s'ouvrir : ${error.message}` });
+            ws.close(1011, 'erreur');
+          });
+          return;
+        case 'resize':
+          size = { cols: message.cols, rows: message.rows };
+          void terminal?.resize(size.cols, size.rows).catch(() => {});
+          return;
+        case 'ack':
+          unacked = Math.max(0, unacked - message.bytes);
+          maybeResume();
+          return;
+        case 'ping':
+          if (session) this.manager.touch(session);
+          send(ws, { type: 'pong' });
+          return;
+      }
+    });
+
+    ws.on('close', () => {
+      closed = true;
+      clearTimeout(authTimer);
+      clearInterval(heartbeat);
+      clearInterval(timeTimer);
+      if (this.active.get(sessionId) === ws) this.active.delete(sessionId);
+      terminal?.close();
+    });
+    ws.on('error', (error) => this.log.debug('websocket error', { sessionId, error }));
+  }
+}
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}

@@ -1,0 +1,37 @@
+// Fixtures of the deck specs: the expected slide count from the deck's source, and a page that
+// records console errors and failed requests.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test as base, expect, type Page } from '@playwright/test';
+import { splitDeckSource } from '../../src/deck/loader.ts';
+import { countSlides, parseDeck } from '../../src/deck/parse.ts';
+
+export const deckPath = '/decks/images-de-conteneurs/';
+
+/** Slides of the source deck as rebuilt in slides/ (7 sections, 76 slides when this was written). */
+export const expectedSlides = countSlides(
+  parseDeck(
+    splitDeckSource(readFileSync(path.resolve(import.meta.dirname, '../../slides/images-de-conteneurs.md'), 'utf8')).body,
+  ),
+);
+
+export const test = base.extend<{ deckPage: Page; problems: string[] }>({
+  problems: async ({}, use) => {
+    await use([]);
+  },
+  deckPage: async ({ page, problems }, use) => {
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page: ${error.message}`));
+    page.on('requestfailed', (request) => problems.push(`request: ${request.url()}`));
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    });
+    await page.goto(deckPath);
+    await expect(page.locator('html[data-deck-ready="true"]')).toHaveCount(1);
+    await use(page);
+  },
+});
+
+export { expect };

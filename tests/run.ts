@@ -1,0 +1,98 @@
+// The whole test suite, as `npm test` runs it: static checks, unit and content tests, the
+// site build, the images, integration tests against the real Docker engine, browser tests in
+// Chromium. Prints each stage's outcome and a closing "N passed, N failed" line.
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const reports = path.join(root, 'test-results');
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const bin = (name: string) => path.join(root, 'node_modules/.bin', name);
+
+interface Stage {
+  name: string;
+  command: string[];
+  env?: Record<string, string>;
+  /** Reads the stage's JSON report: [passed, failed] test counts. */
+  count?: () => [number, number];
+}
+
+function vitestCount(file: string): () => [number, number] {
+  return () => {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
+    return [report.numPassedTests, report.numFailedTests];
+  };
+}
+
+function playwrightCount(file: string): () => [number, number] {
+  return () => {
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
+    return [report.stats.expected + report.stats.flaky, report.stats.unexpected];
+  };
+}
+
+const only = process.argv.slice(2);
+const stages: Stage[] = [
+  { name: 'format (prettier)', command: [bin('prettier'), '--check', '.'] },
+  { name: 'lint (eslint)', command: [bin('eslint'), '.'] },
+  { name: 'types (astro check)', command: [bin('astro'), 'check'] },
+  {
+    name: 'unit + content (vitest)',
+    command: [bin('vitest'), 'run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`],
+    count: vitestCount(path.join(reports, 'unit.json')),
+  },
+  { name: 'site (astro build)', command: [process.execPath, 'server/site/build-cli.ts'] },
+  { name: 'images (build + registry)', command: [process.execPath, 'server/images/build.ts'] },
+  {
+    name: 'integration (vitest, real Docker engine)',
+    command: [bin('vitest'), 'run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/integration.json`],
+    count: vitestCount(path.join(reports, 'integration.json')),
+  },
+  {
+    name: 'browser (playwright, chromium)',
+    command: [bin('playwright'), 'test'],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: path.join(reports, 'e2e.json') },
+    count: playwrightCount(path.join(reports, 'e2e.json')),
+  },
+];
+
+function run(stage: Stage): Promise<number> {
+  return new Promise((resolve) => {
+    const [command, ...args] = stage.command;
+    const child = spawn(command ?? '', args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...stage.env } });
+    child.on('error', () => resolve(127));
+    child.on('exit', (code) => resolve(code ?? 1));
+  });
+}
+
+let passed = 0;
+let failed = 0;
+const summary: string[] = [];
+for (const stage of stages) {
+  if (only.length > 0 && !only.some((o) => stage.name.includes(o))) continue;
+  const started = Date.now();
+  process.stdout.write(`\n===== ${stage.name} =====\n`);
+  const code = await run(stage);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  let counts = '';
+  let stageFailed = code === 0 ? 0 : 1;
+  if (stage.count) {
+    try {
+      const [p, f] = stage.count();
+      passed += p;
+      stageFailed = Math.max(f, stageFailed);
+      counts = ` (${p} réussis, ${f} échoués)`;
+    } catch {
+      counts = ' (rapport illisible)';
+    }
+  } else if (code === 0) {
+    passed++;
+  }
+  // A stage that exited non-zero counts as at least one failure, even if its report says none.
+  failed += stageFailed;
+  summary.push(`${code === 0 ? 'OK   ' : 'ÉCHEC'} ${stage.name} — ${seconds} s${counts}`);
+}
+process.stdout.write(`\n===== résumé =====\n${summary.join('\n')}\n\n${passed} passed, ${failed} failed\n`);
+process.exit(failed > 0 || summary.some((l) => l.startsWith('ÉCHEC')) ? 1 : 0);
