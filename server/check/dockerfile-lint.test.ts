@@ -44,8 +44,20 @@ describe('lintDockerfile', () => {
       ),
     );
     expect(findings.map((f) => `${f.line} ${f.rule}`)).toEqual([
-      '1 DL3006', '2 DL4000', '3 SEC001', '4 DL3009', '5 DL3005', '5 DL3059', '6 DL3027',
-      '6 DL3015', '6 DL3059', '7 DL3020', '8 DL3003', '9 DL3000', '10 DL3002', '11 DL3025',
+      '1 DL3006',
+      '2 DL4000',
+      '3 SEC001',
+      '4 DL3009',
+      '5 DL3005',
+      '5 DL3059',
+      '6 DL3027',
+      '6 DL3015',
+      '6 DL3059',
+      '7 DL3020',
+      '8 DL3003',
+      '9 DL3000',
+      '10 DL3002',
+      '11 DL3025',
     ]);
     for (const finding of findings) expect(finding.message).toMatch(/[a-zé]{3,}/);
   });
@@ -99,7 +111,10 @@ describe('lintDockerfile', () => {
 
   describe('SEC001 secrets', () => {
     it('reports ENV and ARG holding a secret, in both ENV syntaxes', () => {
-      expect(find(df('FROM debian:12', 'ENV DB_PASSWORD=secret'), 'SEC001')).toMatchObject({ line: 2, severity: 'error' });
+      expect(find(df('FROM debian:12', 'ENV DB_PASSWORD=secret'), 'SEC001')).toMatchObject({
+        line: 2,
+        severity: 'error',
+      });
       expect(find(df('FROM debian:12', 'ENV MYSQL_ROOT_PASSWORD secret'), 'SEC001')).toBeDefined();
       expect(find(df('FROM debian:12', 'ARG GITHUB_TOKEN=ghp_123'), 'SEC001')).toBeDefined();
       expect(find(df('FROM debian:12', 'ENV A=1 API_KEY="abc"'), 'SEC001')).toBeDefined();
@@ -116,23 +131,43 @@ describe('lintDockerfile', () => {
 
   describe('DL3009 apt lists', () => {
     it('warns when apt-get update is not followed by rm of the lists in the same RUN', () => {
-      expect(find(df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl'), 'DL3009'))
-        .toMatchObject({ line: 2, severity: 'warning' });
+      expect(
+        find(df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl'), 'DL3009'),
+      ).toMatchObject({ line: 2, severity: 'warning' });
     });
     it('accepts the clean-up in the same RUN, also over several lines', () => {
       expect(rules(clean)).toEqual([]);
-      expect(rules(df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*'))).toEqual([]);
+      expect(
+        rules(
+          df(
+            'FROM debian:12',
+            'RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
+          ),
+        ),
+      ).toEqual([]);
     });
     it('counts a clean-up in a separate RUN as missing', () => {
-      const text = df('FROM debian:12', 'RUN apt-get update && apt-get install -y --no-install-recommends curl', 'RUN rm -rf /var/lib/apt/lists/*');
+      const text = df(
+        'FROM debian:12',
+        'RUN apt-get update && apt-get install -y --no-install-recommends curl',
+        'RUN rm -rf /var/lib/apt/lists/*',
+      );
       expect(find(text, 'DL3009')?.line).toBe(2);
     });
     it('ignores builder stages, whose layers do not reach the final image', () => {
-      const text = df('FROM debian:12 AS builder', 'RUN apt-get update && apt-get install -y --no-install-recommends gcc', 'FROM scratch', 'COPY --from=builder /a /a');
+      const text = df(
+        'FROM debian:12 AS builder',
+        'RUN apt-get update && apt-get install -y --no-install-recommends gcc',
+        'FROM scratch',
+        'COPY --from=builder /a /a',
+      );
       expect(rules(text)).toEqual([]);
     });
     it('accepts a cache mount for the apt lists', () => {
-      const text = df('FROM debian:12', 'RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl');
+      const text = df(
+        'FROM debian:12',
+        'RUN --mount=type=cache,target=/var/lib/apt/lists apt-get update && apt-get install -y --no-install-recommends curl',
+      );
       expect(rules(text)).toEqual([]);
     });
   });
@@ -140,17 +175,30 @@ describe('lintDockerfile', () => {
   describe('DL3005 upgrade', () => {
     it('reports apt-get upgrade and dist-upgrade, even with options first', () => {
       expect(find(df('FROM debian:12', 'RUN apt-get -y upgrade'), 'DL3005')).toMatchObject({ severity: 'error' });
-      expect(find(df('FROM debian:12', 'RUN apt-get -o Dpkg::Options::=--force-confold dist-upgrade -y'), 'DL3005')).toBeDefined();
+      expect(
+        find(df('FROM debian:12', 'RUN apt-get -o Dpkg::Options::=--force-confold dist-upgrade -y'), 'DL3005'),
+      ).toBeDefined();
     });
     it('does not confuse a package name with the subcommand', () => {
-      expect(rules(df('FROM debian:12', 'RUN apt-get install -y --no-install-recommends unattended-upgrades && rm -rf /var/lib/apt/lists/*'))).toEqual([]);
+      expect(
+        rules(
+          df(
+            'FROM debian:12',
+            'RUN apt-get install -y --no-install-recommends unattended-upgrades && rm -rf /var/lib/apt/lists/*',
+          ),
+        ),
+      ).toEqual([]);
     });
   });
 
   describe('DL3027 apt', () => {
     it('warns on apt, also after sudo or an assignment', () => {
-      expect(find(df('FROM debian:12', 'RUN apt install -y --no-install-recommends curl'), 'DL3027')).toMatchObject({ severity: 'warning' });
-      expect(find(df('FROM debian:12', 'RUN DEBIAN_FRONTEND=noninteractive apt remove -y curl'), 'DL3027')).toBeDefined();
+      expect(find(df('FROM debian:12', 'RUN apt install -y --no-install-recommends curl'), 'DL3027')).toMatchObject({
+        severity: 'warning',
+      });
+      expect(
+        find(df('FROM debian:12', 'RUN DEBIAN_FRONTEND=noninteractive apt remove -y curl'), 'DL3027'),
+      ).toBeDefined();
     });
     it('accepts apt-get and apt-cache', () => {
       expect(rules(df('FROM debian:12', 'RUN apt-cache policy curl'))).toEqual([]);
@@ -169,7 +217,10 @@ describe('lintDockerfile', () => {
 
   describe('DL3003 cd', () => {
     it('warns on cd in a RUN', () => {
-      expect(find(df('FROM debian:12', 'RUN cd /tmp && make'), 'DL3003')).toMatchObject({ line: 2, severity: 'warning' });
+      expect(find(df('FROM debian:12', 'RUN cd /tmp && make'), 'DL3003')).toMatchObject({
+        line: 2,
+        severity: 'warning',
+      });
       expect(find(df('FROM debian:12', 'RUN make; cd /tmp'), 'DL3003')).toBeDefined();
     });
     it('accepts WORKDIR and words that merely contain cd', () => {
@@ -179,7 +230,10 @@ describe('lintDockerfile', () => {
 
   describe('DL3002 last USER root', () => {
     it('warns when the final stage ends as root', () => {
-      expect(find(df('FROM debian:12', 'USER app', 'USER root'), 'DL3002')).toMatchObject({ line: 3, severity: 'warning' });
+      expect(find(df('FROM debian:12', 'USER app', 'USER root'), 'DL3002')).toMatchObject({
+        line: 3,
+        severity: 'warning',
+      });
       expect(find(df('FROM debian:12', 'USER 0:0'), 'DL3002')).toBeDefined();
     });
     it('accepts root followed by another user, and root in a builder stage', () => {
@@ -206,7 +260,10 @@ describe('lintDockerfile', () => {
 
   describe('DL3020 ADD', () => {
     it('reports ADD of local files and folders', () => {
-      expect(find(df('FROM debian:12', 'ADD index.html /var/www/html/'), 'DL3020')).toMatchObject({ line: 2, severity: 'error' });
+      expect(find(df('FROM debian:12', 'ADD index.html /var/www/html/'), 'DL3020')).toMatchObject({
+        line: 2,
+        severity: 'error',
+      });
       expect(find(df('FROM debian:12', 'ADD --chown=1000 ["site", "/srv/"]'), 'DL3020')).toBeDefined();
     });
     it('accepts ADD of local archives and URLs, and COPY', () => {
@@ -245,8 +302,8 @@ describe('lintDockerfile', () => {
 
 function context(files: Record<string, string>): CheckContext {
   return {
-    readFile: async (path) => files[path] ?? null,
-    exec: async () => ({ exitCode: 0, stdout: '', stderr: '' }),
+    readFile: (path) => Promise.resolve(files[path] ?? null),
+    exec: () => Promise.resolve({ exitCode: 0, stdout: '', stderr: '' }),
   };
 }
 

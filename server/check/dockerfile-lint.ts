@@ -1,7 +1,7 @@
 // Lints a Dockerfile with rules modelled on hadolint's (same rule ids), with French messages that
 // say why a practice is bad and how to fix it. Pure: text in, findings out; used by the
 // best-practices step of the TP Dockerfile through dockerfile-lint-check.ts.
-import { DockerfileParser, type From, type Instruction, type Property } from 'dockerfile-ast';
+import { DockerfileParser, type From, type Instruction, type Property, type Run } from 'dockerfile-ast';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
 
@@ -16,8 +16,24 @@ export interface LintFinding {
 }
 
 const knownKeywords = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
-  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ]);
 
 const severityOrder: Record<LintSeverity, number> = { error: 0, warning: 1, info: 2 };
@@ -68,7 +84,10 @@ function runScript(run: Instruction): string {
     return [lines[0]?.replace(heredoc[0], '') ?? '', ...lines.slice(1, end < 0 ? undefined : end)].join('\n');
   }
   // getArguments() drops comment lines and line continuations; words keep their quotes.
-  return run.getArguments().map((argument) => argument.getValue()).join(' ');
+  return run
+    .getArguments()
+    .map((argument) => argument.getValue())
+    .join(' ');
 }
 
 function unquote(word: string): string {
@@ -84,7 +103,10 @@ function simpleCommands(script: string): SimpleCommand[] {
       let index = 0;
       while (index < words.length) {
         const word = words[index] ?? '';
-        if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || ['sudo', 'exec', 'env', 'then', 'do', 'else', '!'].includes(word)) {
+        if (
+          /^[A-Za-z_][A-Za-z0-9_]*=/.test(word) ||
+          ['sudo', 'exec', 'env', 'then', 'do', 'else', '!'].includes(word)
+        ) {
           index += 1;
         } else break;
       }
@@ -111,10 +133,15 @@ const isApt = (command: SimpleCommand): boolean => ['apt-get', 'apt', 'aptitude'
 
 function parseErrors(instructions: Instruction[], text: string): LintFinding[] {
   if (text.trim() === '' || instructions.length === 0) {
-    return [{
-      rule: 'DL1000', line: 1, severity: 'error',
-      message: "Le fichier est vide ou ne contient aucune instruction : un Dockerfile commence par FROM suivi de l'image de base.",
-    }];
+    return [
+      {
+        rule: 'DL1000',
+        line: 1,
+        severity: 'error',
+        message:
+          "Le fichier est vide ou ne contient aucune instruction : un Dockerfile commence par FROM suivi de l'image de base.",
+      },
+    ];
   }
   const findings: LintFinding[] = [];
   let seenFrom = false;
@@ -122,21 +149,27 @@ function parseErrors(instructions: Instruction[], text: string): LintFinding[] {
     const keyword = instruction.getKeyword();
     if (!knownKeywords.has(keyword)) {
       findings.push({
-        rule: 'DL1000', line: lineOf(instruction), severity: 'error',
+        rule: 'DL1000',
+        line: lineOf(instruction),
+        severity: 'error',
         message: `« ${instruction.getInstruction().slice(0, 40)} » n'est pas une instruction Dockerfile : ce fichier n'est pas un Dockerfile valide (instructions connues : FROM, RUN, COPY, CMD...).`,
       });
     } else if (keyword === 'FROM') {
       seenFrom = true;
     } else if (!seenFrom && keyword !== 'ARG') {
       findings.push({
-        rule: 'DL1000', line: lineOf(instruction), severity: 'error',
+        rule: 'DL1000',
+        line: lineOf(instruction),
+        severity: 'error',
         message: `${keyword} apparaît avant le premier FROM : seul ARG peut précéder FROM, qui doit ouvrir le Dockerfile.`,
       });
     }
   }
   if (findings.length === 0 && !seenFrom) {
     findings.push({
-      rule: 'DL1000', line: 1, severity: 'error',
+      rule: 'DL1000',
+      line: 1,
+      severity: 'error',
       message: "Aucune instruction FROM : un Dockerfile doit partir d'une image de base (FROM image:tag).",
     });
   }
@@ -162,21 +195,29 @@ function checkFrom(from: From, stageNames: Set<string>): LintFinding[] {
   const line = lineOf(from);
   const example = /(^|\/)debian$/.test(image) ? `${image}:bookworm-slim` : `${image}:1.2.3`;
   if (!tag) {
-    return [{
-      rule: 'DL3006', line, severity: 'warning',
-      message: `L'image de base « ${reference} » n'a pas de tag : Docker prend alors « latest », qui change sans prévenir et rend le build non reproductible. Précisez la version, par exemple ${example}.`,
-    }];
+    return [
+      {
+        rule: 'DL3006',
+        line,
+        severity: 'warning',
+        message: `L'image de base « ${reference} » n'a pas de tag : Docker prend alors « latest », qui change sans prévenir et rend le build non reproductible. Précisez la version, par exemple ${example}.`,
+      },
+    ];
   }
   if (tag === 'latest') {
-    return [{
-      rule: 'DL3007', line, severity: 'warning',
-      message: `Le tag « latest » ne désigne pas une version précise : l'image de base changera d'un build à l'autre. Choisissez un tag de version, par exemple ${example}.`,
-    }];
+    return [
+      {
+        rule: 'DL3007',
+        line,
+        severity: 'warning',
+        message: `Le tag « latest » ne désigne pas une version précise : l'image de base changera d'un build à l'autre. Choisissez un tag de version, par exemple ${example}.`,
+      },
+    ];
   }
   return [];
 }
 
-function checkRun(run: Instruction, finalStage: boolean): LintFinding[] {
+function checkRun(run: Run, finalStage: boolean): LintFinding[] {
   const findings: LintFinding[] = [];
   const line = lineOf(run);
   const script = runScript(run);
@@ -187,26 +228,51 @@ function checkRun(run: Instruction, finalStage: boolean): LintFinding[] {
 
   for (const command of commands) {
     if (command.program === 'cd') {
-      add('DL3003', 'warning', "cd dans un RUN ne vaut que pour ce RUN et rend le Dockerfile difficile à suivre : utilisez l'instruction WORKDIR /chemin, qui s'applique aux instructions suivantes.");
+      add(
+        'DL3003',
+        'warning',
+        "cd dans un RUN ne vaut que pour ce RUN et rend le Dockerfile difficile à suivre : utilisez l'instruction WORKDIR /chemin, qui s'applique aux instructions suivantes.",
+      );
     }
     if (command.program === 'apt') {
-      add('DL3027', 'warning', "apt est fait pour un usage interactif (son interface n'est pas stable pour les scripts) : utilisez apt-get dans un Dockerfile.");
+      add(
+        'DL3027',
+        'warning',
+        "apt est fait pour un usage interactif (son interface n'est pas stable pour les scripts) : utilisez apt-get dans un Dockerfile.",
+      );
     }
     if (!isApt(command)) continue;
     const subcommand = aptSubcommand(command);
     if (subcommand && ['upgrade', 'dist-upgrade', 'full-upgrade', 'safe-upgrade'].includes(subcommand)) {
-      add('DL3005', 'error', `N'utilisez pas ${command.program} ${subcommand} dans une image applicative : les mises à jour du système viennent de l'image de base, qu'il suffit de reconstruire ou de mettre à jour (nouveau tag). Supprimez cette commande.`);
+      add(
+        'DL3005',
+        'error',
+        `N'utilisez pas ${command.program} ${subcommand} dans une image applicative : les mises à jour du système viennent de l'image de base, qu'il suffit de reconstruire ou de mettre à jour (nouveau tag). Supprimez cette commande.`,
+      );
     }
-    if (subcommand === 'install' && !command.args.some((arg) => arg === '--no-install-recommends' || /Install-Recommends=(false|0)/i.test(arg))) {
-      add('DL3015', 'info', `Ajoutez --no-install-recommends à ${command.program} install : les paquets seulement recommandés ne sont pas nécessaires et alourdissent l'image.`);
+    if (
+      subcommand === 'install' &&
+      !command.args.some((arg) => arg === '--no-install-recommends' || /Install-Recommends=(false|0)/i.test(arg))
+    ) {
+      add(
+        'DL3015',
+        'info',
+        `Ajoutez --no-install-recommends à ${command.program} install : les paquets seulement recommandés ne sont pas nécessaires et alourdissent l'image.`,
+      );
     }
   }
 
   const updates = commands.some((command) => isApt(command) && aptSubcommand(command) === 'update');
   const cleans = /\brm\s+[^;&|]*\/var\/lib\/apt\/lists/.test(script);
-  const cacheMount = run.getFlags().some((flag) => flag.getName() === 'mount' && /\/var\/lib\/apt/.test(flag.getValue() ?? ''));
+  const cacheMount = run
+    .getFlags()
+    .some((flag) => flag.getName() === 'mount' && /\/var\/lib\/apt/.test(flag.getValue() ?? ''));
   if (finalStage && updates && !cleans && !cacheMount) {
-    add('DL3009', 'warning', "Les listes de paquets téléchargées par apt-get update restent dans la couche de ce RUN et alourdissent l'image : effacez-les dans le même RUN, en terminant par && rm -rf /var/lib/apt/lists/* (un RUN séparé ne ferait que les masquer).");
+    add(
+      'DL3009',
+      'warning',
+      "Les listes de paquets téléchargées par apt-get update restent dans la couche de ce RUN et alourdissent l'image : effacez-les dans le même RUN, en terminant par && rm -rf /var/lib/apt/lists/* (un RUN séparé ne ferait que les masquer).",
+    );
   }
   return findings;
 }
@@ -217,30 +283,45 @@ function checkAdd(instruction: Instruction): LintFinding[] {
   if (sources.length === 0 || sources.some((source) => source.startsWith('<<'))) return [];
   const local = sources.filter((source) => !remote.test(source) && !archive.test(source));
   if (local.length === 0) return [];
-  return [{
-    rule: 'DL3020', line: lineOf(instruction), severity: 'error',
-    message: `Utilisez COPY au lieu d'ADD pour copier des fichiers ou des dossiers locaux (${local.join(', ')}) : ADD a des effets cachés (extraction d'archives, téléchargements) ; gardez-le pour extraire une archive locale.`,
-  }];
+  return [
+    {
+      rule: 'DL3020',
+      line: lineOf(instruction),
+      severity: 'error',
+      message: `Utilisez COPY au lieu d'ADD pour copier des fichiers ou des dossiers locaux (${local.join(', ')}) : ADD a des effets cachés (extraction d'archives, téléchargements) ; gardez-le pour extraire une archive locale.`,
+    },
+  ];
 }
 
 function checkExecForm(instruction: Instruction): LintFinding[] {
   if (execForm(instruction)) return [];
   const keyword = instruction.getKeyword();
   const words = instruction.getArguments().map((argument) => argument.getValue());
-  const example = words.length > 0 ? `${keyword} [${words.map((word) => JSON.stringify(unquote(word))).join(', ')}]` : `${keyword} ["programme", "argument"]`;
-  return [{
-    rule: 'DL3025', line: lineOf(instruction), severity: 'warning',
-    message: `${keyword} est en forme shell : le programme est lancé par /bin/sh -c, ne reçoit pas les signaux d'arrêt (docker stop attend puis le tue) et, pour ENTRYPOINT, ignore CMD. Écrivez la forme exec (JSON, guillemets doubles) : ${example.slice(0, 100)}.`,
-  }];
+  const example =
+    words.length > 0
+      ? `${keyword} [${words.map((word) => JSON.stringify(unquote(word))).join(', ')}]`
+      : `${keyword} ["programme", "argument"]`;
+  return [
+    {
+      rule: 'DL3025',
+      line: lineOf(instruction),
+      severity: 'warning',
+      message: `${keyword} est en forme shell : le programme est lancé par /bin/sh -c, ne reçoit pas les signaux d'arrêt (docker stop attend puis le tue) et, pour ENTRYPOINT, ignore CMD. Écrivez la forme exec (JSON, guillemets doubles) : ${example.slice(0, 100)}.`,
+    },
+  ];
 }
 
 function checkWorkdir(instruction: Instruction): LintFinding[] {
   const path = unquote(instruction.getArgumentsContent()?.trim() ?? '');
   if (path === '' || path.startsWith('/') || path.startsWith('$') || /^[A-Za-z]:[\\/]/.test(path)) return [];
-  return [{
-    rule: 'DL3000', line: lineOf(instruction), severity: 'error',
-    message: `WORKDIR « ${path} » est un chemin relatif : il dépend du WORKDIR précédent, ce qui est source d'erreurs. Donnez un chemin absolu, par exemple WORKDIR /${path.replace(/^\.\//, '')}.`,
-  }];
+  return [
+    {
+      rule: 'DL3000',
+      line: lineOf(instruction),
+      severity: 'error',
+      message: `WORKDIR « ${path} » est un chemin relatif : il dépend du WORKDIR précédent, ce qui est source d'erreurs. Donnez un chemin absolu, par exemple WORKDIR /${path.replace(/^\.\//, '')}.`,
+    },
+  ];
 }
 
 function checkSecrets(instruction: Instruction): LintFinding[] {
@@ -250,7 +331,9 @@ function checkSecrets(instruction: Instruction): LintFinding[] {
     .filter((property) => secretName.test(property.getName()) && !/_FILE$/i.test(property.getName()))
     .filter((property) => (property.getValue() ?? '').trim() !== '')
     .map((property) => ({
-      rule: 'SEC001', line: lineOf(instruction), severity: 'error' as const,
+      rule: 'SEC001',
+      line: lineOf(instruction),
+      severity: 'error' as const,
       message: `${keyword} ${property.getName()} contient un secret écrit dans le Dockerfile : il restera lisible par quiconque a l'image (docker history, docker inspect). Retirez-le et injectez-le au lancement (docker run -e ${property.getName()}=...) ou avec un secret de build.`,
     }));
 }
@@ -261,10 +344,15 @@ function checkLastUser(stage: Stage): LintFinding[] {
   if (!last) return [];
   const user = (last.getArgumentsContent()?.trim() ?? '').split(':')[0];
   if (user !== 'root' && user !== '0') return [];
-  return [{
-    rule: 'DL3002', line: lineOf(last), severity: 'warning',
-    message: "Le dernier USER de l'image est root : le processus du conteneur tournera en root, ce qui facilite de nombreuses attaques. Terminez par un utilisateur dédié (RUN useradd ... puis USER nom), ou supprimez ce USER root.",
-  }];
+  return [
+    {
+      rule: 'DL3002',
+      line: lineOf(last),
+      severity: 'warning',
+      message:
+        "Le dernier USER de l'image est root : le processus du conteneur tournera en root, ce qui facilite de nombreuses attaques. Terminez par un utilisateur dédié (RUN useradd ... puis USER nom), ou supprimez ce USER root.",
+    },
+  ];
 }
 
 /** Lints a Dockerfile; findings are sorted by line, then by severity. */
@@ -292,11 +380,14 @@ export function lintDockerfile(text: string): LintFinding[] {
     for (const instruction of stage.instructions) {
       switch (instruction.getKeyword()) {
         case 'RUN':
-          findings.push(...checkRun(instruction, finalStage));
+          findings.push(...checkRun(instruction as Run, finalStage));
           if (previous?.getKeyword() === 'RUN') {
             findings.push({
-              rule: 'DL3059', line: lineOf(instruction), severity: 'info',
-              message: 'Plusieurs RUN se suivent : chacun crée une couche. Regroupez-les en un seul RUN avec && (et des \\ pour aller à la ligne).',
+              rule: 'DL3059',
+              line: lineOf(instruction),
+              severity: 'info',
+              message:
+                'Plusieurs RUN se suivent : chacun crée une couche. Regroupez-les en un seul RUN avec && (et des \\ pour aller à la ligne).',
             });
           }
           break;
@@ -316,8 +407,11 @@ export function lintDockerfile(text: string): LintFinding[] {
           break;
         case 'MAINTAINER':
           findings.push({
-            rule: 'DL4000', line: lineOf(instruction), severity: 'error',
-            message: "L'instruction MAINTAINER est obsolète : remplacez-la par une étiquette, LABEL maintainer=\"nom@exemple.fr\".",
+            rule: 'DL4000',
+            line: lineOf(instruction),
+            severity: 'error',
+            message:
+              'L\'instruction MAINTAINER est obsolète : remplacez-la par une étiquette, LABEL maintainer="nom@exemple.fr".',
           });
           break;
       }

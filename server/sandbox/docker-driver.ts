@@ -147,7 +147,11 @@ export class DockerSandboxDriver implements SandboxDriver {
     try {
       await this.joinRegistry(network);
       const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
-      const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' | 'host' } = {
+      const hostConfig: Docker.HostConfig & {
+        CgroupnsMode: 'private' | 'host';
+        MaskedPaths?: string[];
+        ReadonlyPaths?: string[];
+      } = {
         NetworkMode: network,
         Runtime: o.runtime,
         Privileged: o.privileged,
@@ -156,7 +160,10 @@ export class DockerSandboxDriver implements SandboxDriver {
           : {
               CapAdd: ['ALL'],
               CapDrop: ['SYS_RESOURCE'],
-              SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined', 'systempaths=unconfined'],
+              SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+              // The API form of `--security-opt systempaths=unconfined`: /proc and /sys unmasked.
+              MaskedPaths: [],
+              ReadonlyPaths: [],
             }),
         // A private cgroup namespace lets the inner dockerd remount its cgroups read-write.
         CgroupnsMode: 'private',
