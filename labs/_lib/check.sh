@@ -118,8 +118,11 @@ image_read() {
 # True when PATH is an executable file of the image.
 image_has_executable() {
   local file
+  local mode
   if file=$(image_file "$1" "$2") && [ -f "$file" ]; then
-    [ -x "$file" ]
+    # Mode bits, not `test -x`: the layers may sit on a noexec tmpfs.
+    mode=$(stat -c '%a' "$file" 2>/dev/null) || return 1
+    [ $((8#$mode & 8#111)) -ne 0 ]
   else
     in_image "$1" test -x "$2" >/dev/null
   fi

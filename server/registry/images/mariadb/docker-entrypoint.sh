@@ -37,13 +37,11 @@ file_env() {
 sql_string() { local s=${1//\\/\\\\}; printf "'%s'" "${s//\'/\\\'}"; }
 sql_name() { printf '`%s`' "${1//\`/\`\`}"; }
 
-as_mysql() {
-	if [ "$(id -u)" = 0 ]; then
-		setpriv --reuid=mysql --regid=mysql --init-groups "$@"
-	else
-		"$@"
-	fi
-}
+# Prefix that runs a command as the mysql user (setpriv execs it: same pid, like gosu).
+as_mysql=()
+if [ "$(id -u)" = 0 ]; then
+	as_mysql=(setpriv --reuid=mysql --regid=mysql --init-groups)
+fi
 
 client() { mariadb --protocol=socket --socket="$SOCKET" -uroot "$@"; }
 
@@ -72,7 +70,7 @@ initialize() {
 		--loose-innodb_buffer_pool_load_at_startup=0 --loose-innodb_buffer_pool_dump_at_shutdown=0 >/dev/null
 
 	note "Démarrage d'un serveur temporaire"
-	as_mysql "$@" --skip-networking --socket="$SOCKET" \
+	"${as_mysql[@]}" "$@" --skip-networking --socket="$SOCKET" \
 		--loose-innodb_buffer_pool_load_at_startup=0 --loose-innodb_buffer_pool_dump_at_shutdown=0 &
 	local pid=$!
 	local i
@@ -141,9 +139,7 @@ if [ "$1" = mariadbd ] || [ "$1" = mysqld ]; then
 	if [ ! -d "$DATADIR/mysql" ]; then
 		initialize "$@"
 	fi
-	if [ "$(id -u)" = 0 ]; then
-		exec setpriv --reuid=mysql --regid=mysql --init-groups "$@"
-	fi
+	exec "${as_mysql[@]}" "$@"
 fi
 
 exec "$@"

@@ -1,0 +1,213 @@
+// Integration harness: starts the real server (real Docker engine, real sandboxes) as a child
+// process, and drives it through the public contract: REST and the terminal WebSocket.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import type { ServerMessage, SessionCreated } from '../../src/shared/contract.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface RunningServer {
+  base: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `node server/main.ts` with the given environment; resolves once /api/health answers. */
+export async function startServer(env: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'cours-docker-data-'));
+  const child = spawn(process.execPath, ['server/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: data,
+      BUILD_IMAGES: 'false',
+      POOL_SIZE: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited (${child.exitCode}):\n${output}`);
+    try {
+      const res = await fetch(`${base}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    base,
+    port,
+    dataDir: data,
+    process: child,
+    output: () => output,
+    stop: (signal: NodeJS.Signals = 'SIGTERM') =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        child.once('exit', (code) => resolve(code));
+        child.kill(signal);
+      }),
+  };
+}
+
+export async function api(
+  server: RunningServer,
+  method: string,
+  pathname: string,
+  options: { token?: string; body?: unknown; origin?: string; rawBody?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.origin) headers.origin = options.origin;
+  const res = await fetch(server.base + pathname, {
+    method,
+    headers,
+    ...(options.rawBody !== undefined
+      ? { body: options.rawBody }
+      : options.body !== undefined
+        ? { body: JSON.stringify(options.body) }
+        : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+export async function createSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
+  const { status, body } = await api(server, 'POST', '/api/sessions', { body: { lab } });
+  if (status !== 201) throw new Error(`session not created: ${status} ${JSON.stringify(body)}`);
+  return body as unknown as SessionCreated;
+}
+
+// eslint-disable-next-line no-control-regex
+const ansi = /\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07|\r/g;
+
+/** A terminal client speaking the contract's WebSocket protocol. */
+export class TerminalClient {
+  readonly ws: WebSocket;
+  readonly messages: ServerMessage[] = [];
+  raw = '';
+  closeCode: number | undefined;
+  private readonly opened: Promise<void>;
+
+  constructor(server: RunningServer, sessionId: string, options: { origin?: string } = {}) {
+    this.ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${sessionId}/terminal`, {
+      ...(options.origin ? { origin: options.origin } : {}),
+    });
+    this.ws.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) this.raw += data.toString('utf8');
+      else this.messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
+    });
+    this.ws.on('close', (code) => (this.closeCode = code));
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
+  }
+
+  /** The terminal's output so far, without escape sequences. */
+  get text(): string {
+    return this.raw.replace(ansi, '');
+  }
+
+  async open(token: string, size = { cols: 100, rows: 30 }): Promise<void> {
+    await this.opened;
+    this.ws.send(JSON.stringify({ type: 'auth', token }));
+    this.ws.send(JSON.stringify({ type: 'resize', ...size }));
+    await this.waitForMessage('ready', 120_000);
+  }
+
+  async waitForMessage(type: ServerMessage['type'], timeoutMs = 30_000, after = 0): Promise<ServerMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.slice(after).find((m) => m.type === type);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no ${type} message; got ${JSON.stringify(this.messages)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async waitForClose(timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.closeCode === undefined) {
+      if (Date.now() > deadline) throw new Error('socket not closed');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.closeCode;
+  }
+
+  type(text: string): void {
+    this.ws.send(Buffer.from(text, 'utf8'));
+  }
+
+  /** Runs a command and resolves with the output between two unique markers. */
+  async run(command: string, timeoutMs = 60_000): Promise<string> {
+    const marker = `M${Math.random().toString(36).slice(2, 10)}`;
+    const from = this.text.length;
+    // The markers are built by the shell (printf), so the echoed command line never matches them.
+    this.type(`printf '%s_%s\\n' ${marker} BEGIN; ${command}; printf '%s_%s\\n' ${marker} END\r`);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = this.text.slice(from);
+      const begin = text.indexOf(`${marker}_BEGIN\n`);
+      const end = text.indexOf(`${marker}_END\n`);
+      if (begin >= 0 && end > begin) return text.slice(begin + marker.length + 7, end);
+      if (Date.now() > deadline) throw new Error(`command timed out: ${command}\n--- output ---\n${text.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+/** Labelled objects the engine still holds for a session (containers, networks, volumes). */
+export async function leftovers(sessionId?: string): Promise<string[]> {
+  const { default: Docker } = await import('dockerode');
+  const docker = new Docker();
+  const label = sessionId ? `cours-docker.session=${sessionId}` : 'cours-docker.managed=true';
+  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+  const networks = await docker.listNetworks({ filters: { label: [label] } });
+  const { Volumes: volumes } = await docker.listVolumes({ filters: { label: [label] } });
+  return [
+    ...containers.map((c) => `container ${c.Names[0] ?? c.Id}`),
+    ...networks.map((n) => `network ${n.Name}`),
+    ...(volumes ?? []).map((v) => `volume ${v.Name}`),
+  ];
+}
+
+export async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

@@ -1,0 +1,89 @@
+// A student's sandbox through the contract: real docker commands in the terminal, resize,
+// reconnect to the same shell, a fresh shell after `exit`, UTF-8, and nothing left after DELETE.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
+import type { SessionCreated } from '../../src/shared/contract.ts';
+
+let server: RunningServer;
+let session: SessionCreated;
+let terminal: TerminalClient;
+
+beforeAll(async () => {
+  server = await startServer();
+  session = await createSession(server);
+  terminal = new TerminalClient(server, session.id);
+  await terminal.open(session.token);
+});
+
+afterAll(async () => {
+  terminal?.close();
+  await server?.stop();
+  expect(await leftovers()).toEqual([]);
+});
+
+describe('sandbox terminal', () => {
+  it('runs hello-world from the course registry, with no internet', async () => {
+    const out = await terminal.run('docker run --rm hello-world');
+    expect(out).toContain('Bonjour depuis Docker !');
+  });
+
+  it('pulls debian:bookworm from the mirror', async () => {
+    const out = await terminal.run('docker pull debian:bookworm >/dev/null && docker image ls --format "{{.Repository}}:{{.Tag}}"');
+    expect(out).toContain('debian:bookworm');
+  });
+
+  it('builds an image whose Dockerfile installs a package with apt-get', async () => {
+    const out = await terminal.run(
+      "mkdir -p /root/b && cd /root/b && printf 'FROM debian:bookworm\\nRUN apt-get update && apt-get install -y --no-install-recommends cowsay && rm -rf /var/lib/apt/lists/*\\nCMD [\"/usr/games/cowsay\",\"meuh\"]\\n' > Dockerfile && docker build -q -t vache . >/dev/null && docker run --rm vache; cd /root",
+      240_000,
+    );
+    expect(out).toContain('meuh');
+  });
+
+  it('resizes: stty size follows the resize message', async () => {
+    terminal.ws.send(JSON.stringify({ type: 'resize', cols: 123, rows: 41 }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await terminal.run('stty size')).trim()).toBe('41 123');
+  });
+
+  it('speaks UTF-8 both ways', async () => {
+    expect(await terminal.run('echo "été ─┼─ ✓"')).toContain('été ─┼─ ✓');
+  });
+
+  it('reconnecting with the same token gets the same shell and its screen', async () => {
+    await terminal.run('export MARQUE=conservee; cd /tmp');
+    terminal.close();
+    const again = new TerminalClient(server, session.id);
+    await again.open(session.token);
+    await new Promise((r) => setTimeout(r, 300));
+    // The redrawn screen shows what was typed before the reconnection.
+    expect(again.text).toContain('MARQUE=conservee');
+    expect((await again.run('echo "$MARQUE $PWD"')).trim()).toBe('conservee /tmp');
+    terminal = again;
+  });
+
+  it('exit gives a fresh shell, not a dead terminal', async () => {
+    const before = terminal.messages.length;
+    terminal.type('exit\r');
+    await terminal.waitForMessage('exit', 10_000, before);
+    await terminal.waitForMessage('ready', 20_000, before);
+    expect((await terminal.run('echo "${MARQUE:-vide}"')).trim()).toBe('vide');
+  });
+
+  it('GET /api/sessions/:id tells the remaining time', async () => {
+    const { status, body } = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+    expect(status).toBe(200);
+    expect(Date.parse(String(body.expiresAt))).toBeGreaterThan(Date.now());
+    expect(body.state).toBe('ready');
+  });
+
+  it('DELETE removes the container, its volumes and its network', async () => {
+    expect((await leftovers(session.id)).length).toBeGreaterThan(0);
+    const { status } = await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token });
+    expect(status).toBe(204);
+    expect(await leftovers(session.id)).toEqual([]);
+    expect(await terminal.waitForClose()).toBe(4410);
+    const again = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+    expect(again.status).toBe(404);
+  });
+});
