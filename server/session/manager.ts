@@ -178,11 +178,24 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     if (!session) return false;
     this.sessions.delete(id);
     this.store.delete(id);
+    // The terminal hears of the end once the sandbox is really gone.
+    await this.track(this.driver.remove(id));
     this.emit('ended', id, reason);
-    await this.driver.remove(id);
     this.log.info('session ended', { sessionId: id, reason });
     this.fillPool();
     return true;
+  }
+
+  /** Removals under way, so a shutdown waits for them instead of cutting them off. */
+  private readonly removals = new Set<Promise<void>>();
+
+  private async track(removal: Promise<void>): Promise<void> {
+    this.removals.add(removal);
+    try {
+      await removal;
+    } finally {
+      this.removals.delete(removal);
+    }
   }
 
   /** Keeps the warm pool full, within the session cap. */
@@ -202,7 +215,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
         })
         .then(
           async (sandbox) => {
-            if (this.stopped) await this.driver.remove(sandbox.sessionId);
+            if (this.stopped) await this.track(this.driver.remove(sandbox.sessionId));
             else this.pool.push(sandbox);
           },
           (error: Error) => this.log.error('pool sandbox failed to start', { error }),
@@ -225,7 +238,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     for (const sandbox of [...this.pool]) {
       if (now - sandbox.createdAt.getTime() > poolMaxAgeMs) {
         this.pool.splice(this.pool.indexOf(sandbox), 1);
-        await this.driver.remove(sandbox.sessionId);
+        await this.track(this.driver.remove(sandbox.sessionId));
       }
     }
     await this.reconcile(false).catch((error: Error) => this.log.warn('reconcile failed', { error }));
@@ -264,7 +277,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
         continue;
       }
       this.log.info('removing stray sandbox', { sessionId: sandbox.sessionId });
-      await this.driver.remove(sandbox.sessionId);
+      await this.track(this.driver.remove(sandbox.sessionId));
     }
     if (startup) {
       for (const record of records.values()) if (!this.sessions.has(record.id)) this.store.delete(record.id);
@@ -279,7 +292,8 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     if (this.reaper) clearInterval(this.reaper);
     const ids = [...this.sessions.keys()];
     await Promise.all(ids.map((id) => this.destroy(id, 'shutdown')));
-    await Promise.all(this.pool.splice(0).map((s) => this.driver.remove(s.sessionId)));
+    await Promise.all(this.pool.splice(0).map((s) => this.track(this.driver.remove(s.sessionId))));
+    await Promise.all([...this.removals]);
     // Pool sandboxes still starting are removed when their creation resolves (see fillPool).
     const deadline = Date.now() + 30_000;
     while (this.poolPending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -8,6 +8,12 @@ size=$(docker image inspect -f '{{.Size}}' "$img" 2>/dev/null)
 if docker run --rm --network none --log-driver none --entrypoint /bin/sh "$img" -c true >/dev/null 2>&1; then
   fail "hello:1 contient un shell : l'image finale doit partir de FROM scratch et ne recevoir que le binaire."
 fi
+case "$(image_entrypoint "$img")|$(image_cmd "$img")" in
+  '["/bin/sh","-c"'* | *'|["/bin/sh","-c"'*)
+    fail "La commande de démarrage est en forme shell (/bin/sh -c ...), or il n'y a pas de shell dans scratch : écrivez-la en forme exec, CMD [\"/hello\"]." ;;
+  'null|null' | '[]|null' | 'null|[]')
+    fail "hello:1 n'a pas de commande de démarrage : ajoutez CMD [\"/hello\"] à l'étape finale." ;;
+esac
 out=$(docker run --rm --network none --log-driver none "$img" 2>&1)
 case "$out" in
   *"Bonjour depuis un binaire Go"*) ;;

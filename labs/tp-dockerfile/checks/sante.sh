@@ -10,7 +10,7 @@ case "$test" in
     image_has_executable mon-apache:sante /usr/bin/curl ||
       fail "Le test de santé utilise curl, mais curl n'est pas installé dans l'image : le test s'exécute dans le conteneur, installez-le (apt-get install -y curl)." ;;
 esac
-interval=$(docker image inspect -f '{{.Config.Healthcheck.Interval}}' mon-apache:sante 2>/dev/null)
+interval=$(docker image inspect -f '{{json .Config.Healthcheck.Interval}}' mon-apache:sante 2>/dev/null)
 case "$interval" in '' | *[!0-9]*) interval=0 ;; esac
 # 0 means Docker's default: 30 s between tests, too slow for a check.
 [ "$interval" -gt 0 ] && [ "$interval" -le 10000000000 ] ||

@@ -1,0 +1,15 @@
+# expect: listes apt
+# No clean-up at all.
+docker image rm -f mon-apache:1.0 >/dev/null 2>&1 || true
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/index.html /root/tp-dockerfile/start.sh "$ctx"/
+cd "$ctx"
+cat > Dockerfile <<'DOCKERFILE'
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends apache2
+COPY index.html /var/www/html/index.html
+COPY start.sh /start.sh
+EXPOSE 80
+CMD ["/start.sh"]
+DOCKERFILE
+docker build -t mon-apache:1.0 .

@@ -1,0 +1,12 @@
+# Another change of the page; web replaced with stop + rm.
+# A build context with the Dockerfile of step 1 and the page of mon-apache:1.0.
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/Dockerfile /root/tp-dockerfile/start.sh "$ctx"/
+docker run --rm --entrypoint cat mon-apache:1.0 /var/www/html/index.html > "$ctx/index.html"
+docker image rm -f mon-apache:1.1 >/dev/null 2>&1 || true
+cd "$ctx"
+sed -i 's|<h1>Mon premier Dockerfile</h1>|<h1>Mon Dockerfile, deuxième version</h1>|' index.html
+docker build -t mon-apache:1.1 .
+docker stop web >/dev/null 2>&1 || true
+docker rm web >/dev/null 2>&1 || true
+docker run -d --name web -p 8080:80 mon-apache:1.1
