@@ -2,10 +2,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { processHeadroomBytes, tmpBytes } from './sandbox/limits.ts';
 
 z.config(z.locales.fr());
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
+
 
 const sizeSchema = z
   .string()
@@ -51,7 +53,7 @@ export const configSchema = z
     /** Run sandboxes with --privileged instead of the capability recipe (where the host allows it). */
     SANDBOX_PRIVILEGED: boolSchema.prefault('false'),
     /** Memory limit of a sandbox (tmpfs included). */
-    SANDBOX_MEMORY: sizeSchema.prefault('2560m'),
+    SANDBOX_MEMORY: sizeSchema.prefault('3g'),
     /** CPUs of a sandbox. */
     SANDBOX_CPUS: z.coerce.number().min(0.1).max(64).default(1),
     /** Process limit of a sandbox. */
@@ -73,12 +75,14 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
   .superRefine((config, context) => {
-    if (config.SANDBOX_DISK >= config.SANDBOX_MEMORY) {
+    // Every writable place of a sandbox is a tmpfs counted in its memory: when they are all
+    // full, its processes must still have room, or a full disk would look like an OOM kill.
+    const needed = config.SANDBOX_DISK + config.SANDBOX_HOME + tmpBytes + processHeadroomBytes;
+    if (needed > config.SANDBOX_MEMORY) {
       context.addIssue({
         code: 'custom',
-        path: ['SANDBOX_DISK'],
-        message:
-          'doit être plus petit que SANDBOX_MEMORY : le disque des bacs à sable est en mémoire (tmpfs)',
+        path: ['SANDBOX_MEMORY'],
+        message: `trop petit : il faut au moins SANDBOX_DISK + SANDBOX_HOME + 384m (${Math.ceil(needed / 1024 ** 2)}m), car le disque des bacs à sable est en mémoire (tmpfs)`,
       });
     }
     if (config.POOL_SIZE > config.MAX_SESSIONS) {

@@ -13,6 +13,7 @@ import {
   type SandboxSpec,
   type TerminalProcess,
 } from './driver.ts';
+import { tmpBytes } from './limits.ts';
 
 export interface DockerDriverOptions {
   image: string;
@@ -177,8 +178,7 @@ export class DockerSandboxDriver implements SandboxDriver {
         Tmpfs: {
           '/var/lib/docker': tmpfs(o.diskBytes, '711'),
           '/root': tmpfs(o.homeBytes, '700'),
-          '/tmp': tmpfs(o.homeBytes, '1777'),
-          '/var/tmp': tmpfs(o.homeBytes, '1777'),
+          '/tmp': tmpfs(tmpBytes, '1777'),
           '/run': tmpfs(64 * 1024 * 1024),
           '/var/log': tmpfs(64 * 1024 * 1024),
           '/etc/docker': tmpfs(1024 * 1024),

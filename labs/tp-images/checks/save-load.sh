@@ -22,7 +22,7 @@ events=$(timeout 5 docker events --since "$since" --until "$(date +%s.%N)" --fil
   --format '{{.Action}}' 2>/dev/null | tr '\n' ' ')
 case " $events" in
   *" delete "*"load "*) ;;
-  *" load "*) fail "L'image a été rechargée sans avoir été supprimée : docker image rm debian-formation:v1 localhost:5000/debian-formation:1.0.0, vérifiez avec docker image ls, puis docker load -i /root/debian-formation.tar." ;;
+  *" load "*) fail "L'image a été rechargée sans avoir été supprimée (un autre tag la désignait peut-être encore : voyez docker image ls) : supprimez tous ses tags, par exemple docker image rm debian-formation:v1 localhost:5000/debian-formation:1.0.0, vérifiez, puis docker load -i /root/debian-formation.tar." ;;
   *" delete "*) fail "L'image a été supprimée mais pas rechargée : docker load -i /root/debian-formation.tar." ;;
   *) fail "L'archive est prête : supprimez maintenant l'image (docker image rm debian-formation:v1 localhost:5000/debian-formation:1.0.0), puis rechargez-la avec docker load -i /root/debian-formation.tar." ;;
 esac

@@ -4,8 +4,8 @@ ctx=$(mktemp -d)
 cd "$ctx"
 cat > Dockerfile <<'DOCKERFILE'
 FROM debian:12
-RUN apt-get update \\
-    && apt-get install -y --no-install-recommends cowsay \\
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends cowsay \
     && rm -rf /var/lib/apt/lists/*
 ENV PATH=/usr/games:$PATH
 ENTRYPOINT ["cowsay", "-f", "default"]

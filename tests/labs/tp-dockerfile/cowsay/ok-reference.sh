@@ -4,8 +4,8 @@ ctx=$(mktemp -d)
 cd "$ctx"
 cat > Dockerfile <<'DOCKERFILE'
 FROM debian:bookworm
-RUN apt-get update \\
-    && apt-get install -y --no-install-recommends cowsay \\
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends cowsay \
     && rm -rf /var/lib/apt/lists/*
 ENTRYPOINT ["/usr/games/cowsay"]
 CMD ["hello"]

@@ -1,0 +1,107 @@
+// Limits and isolation, enforced on real sandboxes: a fork bomb, a memory hog and a disk
+// filler stay inside their sandbox while the server keeps answering; a sandbox reaches neither
+// the server's port nor the host nor another sandbox, but reaches the course registry.
+import { statfsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
+import type { SessionCreated } from '../../src/shared/contract.ts';
+
+let server: RunningServer;
+let a: SessionCreated;
+let b: SessionCreated;
+let ta: TerminalClient;
+let tb: TerminalClient;
+
+beforeAll(async () => {
+  // Listening on every address, as a careless deployment would: the firewall must still hold.
+  server = await startServer({
+    HOST: '0.0.0.0',
+    SANDBOX_MEMORY: '1g',
+    SANDBOX_DISK: '384m',
+    SANDBOX_HOME: '128m',
+    SANDBOX_PIDS: '256',
+  });
+  [a, b] = await Promise.all([createSession(server), createSession(server)]);
+  ta = new TerminalClient(server, a.id);
+  tb = new TerminalClient(server, b.id);
+  await Promise.all([ta.open(a.token), tb.open(b.token)]);
+});
+
+afterAll(async () => {
+  ta?.close();
+  tb?.close();
+  await server?.stop();
+  expect(await leftovers()).toEqual([]);
+});
+
+const hostAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('172.') && !i.address.startsWith('10.'))?.address;
+
+async function reach(terminal: TerminalClient, url: string): Promise<string> {
+  return (await terminal.run(`curl -s -o /dev/null -m 3 -w '%{http_code}' ${url} || echo " refusé"`)).trim();
+}
+
+describe('network isolation', () => {
+  it('a sandbox cannot reach the server through its gateway or the host address', async () => {
+    const gateway = (await ta.run("ip route | awk '/default/ {print $3}'")).trim();
+    expect(gateway).toMatch(/^10\.213\.\d+\.1$/);
+    expect(await reach(ta, `http://${gateway}:${server.port}/api/health`)).toMatch(/^000/);
+    if (hostAddress) expect(await reach(ta, `http://${hostAddress}:${server.port}/api/health`)).toMatch(/^000/);
+    // The host itself answers on that address: it is the sandbox that is blocked.
+    if (hostAddress) expect((await fetch(`http://${hostAddress}:${server.port}/api/health`)).status).toBe(200);
+  });
+
+  it('a sandbox cannot reach another sandbox', async () => {
+    const ipB = (await tb.run("ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1")).trim();
+    expect(ipB).toMatch(/^10\.213\./);
+    await tb.run('(docker rm -f web >/dev/null 2>&1; docker run -d --name web -p 8080:80 httpd:2.4 >/dev/null)');
+    expect(await reach(tb, 'http://127.0.0.1:8080/')).toBe('200');
+    expect(await reach(ta, `http://${ipB}:8080/`)).toMatch(/^000/);
+    expect((await ta.run(`ping -c 1 -W 2 ${ipB} >/dev/null 2>&1 && echo joignable || echo injoignable`)).trim()).toBe(
+      'injoignable',
+    );
+  });
+
+  it('a sandbox reaches the course registry', async () => {
+    expect(await reach(ta, 'http://cours-docker-registry:5000/v2/')).toBe('200');
+  });
+});
+
+describe('limits', () => {
+  it('a memory hog is OOM-killed inside the sandbox, whose engine survives', async () => {
+    const out = await ta.run('head -c 2G /dev/zero | tail; echo "code=$?"', 120_000);
+    expect(out).toContain('code=137');
+    expect((await ta.run('docker version --format "{{.Server.Version}}"')).trim()).toMatch(/^\d+\./);
+    expect((await api(server, 'GET', '/api/health')).status).toBe(200);
+  });
+
+  it("a disk filler gets 'No space left on device' and the host's disk is untouched", async () => {
+    const before = statfsSync('/').bavail * statfsSync('/').bsize;
+    const fill = (file: string) =>
+      ta.run(`dd if=/dev/zero of=${file} bs=1M count=2048 2>&1 | grep -o "No space left on device" | head -n 1; rm -f ${file}`, 120_000);
+    expect(await fill('/var/lib/docker/remplissage')).toMatch(/No space left on device/);
+    expect(await fill('/root/gros')).toMatch(/No space left on device/);
+    expect(await fill('/tmp/gros')).toMatch(/No space left on device/);
+    const elsewhere = await ta.run('touch /usr/local/essai /var/tmp/essai 2>&1');
+    expect(elsewhere).toMatch(/Read-only file system/);
+    const after = statfsSync('/').bavail * statfsSync('/').bsize;
+    expect(before - after).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it('a fork bomb is held by the pids limit while the server and other sandboxes keep working', async () => {
+    const { default: Docker } = await import('dockerode');
+    const container = new Docker().getContainer(`cours-docker-sb-${a.id}`);
+    expect((await container.inspect()).HostConfig.PidsLimit).toBe(256);
+    ta.type(':(){ :|:& };:\r');
+    await new Promise((r) => setTimeout(r, 5000));
+    expect((await api(server, 'GET', '/api/health')).status).toBe(200);
+    expect((await tb.run('echo vivant')).trim()).toBe('vivant');
+    const stats = (await container.stats({ stream: false })) as { pids_stats?: { current?: number } };
+    expect(stats.pids_stats?.current ?? 0).toBeLessThanOrEqual(256);
+    // The bombed sandbox can still be thrown away.
+    expect((await api(server, 'DELETE', `/api/sessions/${a.id}`, { token: a.token })).status).toBe(204);
+    expect(await leftovers(a.id)).toEqual([]);
+  });
+});

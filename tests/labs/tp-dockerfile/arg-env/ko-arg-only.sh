@@ -1,0 +1,15 @@
+# expect: pas une variable d'environnement
+# The ARG is not copied into an ENV: it is gone after the build.
+# Written where the step asks: /root/tp-dockerfile/app/Dockerfile.
+docker image rm -f mon-app:2.0 >/dev/null 2>&1 || true
+cd /root/tp-dockerfile/app
+cat > Dockerfile <<'DOCKERFILE'
+FROM debian:bookworm-slim
+ARG APP_VERSION=1.0
+RUN echo "construction de la version $APP_VERSION"
+RUN useradd --create-home --shell /bin/bash appli
+COPY app.sh /usr/local/bin/app.sh
+USER appli
+CMD ["/usr/local/bin/app.sh"]
+DOCKERFILE
+docker build --build-arg APP_VERSION=2.0 -t mon-app:2.0 .

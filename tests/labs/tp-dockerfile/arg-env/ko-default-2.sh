@@ -1,0 +1,15 @@
+# expect: déjà 2.0
+# The default value was changed instead of using --build-arg.
+# Written where the step asks: /root/tp-dockerfile/app/Dockerfile.
+docker image rm -f mon-app:2.0 >/dev/null 2>&1 || true
+cd /root/tp-dockerfile/app
+cat > Dockerfile <<'DOCKERFILE'
+FROM debian:bookworm-slim
+ARG APP_VERSION=2.0
+ENV APP_VERSION=$APP_VERSION
+RUN useradd --create-home --shell /bin/bash appli
+COPY app.sh /usr/local/bin/app.sh
+USER appli
+CMD ["/usr/local/bin/app.sh"]
+DOCKERFILE
+docker build -t mon-app:2.0 .

@@ -1,0 +1,15 @@
+# expect: ne déclare pas ARG APP_VERSION
+# The ARG is declared before FROM: it is not visible in the stage, ENV gets an empty value.
+# Written where the step asks: /root/tp-dockerfile/app/Dockerfile.
+docker image rm -f mon-app:2.0 >/dev/null 2>&1 || true
+cd /root/tp-dockerfile/app
+cat > Dockerfile <<'DOCKERFILE'
+ARG APP_VERSION=1.0
+FROM debian:bookworm-slim
+ENV APP_VERSION=$APP_VERSION
+RUN useradd --create-home --shell /bin/bash appli
+COPY app.sh /usr/local/bin/app.sh
+USER appli
+CMD ["/usr/local/bin/app.sh"]
+DOCKERFILE
+docker build --build-arg APP_VERSION=2.0 -t mon-app:2.0 .

@@ -1,0 +1,10 @@
+# expect: DL3020
+# Everything fixed but ADD.
+cat > /root/tp-dockerfile/lint/Dockerfile <<'DOCKERFILE'
+FROM debian:bookworm-slim
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends apache2 \
+    && rm -rf /var/lib/apt/lists/*
+ADD site/ /var/www/html/
+CMD ["apachectl", "-D", "FOREGROUND"]
+DOCKERFILE

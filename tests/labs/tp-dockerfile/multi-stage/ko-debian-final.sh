@@ -1,0 +1,17 @@
+# expect: pèse
+# The final stage is a Debian system, not scratch.
+docker image rm -f hello:1 >/dev/null 2>&1 || true
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/hello/hello.go "$ctx"/
+cd "$ctx"
+cat > Dockerfile <<'DOCKERFILE'
+FROM golang:1.19 AS builder
+WORKDIR /src
+COPY hello.go .
+RUN CGO_ENABLED=0 go build -o hello hello.go
+
+FROM debian:bookworm-slim
+COPY --from=builder /src/hello /hello
+CMD ["/hello"]
+DOCKERFILE
+docker build -t hello:1 .

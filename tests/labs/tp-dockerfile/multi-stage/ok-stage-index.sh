@@ -1,0 +1,17 @@
+# Unnamed stage used by index, go.mod made in the build, USER set.
+docker image rm -f hello:1 >/dev/null 2>&1 || true
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/hello/hello.go "$ctx"/
+cd "$ctx"
+cat > Dockerfile <<'DOCKERFILE'
+FROM golang:1.19
+WORKDIR /app
+COPY hello.go ./
+RUN go mod init exemple.fr/hello && CGO_ENABLED=0 go build -o /hello .
+
+FROM scratch
+COPY --from=0 /hello /hello
+USER 65534
+CMD ["/hello"]
+DOCKERFILE
+docker build -t hello:1 .

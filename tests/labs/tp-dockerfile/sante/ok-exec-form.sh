@@ -1,0 +1,15 @@
+# HEALTHCHECK in exec form, from mon-apache:1.1, with a published port.
+docker image rm -f mon-apache:sante >/dev/null 2>&1 || true
+docker rm -f web-sante >/dev/null 2>&1 || true
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/index.html /root/tp-dockerfile/start.sh "$ctx"/
+cd "$ctx"
+cat > Dockerfile <<'DOCKERFILE'
+FROM mon-apache:1.1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl \
+    && rm -rf /var/lib/apt/lists/*
+HEALTHCHECK --interval=1s --timeout=3s CMD ["curl", "-fsS", "-o", "/dev/null", "http://localhost/"]
+DOCKERFILE
+docker build -t mon-apache:sante .
+docker run -d --name web-sante -p 8081:80 mon-apache:sante

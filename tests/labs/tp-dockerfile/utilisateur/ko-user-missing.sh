@@ -1,0 +1,13 @@
+# expect: existe-t-il
+# USER names a user that was never created.
+docker image rm -f mon-app:1.0 >/dev/null 2>&1 || true
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/app/app.sh "$ctx"/
+cd "$ctx"
+cat > Dockerfile <<'DOCKERFILE'
+FROM debian:bookworm-slim
+COPY app.sh /usr/local/bin/app.sh
+USER appli
+CMD ["/usr/local/bin/app.sh"]
+DOCKERFILE
+docker build -t mon-app:1.0 .

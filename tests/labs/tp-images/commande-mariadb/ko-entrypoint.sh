@@ -1,0 +1,3 @@
+# expect: ENTRYPOINT
+# The entrypoint given instead of the command.
+docker image inspect -f '{{json .Config.Entrypoint}}' mariadb

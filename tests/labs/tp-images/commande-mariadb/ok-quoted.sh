@@ -1,0 +1,2 @@
+# Between quotes.
+echo '"mariadbd"'

@@ -1,0 +1,2 @@
+# Upper case, with a "CMD :" label and spaces.
+echo '  CMD : MARIADBD  '
