@@ -9,6 +9,6 @@ export default defineConfig({
   devToolbar: { enabled: false },
   prefetch: false,
   vite: {
-    build: { chunkSizeWarningLimit: 300 },
+    build: { chunkSizeWarningLimit: 600 },
   },
 });

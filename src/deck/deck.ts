@@ -2,7 +2,7 @@
 // the table of contents. Used by the deck page at build time and by the content tests.
 import { deckStates, type DeckState } from '../shared/deck-schema.ts';
 import { DeckParseError, parseDeck, type DeckSlide } from './parse.ts';
-import { renderMarkdown } from './render.ts';
+import { renderMarkdown } from '../markdown/render.ts';
 
 export interface RenderedSlide extends DeckSlide {
   html: string;

@@ -6,7 +6,10 @@ import 'reveal.js/reset.css';
 import 'reveal.js/reveal.css';
 import './theme.css';
 
-const printing = /print-pdf/i.test(window.location.search);
+const params = new URLSearchParams(window.location.search);
+const printing = params.has('print-pdf');
+// ?transition=none suits slow projectors and remote screen sharing (and fast tests).
+const transition = params.get('transition') === 'none' ? 'none' : 'slide';
 const root = document.querySelector<HTMLElement>('.deck-viewport .reveal');
 
 if (root) {
@@ -25,7 +28,7 @@ if (root) {
     progress: true,
     slideNumber: 'h.v',
     showSlideNumber: 'all',
-    transition: 'slide',
+    transition,
     overview: true,
     touch: true,
     help: true,

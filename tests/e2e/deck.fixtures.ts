@@ -28,7 +28,7 @@ export const test = base.extend<{ deckPage: Page; problems: string[] }>({
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
-    await page.goto(deckPath);
+    await page.goto(`${deckPath}?transition=none`);
     await expect(page.locator('html[data-deck-ready="true"]')).toHaveCount(1);
     await use(page);
   },

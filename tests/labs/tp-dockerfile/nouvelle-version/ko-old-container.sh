@@ -6,7 +6,7 @@ cp /root/tp-dockerfile/Dockerfile /root/tp-dockerfile/start.sh "$ctx"/
 docker run --rm --entrypoint cat mon-apache:1.0 /var/www/html/index.html > "$ctx/index.html"
 docker image rm -f mon-apache:1.1 >/dev/null 2>&1 || true
 cd "$ctx"
-sed -i 's/Version 1.0/Version 1.1/' index.html
+sed -i 's/Version 1.0/Version 1.1, en test/' index.html
 docker build -t mon-apache:1.1 .
 docker rm -f web
 docker run -d --name web -p 8080:80 mon-apache:1.0

@@ -7,4 +7,5 @@ docker image inspect debian-formation:v1 >/dev/null 2>&1 || {
 rm -f /root/debian-formation.tar
 sleep 1
 docker save -o /root/debian-formation.tar debian-formation:v1
-docker image rm debian-formation:v1 localhost:5000/debian-formation:1.0.0 >/dev/null 2>&1 || docker image rm debian-formation:v1
+docker image rm localhost:5000/debian-formation:1.0.0 >/dev/null 2>&1 || true
+docker image rm debian-formation:v1

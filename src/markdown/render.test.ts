@@ -26,4 +26,13 @@ describe('renderMarkdown', () => {
     expect(html).toContain('<small><a href="/tp/x/">lien</a></small>');
     expect(links).toEqual(['/tp/x/']);
   });
+
+  it('marks shell code blocks as runnable commands when asked', async () => {
+    const { html } = await renderMarkdown('```bash\ndocker run hello-world\n```\n\n```dockerfile\nFROM x\n```', {
+      commandBlocks: true,
+    });
+    expect(html).toContain('<div class="command-block" data-command="docker run hello-world">');
+    expect(html.match(/command-block/g)).toHaveLength(1);
+    expect(html).toContain('class="shiki');
+  });
 });

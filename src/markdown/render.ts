@@ -1,4 +1,4 @@
-// Renders a deck slide's markdown to HTML at build time: GFM, raw HTML, reveal.js
+// Renders markdown to HTML at build time (deck slides, notes, TP steps): GFM, raw HTML, reveal.js
 // `.element` annotations, and code highlighted by Shiki so no highlighter ships to the browser.
 import rehypeShiki, { type RehypeShikiOptions } from '@shikijs/rehype';
 import type { Element, ElementContent, Root, RootContent } from 'hast';
@@ -9,7 +9,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
-import { parseAttributes } from './parse.ts';
+import { parseAttributes } from '../deck/parse.ts';
 
 /** Where a deck's `images/...` files are served from. */
 export const deckImageBase = '/slides/images/';
@@ -76,8 +76,46 @@ const shikiOptions: RehypeShikiOptions = {
   langs: ['dockerfile', 'shell', 'shellsession', 'console', 'json', 'yaml'],
 };
 
-/** Renders one slide (or notes) markdown to HTML. */
-export async function renderMarkdown(markdown: string): Promise<RenderedMarkdown> {
+const commandLanguages = new Set(['bash', 'sh', 'shell']);
+
+function textOf(node: ElementContent): string {
+  if (node.type === 'text') return node.value;
+  return node.type === 'element' ? node.children.map(textOf).join('') : '';
+}
+
+/**
+ * Wraps shell code blocks in `<div class="command-block" data-command="...">`, so the TP page can
+ * add "▶ Exécuter" and "Copier" buttons; runs before Shiki, while the language class is there.
+ */
+function rehypeCommandBlocks() {
+  return (tree: Root) => {
+    visit(tree, 'element', (node, index, parent) => {
+      if (node.tagName !== 'pre' || index === undefined || !parent) return;
+      const code = node.children.find(isElement);
+      const classes = code?.properties.className;
+      const language = Array.isArray(classes)
+        ? classes.map(String).find((c) => c.startsWith('language-'))?.slice('language-'.length)
+        : undefined;
+      if (!code || !language || !commandLanguages.has(language)) return;
+      const wrapper: Element = {
+        type: 'element',
+        tagName: 'div',
+        properties: { className: ['command-block'], dataCommand: textOf(code).replace(/\n$/, '') },
+        children: [node],
+      };
+      parent.children[index] = wrapper;
+      return 'skip';
+    });
+  };
+}
+
+export interface RenderOptions {
+  /** Mark shell code blocks as commands the student can run (TP pages). */
+  commandBlocks?: boolean;
+}
+
+/** Renders one slide, notes or TP text (markdown) to HTML. */
+export async function renderMarkdown(markdown: string, options: RenderOptions = {}): Promise<RenderedMarkdown> {
   const found = { images: [] as string[], links: [] as string[] };
   const file = await unified()
     .use(remarkParse)
@@ -86,6 +124,7 @@ export async function renderMarkdown(markdown: string): Promise<RenderedMarkdown
     .use(rehypeRaw)
     .use(rehypeElementAttributes)
     .use(rehypeDeckAssets, found)
+    .use(options.commandBlocks ? rehypeCommandBlocks : () => undefined)
     .use(rehypeShiki, shikiOptions)
     .use(rehypeStringify)
     .process(markdown);

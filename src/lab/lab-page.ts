@@ -1,0 +1,206 @@
+// Browser side of a TP page: checks, hints one at a time, solution behind a confirmation,
+// "▶ Exécuter"/"Copier" on commands, progress kept in the browser and on the server, step
+// set-up when a step opens, reset, and the resizable splitter.
+import type { CheckAnswer } from '../shared/contract.ts';
+import { learnerId, sessionApi } from '../terminal/session-client.ts';
+import { mountTerminalPane } from '../terminal/terminal-pane.ts';
+
+interface StoredProgress {
+  [stepId: string]: string;
+}
+
+const progressKey = (lab: string) => `cours-docker:progress:${lab}`;
+
+function readProgress(lab: string): StoredProgress {
+  try {
+    return JSON.parse(localStorage.getItem(progressKey(lab)) ?? '{}') as StoredProgress;
+  } catch {
+    return {};
+  }
+}
+
+export function mountLabPage(root: HTMLElement): void {
+  const lab = root.dataset.lab ?? '';
+  const paneRoot = root.querySelector<HTMLElement>('[data-terminal-pane]');
+  if (!paneRoot) return;
+  const pane = mountTerminalPane(paneRoot, lab);
+  const steps = [...root.querySelectorAll<HTMLElement>('[data-step]')];
+  const progress = readProgress(lab);
+  const setUp = new Set<string>();
+
+  const saveProgress = () => localStorage.setItem(progressKey(lab), JSON.stringify(progress));
+
+  const render = () => {
+    let done = 0;
+    for (const step of steps) {
+      const passed = Boolean(progress[step.dataset.step ?? '']);
+      step.classList.toggle('passed', passed);
+      const badge = step.querySelector<HTMLElement>('[data-done]');
+      if (badge) badge.hidden = !passed;
+      if (passed) done++;
+    }
+    const bar = root.querySelector<HTMLProgressElement>('[data-progress]');
+    if (bar) bar.value = done;
+    const label = root.querySelector<HTMLElement>('[data-progress-label]');
+    if (label) label.textContent = `${done} / ${steps.length} étapes réussies`;
+    const end = root.querySelector<HTMLElement>('[data-lab-end]');
+    if (end) end.hidden = done < steps.length;
+  };
+
+  // The server keeps progress too (keyed by this browser's anonymous learner id): merge it in,
+  // so a cleared tab or another day finds it again.
+  void fetch(`/api/learners/${learnerId()}/progress`)
+    .then((r) => (r.ok ? (r.json() as Promise<{ steps: { labId: string; stepId: string; passedAt: string }[] }>) : null))
+    .then((remote) => {
+      for (const entry of remote?.steps ?? []) {
+        if (entry.labId === lab && !progress[entry.stepId]) progress[entry.stepId] = entry.passedAt;
+      }
+      saveProgress();
+      render();
+    })
+    .catch(() => {});
+  render();
+
+  // Open the first step not done yet.
+  const firstOpen = steps.find((s) => !progress[s.dataset.step ?? '']);
+  if (firstOpen) {
+    for (const step of steps) step.querySelector('details')?.toggleAttribute('open', step === firstOpen);
+  }
+
+  const prepareStep = async (stepId: string) => {
+    const session = pane.session();
+    if (!session || setUp.has(`${session.id}:${stepId}`)) return;
+    setUp.add(`${session.id}:${stepId}`);
+    await sessionApi(session, `/steps/${encodeURIComponent(stepId)}/setup`).catch(() => {
+      setUp.delete(`${session.id}:${stepId}`);
+    });
+  };
+
+  void pane.ready.then(() => {
+    for (const button of root.querySelectorAll<HTMLButtonElement>('[data-check]')) button.disabled = false;
+    const open = steps.find((s) => s.querySelector('details')?.open);
+    if (open?.dataset.step) void prepareStep(open.dataset.step);
+  });
+
+  for (const step of steps) {
+    const id = step.dataset.step ?? '';
+    const details = step.querySelector('details');
+    const result = step.querySelector<HTMLElement>('[data-result]');
+    const checkButton = step.querySelector<HTMLButtonElement>('[data-check]');
+    const answer = step.querySelector<HTMLInputElement>('[data-answer]');
+    details?.addEventListener('toggle', () => {
+      if (details.open) void prepareStep(id);
+    });
+
+    const showResult = (passed: boolean | 'pending', message: string) => {
+      if (!result) return;
+      result.hidden = false;
+      result.dataset.passed = String(passed);
+      result.textContent = passed === true ? `✔ ${message}` : passed === false ? `✘ ${message}` : message;
+    };
+
+    const check = async () => {
+      const session = pane.session();
+      if (!session || !checkButton) return;
+      checkButton.disabled = true;
+      showResult('pending', 'Vérification en cours…');
+      try {
+        await prepareStep(id);
+        const body = answer ? { answer: answer.value } : {};
+        const outcome = await sessionApi<CheckAnswer>(session, `/steps/${encodeURIComponent(id)}/check`, body);
+        showResult(outcome.passed, outcome.message);
+        if (outcome.passed) {
+          progress[id] ??= new Date().toISOString();
+          saveProgress();
+          render();
+          const next = steps[steps.indexOf(step) + 1];
+          if (next && !progress[next.dataset.step ?? '']) {
+            next.querySelector('details')?.setAttribute('open', '');
+          }
+        }
+      } catch (error) {
+        showResult(false, (error as Error).message);
+      } finally {
+        checkButton.disabled = false;
+      }
+    };
+    checkButton?.addEventListener('click', () => void check());
+    answer?.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') void check();
+    });
+
+    step.querySelector('[data-hint]')?.addEventListener('click', (event) => {
+      const hidden = [...step.querySelectorAll<HTMLElement>('[data-hint-index]')].find((h) => h.hidden);
+      if (hidden) hidden.hidden = false;
+      if (![...step.querySelectorAll<HTMLElement>('[data-hint-index]')].some((h) => h.hidden)) {
+        (event.currentTarget as HTMLButtonElement).disabled = true;
+      }
+    });
+    step.querySelector('[data-solution]')?.addEventListener('click', () => {
+      const body = step.querySelector<HTMLElement>('[data-solution-body]');
+      if (!body?.hidden) return;
+      if (confirm('Afficher la solution ? Essayez d’abord avec les indices : on apprend mieux en cherchant.')) {
+        body.hidden = false;
+      }
+    });
+  }
+
+  // Commands: "▶ Exécuter" types them into the terminal, "Copier" puts them in the clipboard.
+  for (const block of root.querySelectorAll<HTMLElement>('.command-block')) {
+    const command = block.dataset.command ?? '';
+    const tools = document.createElement('div');
+    tools.className = 'command-tools';
+    const run = document.createElement('button');
+    run.type = 'button';
+    run.dataset.run = '';
+    run.textContent = '▶ Exécuter';
+    run.title = 'Taper cette commande dans le terminal';
+    run.addEventListener('click', () => pane.run(command.replace(/\n/g, '\r')));
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.textContent = 'Copier';
+    copy.addEventListener('click', () => {
+      void navigator.clipboard?.writeText(command).then(() => {
+        copy.textContent = 'Copié !';
+        setTimeout(() => (copy.textContent = 'Copier'), 1500);
+      });
+    });
+    tools.append(run, copy);
+    block.append(tools);
+  }
+
+  root.querySelector('[data-reset]')?.addEventListener('click', () => {
+    if (confirm('Réinitialiser : votre bac à sable actuel est supprimé et un neuf démarre. Votre progression est conservée. Continuer ?')) {
+      setUp.clear();
+      void pane.reset().then(() => {
+        const open = steps.find((s) => s.querySelector('details')?.open);
+        if (open?.dataset.step) void prepareStep(open.dataset.step);
+      });
+    }
+  });
+
+  // The splitter: drag (or arrow keys) to share the width between steps and terminal.
+  const splitter = root.querySelector<HTMLElement>('[data-splitter]');
+  const setWidth = (percent: number) => {
+    const clamped = Math.min(75, Math.max(25, percent));
+    root.style.setProperty('--steps-width', `${clamped}%`);
+    localStorage.setItem('cours-docker:split', String(clamped));
+  };
+  const saved = Number(localStorage.getItem('cours-docker:split'));
+  if (saved) setWidth(saved);
+  splitter?.addEventListener('pointerdown', (event) => {
+    splitter.setPointerCapture(event.pointerId);
+    const move = (e: PointerEvent) => setWidth(((e.clientX - root.getBoundingClientRect().left) / root.clientWidth) * 100);
+    const up = () => {
+      splitter.removeEventListener('pointermove', move);
+      splitter.removeEventListener('pointerup', up);
+    };
+    splitter.addEventListener('pointermove', move);
+    splitter.addEventListener('pointerup', up);
+  });
+  splitter?.addEventListener('keydown', (event) => {
+    const current = parseFloat(root.style.getPropertyValue('--steps-width')) || 44;
+    if (event.key === 'ArrowLeft') setWidth(current - 3);
+    if (event.key === 'ArrowRight') setWidth(current + 3);
+  });
+}
