@@ -37,8 +37,11 @@ export {
 } from "./course-registry.ts";
 export { ImagesError } from "./images-error.ts";
 
-/** built: made now; up-to-date: nothing to do; pulled: from a registry; imported: debootstrap. */
-export type ImageStatus = "built" | "up-to-date" | "pulled" | "imported";
+/**
+ * built: made now; up-to-date: nothing to do; pulled: from a registry; imported: made with
+ * debootstrap; loaded: the Debian base, from the builder's cache.
+ */
+export type ImageStatus = "built" | "up-to-date" | "pulled" | "imported" | "loaded";
 
 export interface ImageReport {
   /** Image as shown to users, e.g. "cours-docker/sandbox", "nginx", "debian:bookworm". */
@@ -199,6 +202,7 @@ const STATUS_TEXT: Record<ImageStatus, string> = {
   "up-to-date": "à jour",
   pulled: "téléchargée",
   imported: "construite (debootstrap)",
+  loaded: "reprise du cache",
 };
 
 function summaryLines(images: ImageReport[], total: number): string[] {
@@ -236,28 +240,20 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   const { log } = context;
   await mkdir(join(context.cacheDir, "logs"), { recursive: true });
   registryHostPort(); // Rejects a bad REGISTRY_HOST_PORT before any long step.
-  const reports: ImageReport[] = [];
   const stepText = (step: number): string => `(étape ${step}/${context.stepCount})`;
+  const statusText = (status: ImageStatus): string => (status === "up-to-date" ? "déjà à jour" : STATUS_TEXT[status]);
 
-  let started = performance.now();
   const version = await checkEngine();
   log(`[images] moteur Docker ${version} joignable ${stepText(1)}`);
 
-  started = performance.now();
+  const baseStarted = performance.now();
   log(`[images] image de base ${DEBIAN_IMAGE} ... ${stepText(2)}`);
   const baseStatus = await ensureDebianBase(context);
-  log(`[images] image de base ${DEBIAN_IMAGE} : ${baseStatus === "up-to-date" ? "déjà à jour" : STATUS_TEXT[baseStatus]} (${formatSeconds(seconds(started))})`);
-  const baseReport: ImageReport = { image: DEBIAN_IMAGE, status: baseStatus, pushedTags: [], seconds: seconds(started) };
-  reports.push(baseReport);
+  const baseReport: ImageReport = { image: DEBIAN_IMAGE, status: baseStatus, pushedTags: [], seconds: seconds(baseStarted) };
+  log(`[images] image de base ${DEBIAN_IMAGE} : ${statusText(baseStatus)} (${formatSeconds(baseReport.seconds)})`);
 
-  started = performance.now();
-  log(`[images] image de base ${DEBIAN_SLIM_IMAGE} ... ${stepText(3)}`);
-  const slimStatus = await ensureDebianSlim(context, baseStatus);
-  log(`[images] image de base ${DEBIAN_SLIM_IMAGE} : ${slimStatus === "up-to-date" ? "déjà à jour" : STATUS_TEXT[slimStatus]} (${formatSeconds(seconds(started))})`);
-  const slimReport: ImageReport = { image: DEBIAN_SLIM_IMAGE, status: slimStatus, pushedTags: [], seconds: seconds(started) };
-  reports.push(slimReport);
-
-  // The registry's own task resolves this; the preloaded images wait for it to push.
+  // Everything else only needs the base: two tasks at a time, the longest first. The
+  // registry's task resolves registryReady; the preloaded images wait for it to push.
   let registryResolve: (info: RegistryInfo) => void = () => undefined;
   let registryReject: (error: unknown) => void = () => undefined;
   const registryReady = new Promise<RegistryInfo>((resolvePromise, rejectPromise) => {
@@ -266,6 +262,8 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   });
   registryReady.catch(() => undefined);
 
+  const slimReport: ImageReport = { image: DEBIAN_SLIM_IMAGE, status: "up-to-date", pushedTags: [], seconds: 0 };
+  const reports: ImageReport[] = [baseReport, slimReport];
   const buildTask = (spec: BuildSpec, step: number, afterBuild?: (report: ImageReport) => Promise<void>) => {
     const report: ImageReport = { image: spec.label, status: "up-to-date", pushedTags: [], seconds: 0 };
     reports.push(report);
@@ -280,42 +278,46 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
     };
   };
 
-  const tasks: (() => Promise<void>)[] = [];
-  tasks.push(
-    buildTask(REGISTRY_BUILD, 4, async () => {
-      try {
-        registryResolve(await ensureRegistryRunning(log));
-      } catch (error) {
-        registryReject(error);
-        throw error;
-      }
-    }),
-  );
-  tasks.push(buildTask(SANDBOX_BUILD, 5));
-  MIRROR_IMAGES.forEach(({ name, tags }, index) => {
-    const spec = mirrorBuild(name, tags);
-    tasks.push(
-      buildTask(spec, 6 + index, async (report) => {
-        const registry = await registryReady;
-        const [primaryTag] = spec.tags;
-        if (primaryTag) report.pushedTags = await push(context, registry, primaryTag, name, tags);
-      }),
-    );
+  const registryTask = buildTask(REGISTRY_BUILD, 4, async () => {
+    try {
+      registryResolve(await ensureRegistryRunning(log));
+    } catch (error) {
+      registryReject(error);
+      throw error;
+    }
   });
-  const debianStep = 6 + MIRROR_IMAGES.length;
-  tasks.push(async () => {
+  const sandboxTask = buildTask(SANDBOX_BUILD, 5);
+  const mirrorTasks = MIRROR_IMAGES.map(({ name, tags }, index) => {
+    const spec = mirrorBuild(name, tags);
+    return buildTask(spec, 6 + index, async (report) => {
+      const registry = await registryReady;
+      const [primaryTag] = spec.tags;
+      if (primaryTag) report.pushedTags = await push(context, registry, primaryTag, name, tags);
+    });
+  });
+  const debianTask = async (): Promise<void> => {
+    const slimStarted = performance.now();
+    log(`[images] image de base ${DEBIAN_SLIM_IMAGE} ... ${stepText(3)}`);
+    slimReport.status = await ensureDebianSlim(context, baseStatus);
+    slimReport.seconds = seconds(slimStarted);
+    log(`[images] image de base ${DEBIAN_SLIM_IMAGE} : ${statusText(slimReport.status)} (${formatSeconds(slimReport.seconds)})`);
     const registry = await registryReady;
-    log(`[images] debian : vérification dans le registre du cours ${stepText(debianStep)}`);
-    const pushes: [PushSpec, ImageReport][] = [
-      [DEBIAN_PUSHES[0] as PushSpec, baseReport],
-      [DEBIAN_PUSHES[1] as PushSpec, slimReport],
+    log(`[images] debian : vérification dans le registre du cours ${stepText(context.stepCount)}`);
+    const pushes: [PushSpec | undefined, ImageReport][] = [
+      [DEBIAN_PUSHES[0], baseReport],
+      [DEBIAN_PUSHES[1], slimReport],
     ];
     for (const [spec, report] of pushes) {
+      if (!spec) continue;
       const pushStarted = performance.now();
       report.pushedTags = await push(context, registry, spec.source, spec.name, spec.tags);
       report.seconds += seconds(pushStarted);
     }
-  });
+  };
+  const [longestMirrorTask, ...otherMirrorTasks] = mirrorTasks;
+  const tasks = [registryTask, longestMirrorTask, debianTask, sandboxTask, ...otherMirrorTasks].filter(
+    (task): task is () => Promise<void> => task !== undefined,
+  );
 
   try {
     await runPool(tasks, PARALLEL_BUILDS);

@@ -29,7 +29,8 @@ export interface PushSpec {
   tags: string[];
 }
 
-/** Preloaded images built from server/registry/images/<name>/, with their registry tags. */
+/** Preloaded images built from server/registry/images/<name>/, with their registry tags,
+ * longest build first (it starts first). */
 export const MIRROR_IMAGES: { name: string; tags: string[] }[] = [
   { name: "golang", tags: ["1.19", "bookworm", "latest"] },
   { name: "mariadb", tags: ["10.11", "latest"] },

@@ -25,7 +25,8 @@ export interface BaseOptions {
   log: (line: string) => void;
 }
 
-export type BaseStatus = "up-to-date" | "pulled" | "imported";
+/** pulled: from a registry; imported: made with debootstrap; loaded: from the cache. */
+export type BaseStatus = "up-to-date" | "pulled" | "imported" | "loaded";
 
 export interface DebianMirrors {
   main: string;
@@ -122,19 +123,17 @@ async function checkDebootstrap(): Promise<void> {
   }
 }
 
-/** The prepared root tree of debian:bookworm as a tarball, made once and kept in the cache. */
-async function rootfsTarball(options: BaseOptions, mirrors: DebianMirrors): Promise<string> {
-  const prepareScript = join(BASE_DIR, "prepare-rootfs.sh");
-  const key = createHash("sha256")
+/** Names the cached base by what makes it: the mirrors and the preparation script. */
+async function baseCacheKey(mirrors: DebianMirrors): Promise<string> {
+  return createHash("sha256")
     .update(`${mirrors.main}\0${mirrors.security}\0`)
-    .update(await readFile(prepareScript))
+    .update(await readFile(join(BASE_DIR, "prepare-rootfs.sh")))
     .digest("hex")
     .slice(0, 12);
-  const tarball = join(options.cacheDir, `debian-bookworm-minbase-${key}.tar`);
-  if (await exists(tarball)) {
-    options.log(`[images] ${DEBIAN_IMAGE} : arborescence Debian reprise du cache (${tarball})`);
-    return tarball;
-  }
+}
+
+/** Runs debootstrap and the container tweaks, and writes the root tree to `tarball`. */
+async function bootstrapRootfs(options: BaseOptions, mirrors: DebianMirrors, tarball: string): Promise<void> {
   await checkDebootstrap();
   await checkRoot();
   const rootfs = join(options.cacheDir, "debootstrap-rootfs");
@@ -153,9 +152,10 @@ async function rootfsTarball(options: BaseOptions, mirrors: DebianMirrors): Prom
     await removeTree(rootfs);
     throw new ImagesError(
       `debootstrap a échoué (code ${bootstrap.code}) : le miroir Debian ${mirrors.main} est-il joignable ?`,
-      { logTail: tailLines(bootstrap.stdout + bootstrap.stderr, 20), logFile },
+      { logTail: await readTail(logFile), logFile },
     );
   }
+  const prepareScript = join(BASE_DIR, "prepare-rootfs.sh");
   const prepare = await run("sh", [prepareScript, rootfs, mirrors.main, mirrors.security], { logFile });
   if (prepare.code !== 0) {
     await removeTree(rootfs);
@@ -164,18 +164,19 @@ async function rootfsTarball(options: BaseOptions, mirrors: DebianMirrors): Prom
       logFile,
     });
   }
-  const partial = `${tarball}.partial`;
-  const tar = await run("tar", ["--numeric-owner", "-C", rootfs, "-cf", partial, "."], { logFile });
+  const tar = await run("tar", ["--numeric-owner", "-C", rootfs, "-cf", tarball, "."], { logFile });
   await removeTree(rootfs);
   if (tar.code !== 0) {
-    await rm(partial, { force: true });
+    await rm(tarball, { force: true });
     throw new ImagesError("L'archivage de l'arborescence Debian a échoué.", {
       logTail: tailLines(tar.stderr, 20),
       logFile,
     });
   }
-  await rename(partial, tarball);
-  return tarball;
+}
+
+async function readTail(file: string): Promise<string> {
+  return tailLines(await readFile(file, "utf8").catch(() => ""), 20);
 }
 
 /** Checks that APT inside the new image reaches the mirror, so later builds can install. */
@@ -191,13 +192,28 @@ async function checkApt(options: BaseOptions): Promise<void> {
   }
 }
 
-/** Makes sure debian:bookworm exists on the engine. */
+/**
+ * Makes sure debian:bookworm exists on the engine. A debootstrapped base is kept in the cache
+ * as a `docker save` archive: loading it again gives the same image id, so the images built
+ * on it stay up to date.
+ */
 export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus> {
   if (!options.force && (await inspectImage(DEBIAN_IMAGE))) return "up-to-date";
   if (await tryPull(DEBIAN_IMAGE, options.log)) return "pulled";
-  options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable, image construite avec debootstrap`);
+  options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable, image faite avec debootstrap`);
   const mirrors = await readHostMirrors();
-  const tarball = await rootfsTarball(options, mirrors);
+  const key = await baseCacheKey(mirrors);
+  const saved = join(options.cacheDir, `debian-bookworm-${key}.image.tar`);
+  if (await exists(saved)) {
+    options.log(`[images] ${DEBIAN_IMAGE} : reprise du cache (${saved})`);
+    const loaded = await docker(["load", "-q", "-i", saved]);
+    if (loaded.code === 0 && (await inspectImage(DEBIAN_IMAGE))) return "loaded";
+    options.log(`[images] ${DEBIAN_IMAGE} : cache illisible, il est refait`);
+    await rm(saved, { force: true });
+  }
+
+  const rootfsTar = join(options.cacheDir, `debian-bookworm-${key}.rootfs.tar`);
+  await bootstrapRootfs(options, mirrors, rootfsTar);
   const imported = await docker(
     [
       "import",
@@ -210,12 +226,20 @@ export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus
       "-",
       DEBIAN_IMAGE,
     ],
-    { input: createReadStream(tarball) },
+    { input: createReadStream(rootfsTar) },
   );
+  await rm(rootfsTar, { force: true });
   if (imported.code !== 0) {
     throw new ImagesError(`L'import de ${DEBIAN_IMAGE} dans le moteur Docker a échoué.`, {
       logTail: tailLines(imported.stderr, 20),
     });
+  }
+  const partial = `${saved}.partial`;
+  const save = await docker(["save", "-o", partial, DEBIAN_IMAGE]);
+  if (save.code === 0) await rename(partial, saved);
+  else {
+    await rm(partial, { force: true });
+    options.log(`[images] attention : ${DEBIAN_IMAGE} n'a pas pu être mise en cache (${tailLines(save.stderr, 1)})`);
   }
   await checkApt(options);
   return "imported";
@@ -229,7 +253,7 @@ export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus
 export async function ensureDebianSlim(
   options: BaseOptions,
   baseStatus: BaseStatus,
-): Promise<Exclude<BaseStatus, "imported"> | "built"> {
+): Promise<"up-to-date" | "pulled" | "built"> {
   const base = await inspectImage(DEBIAN_IMAGE);
   if (!base) throw new ImagesError(`L'image ${DEBIAN_IMAGE} a disparu du moteur Docker.`);
   const slimScript = join(BASE_DIR, "slimify.sh");

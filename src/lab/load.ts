@@ -16,8 +16,8 @@ export class LabContentError extends Error {
   override name = 'LabContentError';
 }
 
-/** Default location of the TPs, from the project root. */
-export const defaultLabsDir = path.resolve(import.meta.dirname, '../../labs');
+/** Default location of the TPs: labs/ of the project, which is where the build and the server run. */
+export const defaultLabsDir = path.resolve(process.cwd(), 'labs');
 
 const stepFile = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 const maxFileBytes = 256 * 1024;
@@ -107,7 +107,7 @@ export function loadLab(labDir: string): Lab {
 
 /** Loads every TP under `labsDir` (folders starting with `_` hold shared files, not TPs). */
 export function loadLabs(labsDir: string = defaultLabsDir): Lab[] {
-  if (!existsSync(labsDir)) return [];
+  if (!existsSync(labsDir)) throw new LabContentError(`Dossier des TP introuvable : ${labsDir}.`);
   return readdirSync(labsDir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.'))
     .map((entry) => loadLab(path.join(labsDir, entry.name)))

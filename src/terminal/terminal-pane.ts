@@ -99,9 +99,14 @@ export function mountTerminalPane(root: HTMLElement, lab: string): TerminalPaneA
 
   const tick = window.setInterval(() => {
     if (!expiresAt) return;
-    const remaining = Math.min(expiresAt, idleExpiresAt || expiresAt) - Date.now();
-    timeLabel.textContent = `Temps restant : ${formatRemaining(remaining)}`;
-    timeLabel.title = `Le bac à sable est supprimé après ${formatRemaining(expiresAt - Date.now())}, ou plus tôt après une longue inactivité.`;
+    const now = Date.now();
+    const idleLeft = (idleExpiresAt || expiresAt) - now;
+    // The idle limit moves with activity: only mention it when it is about to end the session.
+    timeLabel.textContent =
+      idleLeft < 5 * 60_000 && idleLeft < expiresAt - now
+        ? `Inactif : fermeture dans ${formatRemaining(idleLeft)}`
+        : `Temps restant : ${formatRemaining(expiresAt - now)}`;
+    timeLabel.title = 'Le bac à sable est supprimé à la fin de ce temps, ou plus tôt après une longue inactivité.';
   }, 1000);
 
   const connect = (session: SessionCreated) => {

@@ -10,5 +10,5 @@ dangling=$(docker image ls -q --filter dangling=true 2>/dev/null | sort -u | wc 
 [ "$left" -eq 0 ] && [ "$dangling" -eq 0 ] &&
   pass "Bravo : plus aucune image <none> ne traîne sur le disque."
 [ "$left" -gt 0 ] &&
-  fail "Il reste $left des images <none> de cette étape (anciennes versions de appli-demo) : supprimez les images pendantes avec docker image prune."
+  fail "Il reste $left image(s) <none> préparée(s) pour cette étape (anciennes versions de appli-demo) : supprimez les images pendantes avec docker image prune."
 fail "Il reste $dangling image(s) <none> : docker image prune (si un conteneur en utilise une, supprimez d'abord ce conteneur avec docker rm)."
