@@ -55,6 +55,8 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
   /** Session ids of sandboxes being created, so the reaper leaves them alone. */
   private readonly creating = new Set<string>();
   private poolPending = 0;
+  /** Student sessions being created: they count against the cap. */
+  private sessionsPending = 0;
   private reaper: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly driver: SandboxDriver;
@@ -112,7 +114,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
 
   async create(labId: string, learnerId: string | null): Promise<{ session: Session; token: string }> {
     if (this.stopped) throw new SessionLimitError('Le serveur s’arrête : réessayez dans un instant.');
-    if (this.sessions.size + this.creating.size >= this.limits.maxSessions) {
+    if (this.sessions.size + this.sessionsPending >= this.limits.maxSessions) {
       throw new SessionLimitError(
         `Toutes les places sont prises (${this.limits.maxSessions} bacs à sable en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
       );
@@ -122,6 +124,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     let sandbox = this.pool.shift();
     const reservation = sandbox?.sessionId ?? newId();
     this.creating.add(reservation);
+    this.sessionsPending++;
     try {
       if (!sandbox) {
         sandbox = await this.driver.create({
@@ -169,6 +172,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
       return { session, token };
     } finally {
       this.creating.delete(reservation);
+      this.sessionsPending--;
       this.fillPool();
     }
   }
@@ -201,29 +205,29 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
   /** Keeps the warm pool full, within the session cap. */
   private fillPool(): void {
     if (this.stopped) return;
-    const room = this.limits.maxSessions - this.sessions.size - this.creating.size;
+    const room = this.limits.maxSessions - this.sessions.size - this.sessionsPending;
     const wanted = Math.min(this.limits.poolSize, Math.max(0, room)) - this.pool.length - this.poolPending;
     for (let i = 0; i < wanted; i++) {
       const sessionId = newId();
       this.poolPending++;
       this.creating.add(sessionId);
-      this.driver
-        .create({
-          sessionId,
-          expiresAt: new Date(Date.now() + poolMaxAgeMs + this.limits.lifetimeSeconds * 1000),
-          pooled: true,
-        })
-        .then(
-          async (sandbox) => {
-            if (this.stopped) await this.track(this.driver.remove(sandbox.sessionId));
-            else this.pool.push(sandbox);
-          },
-          (error: Error) => this.log.error('pool sandbox failed to start', { error }),
-        )
-        .finally(() => {
+      void (async () => {
+        try {
+          const sandbox = await this.driver.create({
+            sessionId,
+            expiresAt: new Date(Date.now() + poolMaxAgeMs + this.limits.lifetimeSeconds * 1000),
+            pooled: true,
+          });
+          if (this.stopped) await this.track(this.driver.remove(sandbox.sessionId));
+          else this.pool.push(sandbox);
+        } catch (error) {
+          this.log.error('pool sandbox failed to start', { error });
+        } finally {
+          // Same turn as the push above: nobody sees the pool grown but still pending.
           this.poolPending--;
           this.creating.delete(sessionId);
-        });
+        }
+      })();
     }
   }
 

@@ -1,2 +1,3 @@
 # The answer copied from docker image inspect, JSON brackets and quotes included.
+docker pull -q mariadb >/dev/null
 docker image inspect -f '{{json .Config.Cmd}}' mariadb

@@ -1,2 +1,3 @@
 # Between quotes.
+docker pull -q mariadb >/dev/null
 echo '"mariadbd"'

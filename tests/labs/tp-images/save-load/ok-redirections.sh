@@ -9,3 +9,5 @@ docker save debian-formation:v1 > /root/debian-formation.tar
 docker rmi localhost:5000/debian-formation:1.0.0 >/dev/null 2>&1 || true
 docker rmi debian-formation:v1
 docker load < /root/debian-formation.tar
+# The registry tag back, as before the step.
+docker tag debian-formation:v1 localhost:5000/debian-formation:1.0.0

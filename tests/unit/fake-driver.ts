@@ -1,0 +1,54 @@
+// A fake sandbox driver for unit tests of the session layer (never for integration tests).
+import { PassThrough } from 'node:stream';
+import type { ExecResult, Sandbox, SandboxDriver, SandboxSpec, TerminalProcess } from '../../server/sandbox/driver.ts';
+
+export class FakeDriver implements SandboxDriver {
+  readonly sandboxes = new Map<string, Sandbox>();
+  readonly execs: { sessionId: string; command: string[]; env?: Record<string, string> }[] = [];
+  created = 0;
+  removed: string[] = [];
+  nextExec: Partial<ExecResult> = {};
+
+  engineAvailable(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
+  create(spec: SandboxSpec): Promise<Sandbox> {
+    this.created++;
+    const sandbox: Sandbox = {
+      containerId: `c-${spec.sessionId}`,
+      sessionId: spec.sessionId,
+      networkName: `n-${spec.sessionId}`,
+      expiresAt: spec.expiresAt,
+      pooled: spec.pooled,
+      createdAt: new Date(),
+      running: true,
+    };
+    this.sandboxes.set(spec.sessionId, sandbox);
+    return Promise.resolve(sandbox);
+  }
+
+  remove(sessionId: string): Promise<void> {
+    this.removed.push(sessionId);
+    this.sandboxes.delete(sessionId);
+    return Promise.resolve();
+  }
+
+  exec(sessionId: string, command: string[], options: { env?: Record<string, string> } = {}): Promise<ExecResult> {
+    this.execs.push({ sessionId, command, ...(options.env ? { env: options.env } : {}) });
+    return Promise.resolve({ exitCode: 0, stdout: '', stderr: '', timedOut: false, ...this.nextExec });
+  }
+
+  openTerminal(): Promise<TerminalProcess> {
+    const stream = new PassThrough();
+    return Promise.resolve({ stream, resize: () => Promise.resolve(), close: () => stream.destroy() });
+  }
+
+  list(): Promise<Sandbox[]> {
+    return Promise.resolve([...this.sandboxes.values()]);
+  }
+
+  removeOrphans(): Promise<number> {
+    return Promise.resolve(0);
+  }
+}
