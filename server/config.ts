@@ -1,4 +1,5 @@
 // Server configuration from environment variables, validated once at start with one readable error.
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -71,6 +72,11 @@ export const configSchema = z
       .default('10.213.0.0/16'),
     /** Install the iptables rules that isolate sandboxes from the host and private networks. */
     SANDBOX_FIREWALL: boolSchema.prefault('true'),
+    /** Name of this server instance on the engine (default: derived from DATA_DIR); each instance only manages its own sandboxes. */
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[a-z0-9-]{1,32}$/, 'minuscules, chiffres et tirets, 32 au plus')
+      .optional(),
     /** Log level. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })
@@ -91,6 +97,11 @@ export const configSchema = z
   });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** The instance label: INSTANCE_ID, or a short hash of the data folder, stable across restarts. */
+export function instanceId(config: Config): string {
+  return config.INSTANCE_ID ?? createHash('sha256').update(path.resolve(config.DATA_DIR)).digest('hex').slice(0, 12);
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

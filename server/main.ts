@@ -1,6 +1,6 @@
 // Entry point of `npm start`: validates the configuration, builds what is missing (site,
 // images), wires the layers together and serves; removes every sandbox on SIGTERM/SIGINT.
-import { allowedOrigins, ConfigError, loadConfig } from './config.ts';
+import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './log.ts';
 import { loadCheckLibrary, loadLabs } from '../src/lab/load.ts';
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       registryContainer: images.REGISTRY_CONTAINER,
       registryAlias: images.REGISTRY_ALIAS,
       readyTimeoutSeconds: 60,
+      instance: instanceId(config),
     },
     log.child({ module: 'sandbox' }),
   );

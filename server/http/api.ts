@@ -75,6 +75,20 @@ function stepOf(deps: ApiDeps, session: Session, stepId: string) {
   return { lab, step };
 }
 
+/** A sandbox that vanished (removed by hand, crashed) ends its session with a clear message. */
+async function inSandbox<T>(deps: ApiDeps, session: Session, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 404 || status === 409) {
+      await deps.sessions?.destroy(session.id, 'lost');
+      throw new HttpError(410, "Votre bac à sable n'existe plus (arrêté ou supprimé). Rechargez la page pour en ouvrir un neuf.");
+    }
+    throw error;
+  }
+}
+
 /** Handles /api/*; returns false when no route matches. */
 export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   const p = url.pathname;
@@ -146,7 +160,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
     }
     if (m[3] === 'setup') {
       if (!session.stepsSetUp.has(step.id)) {
-        await prepareStep(deps.driver, session.id, lab, step);
+        await inSandbox(deps, session, () => prepareStep(deps.driver, session.id, lab, step));
         session.stepsSetUp.add(step.id);
       }
       sendJson(res, 200, { ok: true });
@@ -163,7 +177,7 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
       answer = body.answer;
     }
     const request = { lab, step, library: deps.checkLibrary, ...(answer === undefined ? {} : { answer }) };
-    const result = await runCheck(deps.driver, session.id, request, deps.log);
+    const result = await inSandbox(deps, session, () => runCheck(deps.driver, session.id, request, deps.log));
     if (result.passed && session.learnerId) deps.progress.recordPass(session.learnerId, lab.id, step.id);
     sendJson(res, 200, result);
     return true;

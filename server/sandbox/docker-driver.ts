@@ -33,6 +33,8 @@ export interface DockerDriverOptions {
   registryAlias: string;
   /** Seconds to wait for a new sandbox's engine. */
   readyTimeoutSeconds: number;
+  /** Labels objects as this server instance's, so two servers on one engine ignore each other. */
+  instance: string;
 }
 
 const readyLine = 'sandbox: ready';
@@ -118,6 +120,7 @@ export class DockerSandboxDriver implements SandboxDriver {
             [labels.role]: 'sandbox-network',
             [labels.session]: spec.sessionId,
             [labels.expires]: spec.expiresAt.toISOString(),
+            [labels.instance]: this.options.instance,
           },
         });
         return name;
@@ -199,6 +202,7 @@ export class DockerSandboxDriver implements SandboxDriver {
           [labels.session]: spec.sessionId,
           [labels.expires]: spec.expiresAt.toISOString(),
           [labels.pooled]: String(spec.pooled),
+          [labels.instance]: o.instance,
         },
         HostConfig: hostConfig,
       });
@@ -358,7 +362,9 @@ export class DockerSandboxDriver implements SandboxDriver {
   async list(): Promise<Sandbox[]> {
     const containers = await this.docker.listContainers({
       all: true,
-      filters: { label: [`${labels.managed}=true`, `${labels.role}=sandbox`] },
+      filters: {
+        label: [`${labels.managed}=true`, `${labels.role}=sandbox`, `${labels.instance}=${this.options.instance}`],
+      },
     });
     return containers.map(toSandbox);
   }
@@ -366,7 +372,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   async removeOrphans(): Promise<number> {
     const live = new Set((await this.list()).map((s) => s.sessionId));
     let removed = 0;
-    const networks = await this.docker.listNetworks({ filters: { label: [`${labels.managed}=true`] } });
+    const mine = [`${labels.managed}=true`, `${labels.instance}=${this.options.instance}`];
+    const networks = await this.docker.listNetworks({ filters: { label: mine } });
     for (const network of networks) {
       const session = network.Labels?.[labels.session];
       if (session && !live.has(session)) {
@@ -374,7 +381,7 @@ export class DockerSandboxDriver implements SandboxDriver {
         removed++;
       }
     }
-    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: [`${labels.managed}=true`] } });
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: mine } });
     for (const volume of volumes ?? []) {
       const session = volume.Labels?.[labels.session];
       if (session && !live.has(session)) {

@@ -9,6 +9,8 @@ export const labels = {
   session: 'cours-docker.session',
   expires: 'cours-docker.expires',
   pooled: 'cours-docker.pooled',
+  /** The server instance (one per data folder) that owns the object; others leave it alone. */
+  instance: 'cours-docker.instance',
 } as const;
 
 export interface SandboxSpec {

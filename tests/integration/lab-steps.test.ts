@@ -31,6 +31,7 @@ const driver = new DockerSandboxDriver(
     registryContainer: '',
     registryAlias: '',
     readyTimeoutSeconds: 0,
+    instance: 'tests',
   },
   silentLogger,
 );

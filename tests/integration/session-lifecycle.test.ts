@@ -1,5 +1,7 @@
 // Session lifecycle against the real engine: the warm pool, lifetime and idle expiry, and a
 // server killed with SIGKILL that re-adopts live sandboxes and leaks nothing.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
 import Docker from 'dockerode';
 import { afterEach, describe, expect, it } from 'vitest';
 import { api, createSession, leftovers, startServer, TerminalClient, waitUntil, type RunningServer } from './harness.ts';
@@ -73,7 +75,11 @@ describe('session lifecycle', () => {
     const { default: Dockerode } = await import('dockerode');
     const stray = await new Dockerode().createNetwork({
       Name: 'cours-docker-sb-stray',
-      Labels: { 'cours-docker.managed': 'true', 'cours-docker.session': 'stray0000000000000000' },
+      Labels: {
+        'cours-docker.managed': 'true',
+        'cours-docker.session': 'stray0000000000000000',
+        'cours-docker.instance': createHash('sha256').update(path.resolve(first.dataDir)).digest('hex').slice(0, 12),
+      },
     });
     await first.stop('SIGKILL');
     expect((await leftovers(kept.id)).length).toBeGreaterThan(0);
