@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sandboxLabId, type LabSummary, type SessionState } from '../../src/shared/contract.ts';
 import type { Lab } from '../../src/shared/lab-schema.ts';
 import { runCheck } from '../check/runner.ts';
-import { prepareStep } from '../lab/prepare.ts';
+import { LabSetupError, prepareStep } from '../lab/prepare.ts';
 import type { Logger } from '../log.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
@@ -84,6 +84,9 @@ async function inSandbox<T>(deps: ApiDeps, session: Session, work: () => Promise
     if (status === 404 || status === 409) {
       await deps.sessions?.destroy(session.id, 'lost');
       throw new HttpError(410, "Votre bac à sable n'existe plus (arrêté ou supprimé). Rechargez la page pour en ouvrir un neuf.");
+    }
+    if (error instanceof LabSetupError) {
+      throw new HttpError(500, `${error.message} Réessayez, ou cliquez sur « Réinitialiser ».`);
     }
     throw error;
   }

@@ -1,0 +1,171 @@
+// `npm run bench`: measures the platform on this machine and prints the figures: sandbox start
+// to first prompt (cold and warm), keystroke echo, terminal throughput, idle memory, 20
+// sessions at once, check latency per TP, and the deck page's JavaScript weight.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import Docker from 'dockerode';
+import { loadLabs } from '../src/lab/load.ts';
+import { api, createSession, startServer, TerminalClient, waitUntil, type RunningServer } from '../tests/integration/harness.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const docker = new Docker();
+const quick = process.argv.includes('--quick');
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
+const rows: [string, string, string][] = [];
+function report(name: string, value: string, target = '') {
+  rows.push([name, value, target]);
+  process.stdout.write(`  ${name}: ${value}${target ? `  (cible ${target})` : ''}\n`);
+}
+
+/** POST a session, open its terminal, and time until the first prompt is on screen. */
+async function timeToPrompt(server: RunningServer): Promise<{ ms: number; id: string; token: string; terminal: TerminalClient }> {
+  const started = performance.now();
+  const session = await createSession(server);
+  const terminal = new TerminalClient(server, session.id);
+  await terminal.open(session.token);
+  await waitUntil(async () => /# $/.test(terminal.text.trimEnd() + ' '), 30_000, 'the prompt');
+  return { ms: performance.now() - started, id: session.id, token: session.token, terminal };
+}
+
+async function startupBench() {
+  process.stdout.write('\n[1] démarrage d’un bac à sable jusqu’à la première invite\n');
+  const cold = await startServer({ POOL_SIZE: '0', MAX_SESSIONS: '30' });
+  const coldTimes: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 7); i++) {
+    const r = await timeToPrompt(cold);
+    coldTimes.push(r.ms);
+    r.terminal.close();
+    await api(cold, 'DELETE', `/api/sessions/${r.id}`, { token: r.token });
+  }
+  report('à froid p50', ms(percentile(coldTimes, 50)), '≤ 2500 ms');
+  report('à froid p95', ms(percentile(coldTimes, 95)));
+  await cold.stop();
+
+  const warm = await startServer({ POOL_SIZE: '2', MAX_SESSIONS: '30' });
+  const warmTimes: number[] = [];
+  for (let i = 0; i < (quick ? 3 : 7); i++) {
+    await waitUntil(
+      async () => (await docker.listContainers({ filters: { label: ['cours-docker.pooled=true'] } })).length >= 2,
+      60_000,
+      'the pool',
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    const r = await timeToPrompt(warm);
+    warmTimes.push(r.ms);
+    r.terminal.close();
+    await api(warm, 'DELETE', `/api/sessions/${r.id}`, { token: r.token });
+  }
+  report('depuis la réserve p50', ms(percentile(warmTimes, 50)), '≤ 300 ms');
+  report('depuis la réserve p95', ms(percentile(warmTimes, 95)));
+  return warm;
+}
+
+async function terminalBench(server: RunningServer) {
+  process.stdout.write('\n[2] terminal : écho des frappes, débit, mémoire au repos\n');
+  const { terminal, id, token } = await timeToPrompt(server);
+  await terminal.run('stty -echoctl; cd /root');
+  const samples: number[] = [];
+  for (let i = 0; i < (quick ? 100 : 300); i++) {
+    const before = terminal.raw.length;
+    const started = performance.now();
+    terminal.type('x');
+    while (terminal.raw.length === before) await new Promise((r) => setImmediate(r));
+    samples.push(performance.now() - started);
+    if (i % 50 === 49) {
+      terminal.type('\x15');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  terminal.type('\x15');
+  report('écho d’une frappe p50', ms(percentile(samples, 50)));
+  report('écho d’une frappe p99', ms(percentile(samples, 99)), '≤ 10 ms');
+
+  const megabytes = 100;
+  await terminal.run(`head -c ${megabytes}M /dev/urandom | base64 -w 100 > /tmp/gros.txt`, 120_000);
+  const bytes = Number((await terminal.run('stat -c %s /tmp/gros.txt')).trim());
+  const received = terminal.raw.length;
+  const started = performance.now();
+  await terminal.run('cat /tmp/gros.txt', 300_000);
+  const seconds = (performance.now() - started) / 1000;
+  report('débit du terminal (cat de 135 Mo)', `${(bytes / 1e6 / seconds).toFixed(0)} Mo/s`, '≥ 30 Mo/s');
+  report('octets reçus par le navigateur pour ce cat', `${((terminal.raw.length - received) / 1e6).toFixed(1)} Mo (tmux n’envoie que l’écran)`);
+  const serverRss = Number(readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
+  report('mémoire du serveur après ce cat', `${serverRss.toFixed(0)} Mio`);
+  await terminal.run('rm /tmp/gros.txt');
+  terminal.close();
+
+  await new Promise((r) => setTimeout(r, 10_000));
+  const stats = (await docker.getContainer(`cours-docker-sb-${id}`).stats({ stream: false })) as {
+    memory_stats: { usage: number; stats?: { cache?: number; total_inactive_file?: number } };
+  };
+  const usage = stats.memory_stats.usage - (stats.memory_stats.stats?.total_inactive_file ?? 0);
+  report('mémoire d’un bac à sable au repos', `${(usage / 1024 / 1024).toFixed(0)} Mio`, '≤ 80 Mio');
+  await api(server, 'DELETE', `/api/sessions/${id}`, { token });
+}
+
+async function concurrencyBench() {
+  process.stdout.write('\n[3] 20 sessions ouvertes en même temps (à froid)\n');
+  const server = await startServer({ POOL_SIZE: '0', MAX_SESSIONS: '25' });
+  const started = performance.now();
+  const results = await Promise.allSettled(Array.from({ length: 20 }, () => timeToPrompt(server)));
+  const seconds = (performance.now() - started) / 1000;
+  const ready = results.filter((r) => r.status === 'fulfilled').length;
+  report('sessions prêtes', `${ready} / 20 en ${seconds.toFixed(1)} s`, '20 en ≤ 30 s');
+  for (const r of results) if (r.status === 'fulfilled') r.value.terminal.close();
+  await server.stop();
+}
+
+async function checkBench() {
+  process.stdout.write('\n[4] latence des vérifications (étapes non faites)\n');
+  const server = await startServer({ POOL_SIZE: '0' });
+  for (const lab of loadLabs(path.join(root, 'labs'))) {
+    const session = await createSession(server, lab.id);
+    await waitUntil(
+      async () => (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
+      300_000,
+      'the TP set-up',
+    );
+    const times: number[] = [];
+    for (let round = 0; round < (quick ? 2 : 4); round++) {
+      for (const step of lab.steps) {
+        const started = performance.now();
+        await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/check`, {
+          token: session.token,
+          body: step.kind === 'question' ? { answer: 'x' } : {},
+        });
+        times.push(performance.now() - started);
+      }
+    }
+    report(`${lab.id} : vérification p50`, ms(percentile(times, 50)));
+    report(`${lab.id} : vérification p95`, ms(percentile(times, 95)), '< 1000 ms');
+    await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token });
+  }
+  await server.stop();
+}
+
+function deckWeight() {
+  process.stdout.write('\n[5] poids de la page de diapositives\n');
+  const html = readFileSync(path.join(root, 'dist/decks/images-de-conteneurs/index.html'), 'utf8');
+  let total = 0;
+  for (const match of html.matchAll(/<script[^>]*src="([^"]+)"/g)) {
+    total += gzipSync(readFileSync(path.join(root, 'dist', match[1] ?? ''))).length;
+  }
+  report('JavaScript de la page (gzip)', `${(total / 1024).toFixed(1)} Ko`, '≤ 80 Ko');
+}
+
+process.stdout.write(`Banc d’essai (${new Date().toISOString()})\n`);
+deckWeight();
+const warm = await startupBench();
+await terminalBench(warm);
+await warm.stop();
+await concurrencyBench();
+await checkBench();
+process.stdout.write('\nRésumé\n');
+for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
