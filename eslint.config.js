@@ -6,7 +6,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'node_modules/', '.astro/', '.cache/', 'data/', 'test-results/', 'playwright-report/', 'public/'],
+    ignores: [
+      'dist/',
+      'node_modules/',
+      '.astro/',
+      '.cache/',
+      'data/',
+      'test-results/',
+      'playwright-report/',
+      'public/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Docker from 'dockerode';
 import { loadLabs } from '../src/lab/load.ts';
-import { api, createSession, startServer, TerminalClient, waitUntil, type RunningServer } from '../tests/integration/harness.ts';
+import {
+  api,
+  createSession,
+  startServer,
+  TerminalClient,
+  waitUntil,
+  type RunningServer,
+} from '../tests/integration/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const docker = new Docker();
@@ -25,12 +32,14 @@ function report(name: string, value: string, target = '') {
 }
 
 /** POST a session, open its terminal, and time until the first prompt is on screen. */
-async function timeToPrompt(server: RunningServer): Promise<{ ms: number; id: string; token: string; terminal: TerminalClient }> {
+async function timeToPrompt(
+  server: RunningServer,
+): Promise<{ ms: number; id: string; token: string; terminal: TerminalClient }> {
   const started = performance.now();
   const session = await createSession(server);
   const terminal = new TerminalClient(server, session.id);
   await terminal.open(session.token);
-  await waitUntil(async () => /# $/.test(terminal.text.trimEnd() + ' '), 30_000, 'the prompt');
+  await waitUntil(() => /# $/.test(terminal.text.trimEnd() + ' '), 30_000, 'the prompt');
   return { ms: performance.now() - started, id: session.id, token: session.token, terminal };
 }
 
@@ -95,8 +104,12 @@ async function terminalBench(server: RunningServer) {
   await terminal.run('cat /tmp/gros.txt', 300_000);
   const seconds = (performance.now() - started) / 1000;
   report('débit du terminal (cat de 135 Mo)', `${(bytes / 1e6 / seconds).toFixed(0)} Mo/s`, '≥ 30 Mo/s');
-  report('octets reçus par le navigateur pour ce cat', `${((terminal.raw.length - received) / 1e6).toFixed(1)} Mo (tmux n’envoie que l’écran)`);
-  const serverRss = Number(readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
+  report(
+    'octets reçus par le navigateur pour ce cat',
+    `${((terminal.raw.length - received) / 1e6).toFixed(1)} Mo (tmux n’envoie que l’écran)`,
+  );
+  const serverRss =
+    Number(readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
   report('mémoire du serveur après ce cat', `${serverRss.toFixed(0)} Mio`);
   await terminal.run('rm /tmp/gros.txt');
   terminal.close();
@@ -128,7 +141,8 @@ async function checkBench() {
   for (const lab of loadLabs(path.join(root, 'labs'))) {
     const session = await createSession(server, lab.id);
     await waitUntil(
-      async () => (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
+      async () =>
+        (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
       300_000,
       'the TP set-up',
     );

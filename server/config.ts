@@ -9,7 +9,6 @@ z.config(z.locales.fr());
 
 const projectRoot = path.resolve(import.meta.dirname, '..');
 
-
 const sizeSchema = z
   .string()
   .regex(/^\d+(\.\d+)?[kmg]?$/i, 'taille attendue, ex. 512m ou 2g')
@@ -50,7 +49,10 @@ export const configSchema = z
     /** Image of the sandboxes. */
     SANDBOX_IMAGE: z.string().default('cours-docker/sandbox:latest'),
     /** OCI runtime of the sandboxes: runc, or sysbox-runc / runsc where the host has them. */
-    SANDBOX_RUNTIME: z.string().regex(/^[a-z0-9._-]+$/).default('runc'),
+    SANDBOX_RUNTIME: z
+      .string()
+      .regex(/^[a-z0-9._-]+$/)
+      .default('runc'),
     /** Run sandboxes with --privileged instead of the capability recipe (where the host allows it). */
     SANDBOX_PRIVILEGED: boolSchema.prefault('false'),
     /** Memory limit of a sandbox (tmpfs included). */
@@ -114,7 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const result = configSchema.safeParse(input);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.')} : ${issue.message}`);
-    throw new ConfigError(`Configuration invalide :\n${lines.join('\n')}\nCorrigez ces variables d'environnement puis relancez.`);
+    throw new ConfigError(
+      `Configuration invalide :\n${lines.join('\n')}\nCorrigez ces variables d'environnement puis relancez.`,
+    );
   }
   return result.data;
 }

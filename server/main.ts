@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     terminals = new TerminalHub(sessions, driver, log.child({ module: 'terminal' }));
   } else {
     say(
-      "[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.",
+      '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
     );
   }
 

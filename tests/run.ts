@@ -28,7 +28,9 @@ function vitestCount(file: string): () => [number, number] {
 
 function playwrightCount(file: string): () => [number, number] {
   return () => {
-    const report = JSON.parse(readFileSync(file, 'utf8')) as { stats: { expected: number; unexpected: number; flaky: number } };
+    const report = JSON.parse(readFileSync(file, 'utf8')) as {
+      stats: { expected: number; unexpected: number; flaky: number };
+    };
     return [report.stats.expected + report.stats.flaky, report.stats.unexpected];
   };
 }
@@ -40,14 +42,30 @@ const stages: Stage[] = [
   { name: 'types (astro check)', command: [bin('astro'), 'check'] },
   {
     name: 'unit + content (vitest)',
-    command: [bin('vitest'), 'run', '--project', 'unit', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/unit.json`],
+    command: [
+      bin('vitest'),
+      'run',
+      '--project',
+      'unit',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports}/unit.json`,
+    ],
     count: vitestCount(path.join(reports, 'unit.json')),
   },
   { name: 'site (astro build)', command: [process.execPath, 'server/site/build-cli.ts'] },
   { name: 'images (build + registry)', command: [process.execPath, 'server/images/build.ts'] },
   {
     name: 'integration (vitest, real Docker engine)',
-    command: [bin('vitest'), 'run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/integration.json`],
+    command: [
+      bin('vitest'),
+      'run',
+      '--project',
+      'integration',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports}/integration.json`,
+    ],
     count: vitestCount(path.join(reports, 'integration.json')),
   },
   {

@@ -13,7 +13,10 @@ export const tsChecks: Record<TsCheckId, TsCheck> = {
 
 /** The last non-empty line a check printed: its message. */
 export function lastLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (lines.at(-1) ?? '').slice(0, 1000);
 }
 
@@ -66,7 +69,8 @@ export async function runCheck(
     };
   }
   if (result.exitCode === 0) return { passed: true, message: message || 'Étape réussie, bravo !' };
-  if (result.exitCode === 1) return { passed: false, message: message || "Ce n'est pas encore ça : relisez la consigne." };
+  if (result.exitCode === 1)
+    return { passed: false, message: message || "Ce n'est pas encore ça : relisez la consigne." };
   log.error('check failed unexpectedly', {
     lab: lab.id,
     step: step.id,

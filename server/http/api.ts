@@ -23,7 +23,7 @@ const learnerPattern = /^[A-Za-z0-9_-]{16,64}$/;
 const maxAnswerLength = 500;
 
 const engineMissing =
-  "Aucun moteur Docker ne répond : les bacs à sable sont indisponibles. Installez Docker (apt-get install docker.io), démarrez-le (dockerd), puis relancez le serveur.";
+  'Aucun moteur Docker ne répond : les bacs à sable sont indisponibles. Installez Docker (apt-get install docker.io), démarrez-le (dockerd), puis relancez le serveur.';
 
 export function labSummaries(labs: Map<string, Lab>): LabSummary[] {
   return [...labs.values()].map((lab) => ({
@@ -83,7 +83,10 @@ async function inSandbox<T>(deps: ApiDeps, session: Session, work: () => Promise
     const status = (error as { statusCode?: number }).statusCode;
     if (status === 404 || status === 409) {
       await deps.sessions?.destroy(session.id, 'lost');
-      throw new HttpError(410, "Votre bac à sable n'existe plus (arrêté ou supprimé). Rechargez la page pour en ouvrir un neuf.");
+      throw new HttpError(
+        410,
+        "Votre bac à sable n'existe plus (arrêté ou supprimé). Rechargez la page pour en ouvrir un neuf.",
+      );
     }
     if (error instanceof LabSetupError) {
       throw new HttpError(500, `${error.message} Réessayez, ou cliquez sur « Réinitialiser ».`);
@@ -159,7 +162,10 @@ export async function handleApi(deps: ApiDeps, req: IncomingMessage, res: Server
     const body = await readJson(req);
     await session.ready;
     if (session.state === 'failed') {
-      throw new HttpError(409, `Le TP n'a pas pu être préparé : ${session.failure ?? ''} Cliquez sur « Réinitialiser ».`);
+      throw new HttpError(
+        409,
+        `Le TP n'a pas pu être préparé : ${session.failure ?? ''} Cliquez sur « Réinitialiser ».`,
+      );
     }
     if (m[3] === 'setup') {
       if (!session.stepsSetUp.has(step.id)) {

@@ -200,7 +200,7 @@ async function checkApt(options: BaseOptions): Promise<void> {
 export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus> {
   if (!options.force && (await inspectImage(DEBIAN_IMAGE))) return "up-to-date";
   if (await tryPull(DEBIAN_IMAGE, options.log)) return "pulled";
-  options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable, image faite avec debootstrap`);
+  options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable`);
   const mirrors = await readHostMirrors();
   const key = await baseCacheKey(mirrors);
   const saved = join(options.cacheDir, `debian-bookworm-${key}.image.tar`);

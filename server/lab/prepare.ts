@@ -15,7 +15,11 @@ function tail(text: string): string {
 export async function prepareLab(driver: SandboxDriver, sessionId: string, lab: Lab): Promise<void> {
   if (lab.files.length > 0) {
     const archive = createTar(
-      lab.files.map((file) => ({ path: file.path, mode: file.mode, content: Buffer.from(file.contentBase64, 'base64') })),
+      lab.files.map((file) => ({
+        path: file.path,
+        mode: file.mode,
+        content: Buffer.from(file.contentBase64, 'base64'),
+      })),
     );
     const copied = await driver.exec(sessionId, ['tar', '-x', '--no-same-owner', '-C', '/root'], {
       stdin: archive,

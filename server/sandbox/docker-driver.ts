@@ -235,7 +235,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.docker.modem.demuxStream(stream, out, out);
     await new Promise<void>((resolve, reject) => {
       let seen = '';
-      const timer = setTimeout(() => finish(new SandboxError('Le bac à sable ne répond pas (délai dépassé).')), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new SandboxError('Le bac à sable ne répond pas (délai dépassé).')),
+        timeoutMs,
+      );
       const finish = (error?: Error) => {
         clearTimeout(timer);
         stream.destroy();
@@ -249,7 +252,9 @@ export class DockerSandboxDriver implements SandboxDriver {
           finish(new SandboxError(`Le moteur Docker du bac à sable s'est arrêté : ${seen.slice(-300)}`));
         }
       });
-      stream.on('end', () => finish(new SandboxError(`Le bac à sable s'est arrêté au démarrage : ${seen.slice(-300)}`)));
+      stream.on('end', () =>
+        finish(new SandboxError(`Le bac à sable s'est arrêté au démarrage : ${seen.slice(-300)}`)),
+      );
       stream.on('error', (error: Error) => finish(error));
     });
   }
@@ -385,7 +390,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     for (const volume of volumes ?? []) {
       const session = volume.Labels?.[labels.session];
       if (session && !live.has(session)) {
-        await this.docker.getVolume(volume.Name).remove().catch(() => {});
+        await this.docker
+          .getVolume(volume.Name)
+          .remove()
+          .catch(() => {});
         removed++;
       }
     }

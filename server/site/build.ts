@@ -37,7 +37,9 @@ export async function ensureSiteBuilt(siteDir: string, log: (line: string) => vo
     });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`la construction du site a échoué (code ${code}) : voir les messages ci-dessus`)),
+      code === 0
+        ? resolve()
+        : reject(new Error(`la construction du site a échoué (code ${code}) : voir les messages ci-dessus`)),
     );
   });
   writeFileSync(path.join(siteDir, stampName), new Date().toISOString());

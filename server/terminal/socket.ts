@@ -28,8 +28,9 @@ export const closeCodes = { unauthorized: 4401, replaced: 4409, ended: 4410, aut
 
 const endMessages: Record<EndReason, string> = {
   deleted: 'Session terminée.',
-  expired: 'Le temps de cette session est écoulé : le bac à sable a été supprimé. Rechargez la page pour en ouvrir un nouveau.',
-  idle: "Session fermée après une longue inactivité. Rechargez la page pour ouvrir un nouveau bac à sable.",
+  expired:
+    'Le temps de cette session est écoulé : le bac à sable a été supprimé. Rechargez la page pour en ouvrir un nouveau.',
+  idle: 'Session fermée après une longue inactivité. Rechargez la page pour ouvrir un nouveau bac à sable.',
   shutdown: 'Le serveur redémarre : rechargez la page dans un instant.',
   lost: "Le bac à sable s'est arrêté. Rechargez la page pour en ouvrir un nouveau.",
 };
@@ -52,9 +53,12 @@ function parseControl(text: string): ClientMessage | string {
       const { cols, rows } = msg;
       const b = terminalBounds;
       if (
-        !Number.isInteger(cols) || !Number.isInteger(rows) ||
-        (cols as number) < b.minCols || (cols as number) > b.maxCols ||
-        (rows as number) < b.minRows || (rows as number) > b.maxRows
+        !Number.isInteger(cols) ||
+        !Number.isInteger(rows) ||
+        (cols as number) < b.minCols ||
+        (cols as number) > b.maxCols ||
+        (rows as number) < b.minRows ||
+        (rows as number) > b.maxRows
       ) {
         return `Taille de terminal invalide : colonnes entre ${b.minCols} et ${b.maxCols}, lignes entre ${b.minRows} et ${b.maxRows}.`;
       }
@@ -165,7 +169,10 @@ export class TerminalHub {
         const now = Date.now();
         if (now - startedAt < 1000) quickExits.push(now);
         if (quickExits.filter((t) => now - t < 10_000).length >= 3) {
-          send(ws, { type: 'error', message: 'Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.' });
+          send(ws, {
+            type: 'error',
+            message: 'Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.',
+          });
           return;
         }
         // `exit` in the last shell ends tmux: give the student a fresh shell, not a dead terminal.
@@ -181,7 +188,10 @@ export class TerminalHub {
       clearTimeout(authTimer);
       const found = this.manager.authenticate(sessionId, token);
       if (!found) {
-        send(ws, { type: 'error', message: 'Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.' });
+        send(ws, {
+          type: 'error',
+          message: 'Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.',
+        });
         ws.close(closeCodes.unauthorized, 'non autorisé');
         return;
       }
@@ -194,10 +204,14 @@ export class TerminalHub {
       }
       this.active.set(sessionId, ws);
       this.manager.touch(found);
-      if (found.state === 'preparing') send(ws, { type: 'status', message: 'Préparation du TP dans votre bac à sable…' });
+      if (found.state === 'preparing')
+        send(ws, { type: 'status', message: 'Préparation du TP dans votre bac à sable…' });
       await found.ready;
       if (found.state === 'failed') {
-        send(ws, { type: 'error', message: `Le TP n'a pas pu être préparé : ${found.failure ?? ''} Cliquez sur « Réinitialiser ».` });
+        send(ws, {
+          type: 'error',
+          message: `Le TP n'a pas pu être préparé : ${found.failure ?? ''} Cliquez sur « Réinitialiser ».`,
+        });
       }
       send(ws, {
         type: 'time',
@@ -211,7 +225,10 @@ export class TerminalHub {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {
         if (!session) {
-          send(ws, { type: 'error', message: "Authentifiez-vous d'abord : premier message {\"type\":\"auth\",\"token\":\"...\"}." });
+          send(ws, {
+            type: 'error',
+            message: 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.',
+          });
           ws.close(closeCodes.unauthorized, 'non autorisé');
           return;
         }
@@ -230,7 +247,10 @@ export class TerminalHub {
         return;
       }
       if (!session && message.type !== 'auth') {
-        send(ws, { type: 'error', message: "Authentifiez-vous d'abord : premier message {\"type\":\"auth\",\"token\":\"...\"}." });
+        send(ws, {
+          type: 'error',
+          message: 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.',
+        });
         ws.close(closeCodes.unauthorized, 'non autorisé');
         return;
       }

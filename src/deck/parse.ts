@@ -98,9 +98,7 @@ export function parseDeck(body: string): DeckSection[] {
   return splitOn(body, '---')
     .map((section) => splitOn(section, '--'))
     .filter((slides) => slides.some((s) => s.trim() !== ''))
-    .map((slides, h) =>
-      slides.filter((s) => s.trim() !== '').map((source, v) => parseSlide(source, h, v)),
-    );
+    .map((slides, h) => slides.filter((s) => s.trim() !== '').map((source, v) => parseSlide(source, h, v)));
 }
 
 /** Total number of slides (horizontal and vertical) of a parsed deck. */

@@ -50,7 +50,9 @@ export function mountLabPage(root: HTMLElement): void {
   // The server keeps progress too (keyed by this browser's anonymous learner id): merge it in,
   // so a cleared tab or another day finds it again.
   void fetch(`/api/learners/${learnerId()}/progress`)
-    .then((r) => (r.ok ? (r.json() as Promise<{ steps: { labId: string; stepId: string; passedAt: string }[] }>) : null))
+    .then((r) =>
+      r.ok ? (r.json() as Promise<{ steps: { labId: string; stepId: string; passedAt: string }[] }>) : null,
+    )
     .then((remote) => {
       for (const entry of remote?.steps ?? []) {
         if (entry.labId === lab && !progress[entry.stepId]) progress[entry.stepId] = entry.passedAt;
@@ -170,7 +172,11 @@ export function mountLabPage(root: HTMLElement): void {
   }
 
   root.querySelector('[data-reset]')?.addEventListener('click', () => {
-    if (confirm('Réinitialiser : votre bac à sable actuel est supprimé et un neuf démarre. Votre progression est conservée. Continuer ?')) {
+    if (
+      confirm(
+        'Réinitialiser : votre bac à sable actuel est supprimé et un neuf démarre. Votre progression est conservée. Continuer ?',
+      )
+    ) {
       setUp.clear();
       void pane.reset().then(() => {
         const open = steps.find((s) => s.querySelector('details')?.open);
@@ -190,7 +196,8 @@ export function mountLabPage(root: HTMLElement): void {
   if (saved) setWidth(saved);
   splitter?.addEventListener('pointerdown', (event) => {
     splitter.setPointerCapture(event.pointerId);
-    const move = (e: PointerEvent) => setWidth(((e.clientX - root.getBoundingClientRect().left) / root.clientWidth) * 100);
+    const move = (e: PointerEvent) =>
+      setWidth(((e.clientX - root.getBoundingClientRect().left) / root.clientWidth) * 100);
     const up = () => {
       splitter.removeEventListener('pointermove', move);
       splitter.removeEventListener('pointerup', up);

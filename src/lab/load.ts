@@ -4,13 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import {
-  idSchema,
-  labMetaSchema,
-  stepMetaSchema,
-  type Lab,
-  type LabStep,
-} from '../shared/lab-schema.ts';
+import { idSchema, labMetaSchema, stepMetaSchema, type Lab, type LabStep } from '../shared/lab-schema.ts';
 
 export class LabContentError extends Error {
   override name = 'LabContentError';
@@ -34,9 +28,7 @@ function splitFrontMatter(source: string, file: string): { data: unknown; body: 
 
 function listFiles(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`)
-      : [`${prefix}${entry.name}`],
+    entry.isDirectory() ? listFiles(path.join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
   );
 }
 
@@ -73,7 +65,11 @@ export function loadLab(labDir: string): Lab {
   if (!meta.success) throw new LabContentError(`labs/${id}/lab.yaml : ${describe(meta.error)}`);
 
   const stepsDir = path.join(labDir, 'steps');
-  const stepFiles = existsSync(stepsDir) ? readdirSync(stepsDir).filter((f) => f.endsWith('.md')).sort() : [];
+  const stepFiles = existsSync(stepsDir)
+    ? readdirSync(stepsDir)
+        .filter((f) => f.endsWith('.md'))
+        .sort()
+    : [];
   const steps = stepFiles.map((file) => {
     const match = stepFile.exec(file);
     if (!match?.[2]) {
@@ -94,7 +90,9 @@ export function loadLab(labDir: string): Lab {
         const full = path.join(filesDir, rel);
         const stat = statSync(full);
         if (stat.size > maxFileBytes) {
-          throw new LabContentError(`labs/${id}/files/${rel} : fichier trop gros (${stat.size} octets, max ${maxFileBytes}).`);
+          throw new LabContentError(
+            `labs/${id}/files/${rel} : fichier trop gros (${stat.size} octets, max ${maxFileBytes}).`,
+          );
         }
         return { path: rel, mode: stat.mode & 0o777, contentBase64: readFileSync(full).toString('base64') };
       })

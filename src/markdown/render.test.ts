@@ -21,7 +21,9 @@ describe('renderMarkdown', () => {
   });
 
   it('renders GFM tables and keeps raw HTML like <small>', async () => {
-    const { html, links } = await renderMarkdown('| A | B |\n| --- | --- |\n| 1 | 2 |\n\n<small>[lien](/tp/x/)</small>');
+    const { html, links } = await renderMarkdown(
+      '| A | B |\n| --- | --- |\n| 1 | 2 |\n\n<small>[lien](/tp/x/)</small>',
+    );
     expect(html).toContain('<table>');
     expect(html).toContain('<small><a href="/tp/x/">lien</a></small>');
     expect(links).toEqual(['/tp/x/']);

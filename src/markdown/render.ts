@@ -94,7 +94,10 @@ function rehypeCommandBlocks() {
       const code = node.children.find(isElement);
       const classes = code?.properties.className;
       const language = Array.isArray(classes)
-        ? classes.map(String).find((c) => c.startsWith('language-'))?.slice('language-'.length)
+        ? classes
+            .map(String)
+            .find((c) => c.startsWith('language-'))
+            ?.slice('language-'.length)
         : undefined;
       if (!code || !language || !commandLanguages.has(language)) return;
       const wrapper: Element = {

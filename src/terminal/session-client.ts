@@ -34,7 +34,9 @@ export function learnerId(): string {
   let id = localStorage.getItem(learnerKey);
   if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
     const bytes = crypto.getRandomValues(new Uint8Array(18));
-    id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_');
+    id = btoa(String.fromCharCode(...bytes))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_');
     localStorage.setItem(learnerKey, id);
   }
   return id;

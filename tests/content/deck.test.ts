@@ -27,7 +27,10 @@ describe.each(deckFiles)('deck %s', (file) => {
     const deck = await renderDeck(body);
     expect(deck.slideCount).toBeGreaterThan(0);
     for (const slide of deck.sections.flat()) {
-      expect(slide.html.replace(/<[^>]*>/g, '').trim().length + slide.images.length, `slide ${slide.h}.${slide.v}`).toBeGreaterThan(0);
+      expect(
+        slide.html.replace(/<[^>]*>/g, '').trim().length + slide.images.length,
+        `slide ${slide.h}.${slide.v}`,
+      ).toBeGreaterThan(0);
     }
   });
 

@@ -31,7 +31,8 @@ test('the deck has every slide of the source, and the keyboard walks through all
       (before) =>
         [...document.querySelectorAll('.reveal .slides section:not(:has(> section))')].findIndex((el) =>
           el.classList.contains('present'),
-        ) !== Number(before) || before === String(document.querySelectorAll('.reveal .slides section:not(:has(> section))').length - 1),
+        ) !== Number(before) ||
+        before === String(document.querySelectorAll('.reveal .slides section:not(:has(> section))').length - 1),
       where,
     );
   }
@@ -45,7 +46,11 @@ test('every image of the deck loads', async ({ deckPage: page, problems }) => {
   expect(await images.count()).toBeGreaterThan(10);
   const broken = await page.evaluate(async () => {
     const all = [...document.querySelectorAll<HTMLImageElement>('.reveal img')];
-    await Promise.all(all.map((img) => (img.complete ? null : new Promise((r) => img.addEventListener('load', r)))));
+    await Promise.all(
+      all.map((img) =>
+        img.complete ? Promise.resolve() : new Promise((r) => img.addEventListener('load', r, { once: true })),
+      ),
+    );
     return all.filter((img) => img.naturalWidth === 0).map((img) => img.src);
   });
   expect(broken).toEqual([]);
@@ -54,7 +59,10 @@ test('every image of the deck loads', async ({ deckPage: page, problems }) => {
 
 test('a small-code slide has a smaller code font than a normal one', async ({ deckPage: page }) => {
   const size = (selector: string) =>
-    page.locator(selector).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    page
+      .locator(selector)
+      .first()
+      .evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
   const small = await size('section.deck-state-small-code pre');
   const medium = await size('section.deck-state-medium-code pre');
   const normal = await size('section:not([class*="deck-state"]) > pre');

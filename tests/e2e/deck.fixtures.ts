@@ -11,11 +11,13 @@ export const deckPath = '/decks/images-de-conteneurs/';
 /** Slides of the source deck as rebuilt in slides/ (7 sections, 76 slides when this was written). */
 export const expectedSlides = countSlides(
   parseDeck(
-    splitDeckSource(readFileSync(path.resolve(import.meta.dirname, '../../slides/images-de-conteneurs.md'), 'utf8')).body,
+    splitDeckSource(readFileSync(path.resolve(import.meta.dirname, '../../slides/images-de-conteneurs.md'), 'utf8'))
+      .body,
   ),
 );
 
 export const test = base.extend<{ deckPage: Page; problems: string[] }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as a pattern.
   problems: async ({}, use) => {
     await use([]);
   },

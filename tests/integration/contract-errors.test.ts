@@ -21,7 +21,9 @@ afterAll(async () => {
 describe('REST input', () => {
   it('answers health and the TP list', async () => {
     expect((await api(server, 'GET', '/api/health')).body).toEqual({ ok: true, engine: true });
-    const labs = await fetch(`${server.base}/api/labs`).then((r) => r.json() as Promise<{ id: string; steps: unknown[] }[]>);
+    const labs = await fetch(`${server.base}/api/labs`).then(
+      (r) => r.json() as Promise<{ id: string; steps: unknown[] }[]>,
+    );
     expect(labs.map((l) => l.id)).toEqual(expect.arrayContaining(['tp-images', 'tp-dockerfile']));
   });
 
@@ -50,7 +52,10 @@ describe('REST input', () => {
   });
 
   it('refuses a foreign Origin on state-changing requests', async () => {
-    const res = await api(server, 'POST', '/api/sessions', { body: { lab: 'bac-a-sable' }, origin: 'http://evil.example' });
+    const res = await api(server, 'POST', '/api/sessions', {
+      body: { lab: 'bac-a-sable' },
+      origin: 'http://evil.example',
+    });
     expect(res.status).toBe(403);
     expect(res.body.error).toMatch(/Origine non autorisée/);
   });
@@ -87,7 +92,8 @@ describe('terminal WebSocket input', () => {
     await new Promise((r) => client.ws.once('open', r));
     client.ws.send(JSON.stringify({ type: 'auth', token: 'mauvais' }));
     expect(await client.waitForClose()).toBe(4401);
-    expect(client.messages[0]).toMatchObject({ type: 'error', message: expect.stringMatching(/Jeton invalide/) });
+    expect(client.messages[0]?.type).toBe('error');
+    expect(JSON.stringify(client.messages[0])).toMatch(/Jeton invalide/);
   });
 
   it('closes with 4401 when keystrokes come before authentication', async () => {
@@ -100,7 +106,12 @@ describe('terminal WebSocket input', () => {
   it('rejects bad resize values and unknown messages with an error, keeping the terminal', async () => {
     const client = new TerminalClient(server, session.id);
     await client.open(session.token);
-    for (const bad of [{ cols: 0, rows: 10 }, { cols: 100, rows: 100_000 }, { cols: 'a', rows: 2 }, { cols: 80.5, rows: 24 }]) {
+    for (const bad of [
+      { cols: 0, rows: 10 },
+      { cols: 100, rows: 100_000 },
+      { cols: 'a', rows: 2 },
+      { cols: 80.5, rows: 24 },
+    ]) {
       client.ws.send(JSON.stringify({ type: 'resize', ...bad }));
     }
     client.ws.send('{pas du json');
@@ -108,7 +119,7 @@ describe('terminal WebSocket input', () => {
     await new Promise((r) => setTimeout(r, 500));
     const errors = client.messages.filter((m) => m.type === 'error');
     expect(errors.length).toBe(6);
-    expect(errors[0]).toMatchObject({ message: expect.stringMatching(/Taille de terminal invalide/) });
+    expect(JSON.stringify(errors[0])).toMatch(/Taille de terminal invalide/);
     expect((await client.run('echo toujours-la')).trim()).toBe('toujours-la');
     client.close();
   });

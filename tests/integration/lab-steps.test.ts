@@ -63,7 +63,8 @@ describe.each(labs.filter((lab) => !only || only.includes(lab.id)))('TP $id', (l
     server = await startServer();
     session = await createSession(server, lab.id);
     await waitUntil(
-      async () => (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
+      async () =>
+        (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
       300_000,
       'the TP set-up',
     );
@@ -93,7 +94,9 @@ describe.each(labs.filter((lab) => !only || only.includes(lab.id)))('TP $id', (l
 
   for (const step of lab.steps) {
     it(`${step.id}: fails before its solve, passes after`, { timeout: 1_200_000 }, async () => {
-      const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/setup`, { token: session.token });
+      const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/setup`, {
+        token: session.token,
+      });
       expect(setup.status, JSON.stringify(setup.body)).toBe(200);
 
       const before = await check(step.id, step.kind === 'question' ? '' : undefined);

@@ -37,7 +37,9 @@ afterAll(async () => {
 
 const hostAddress = Object.values(networkInterfaces())
   .flat()
-  .find((i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('172.') && !i.address.startsWith('10.'))?.address;
+  .find(
+    (i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('172.') && !i.address.startsWith('10.'),
+  )?.address;
 
 async function reach(terminal: TerminalClient, url: string): Promise<string> {
   return (await terminal.run(`curl -s -o /dev/null -m 3 -w '%{http_code}' ${url} || echo " refusé"`)).trim();
@@ -80,7 +82,10 @@ describe('limits', () => {
   it("a disk filler gets 'No space left on device' and the host's disk is untouched", async () => {
     const before = statfsSync('/').bavail * statfsSync('/').bsize;
     const fill = (file: string) =>
-      ta.run(`dd if=/dev/zero of=${file} bs=1M count=2048 2>&1 | grep -o "No space left on device" | head -n 1; rm -f ${file}`, 120_000);
+      ta.run(
+        `dd if=/dev/zero of=${file} bs=1M count=2048 2>&1 | grep -o "No space left on device" | head -n 1; rm -f ${file}`,
+        120_000,
+      );
     expect(await fill('/var/lib/docker/remplissage')).toMatch(/No space left on device/);
     expect(await fill('/root/gros')).toMatch(/No space left on device/);
     expect(await fill('/tmp/gros')).toMatch(/No space left on device/);

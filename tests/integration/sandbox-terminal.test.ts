@@ -28,13 +28,15 @@ describe('sandbox terminal', () => {
   });
 
   it('pulls debian:bookworm from the mirror', async () => {
-    const out = await terminal.run('docker pull debian:bookworm >/dev/null && docker image ls --format "{{.Repository}}:{{.Tag}}"');
+    const out = await terminal.run(
+      'docker pull debian:bookworm >/dev/null && docker image ls --format "{{.Repository}}:{{.Tag}}"',
+    );
     expect(out).toContain('debian:bookworm');
   });
 
   it('builds an image whose Dockerfile installs a package with apt-get', async () => {
     const out = await terminal.run(
-      "mkdir -p /root/b && cd /root/b && printf 'FROM debian:bookworm\\nRUN apt-get update && apt-get install -y --no-install-recommends cowsay && rm -rf /var/lib/apt/lists/*\\nCMD [\"/usr/games/cowsay\",\"meuh\"]\\n' > Dockerfile && docker build -q -t vache . >/dev/null && docker run --rm vache; cd /root",
+      'mkdir -p /root/b && cd /root/b && printf \'FROM debian:bookworm\\nRUN apt-get update && apt-get install -y --no-install-recommends cowsay && rm -rf /var/lib/apt/lists/*\\nCMD ["/usr/games/cowsay","meuh"]\\n\' > Dockerfile && docker build -q -t vache . >/dev/null && docker run --rm vache; cd /root',
       240_000,
     );
     expect(out).toContain('meuh');

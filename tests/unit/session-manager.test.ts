@@ -7,7 +7,13 @@ import { SessionStore } from '../../server/session/store.ts';
 import type { Lab } from '../../src/shared/lab-schema.ts';
 import { FakeDriver } from './fake-driver.ts';
 
-const limits: SessionLimits = { maxSessions: 2, poolSize: 0, lifetimeSeconds: 60, idleSeconds: 30, reaperIntervalSeconds: 3600 };
+const limits: SessionLimits = {
+  maxSessions: 2,
+  poolSize: 0,
+  lifetimeSeconds: 60,
+  idleSeconds: 30,
+  reaperIntervalSeconds: 3600,
+};
 const lab: Lab = {
   id: 'tp-x',
   title: 'TP X',
@@ -22,7 +28,13 @@ const lab: Lab = {
 };
 
 function manager(overrides: Partial<SessionLimits> = {}, driver = new FakeDriver(), db = openDatabase(':memory:')) {
-  const m = new SessionManager(driver, new SessionStore(db), new Map([[lab.id, lab]]), { ...limits, ...overrides }, silentLogger);
+  const m = new SessionManager(
+    driver,
+    new SessionStore(db),
+    new Map([[lab.id, lab]]),
+    { ...limits, ...overrides },
+    silentLogger,
+  );
   return { m, driver, db };
 }
 

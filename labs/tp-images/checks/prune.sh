@@ -1,5 +1,5 @@
 # Step prune: the dangling images made by the step's setup are gone, and no other remains.
-marker=/var/tmp/cours-docker/tp-images-prune.ids
+marker=/run/cours-docker/tp-images-prune.ids
 [ -s "$marker" ] ||
   fail "Les images de démonstration de cette étape n'ont pas été préparées : rechargez la page de l'étape."
 left=0
