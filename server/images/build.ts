@@ -1,10 +1,10 @@
 // Builds the container images of the course (Debian bases, sandbox, course registry and the
 // images it preloads) and starts the course registry. Content-cached and idempotent: a second
 // run only checks. CLI: `node server/images/build.ts [--force]`; the server calls buildImages().
-import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { hashBuildContext } from "./context-hash.ts";
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hashBuildContext } from './context-hash.ts';
 import {
   DEBIAN_PUSHES,
   MIRROR_IMAGES,
@@ -14,18 +14,13 @@ import {
   mirrorBuild,
   type BuildSpec,
   type PushSpec,
-} from "./catalog.ts";
-import {
-  ensureRegistryRunning,
-  pushToRegistry,
-  registryHostPort,
-  type RegistryInfo,
-} from "./course-registry.ts";
-import { DEBIAN_IMAGE, DEBIAN_SLIM_IMAGE, ensureDebianBase, ensureDebianSlim } from "./debian-base.ts";
-import { docker, inspectImage, inspectImages, tailLines } from "./docker-cli.ts";
-import { ImagesError } from "./images-error.ts";
+} from './catalog.ts';
+import { ensureRegistryRunning, pushToRegistry, registryHostPort, type RegistryInfo } from './course-registry.ts';
+import { DEBIAN_IMAGE, DEBIAN_SLIM_IMAGE, ensureDebianBase, ensureDebianSlim } from './debian-base.ts';
+import { docker, inspectImage, inspectImages, tailLines } from './docker-cli.ts';
+import { ImagesError } from './images-error.ts';
 
-export { SANDBOX_IMAGE } from "./catalog.ts";
+export { SANDBOX_IMAGE } from './catalog.ts';
 export {
   REGISTRY_ALIAS,
   REGISTRY_CONTAINER,
@@ -34,14 +29,14 @@ export {
   REGISTRY_NETWORK,
   ensureRegistryRunning,
   type RegistryInfo,
-} from "./course-registry.ts";
-export { ImagesError } from "./images-error.ts";
+} from './course-registry.ts';
+export { ImagesError } from './images-error.ts';
 
 /**
  * built: made now; up-to-date: nothing to do; pulled: from a registry; imported: made with
  * debootstrap; loaded: the Debian base, from the builder's cache.
  */
-export type ImageStatus = "built" | "up-to-date" | "pulled" | "imported" | "loaded";
+export type ImageStatus = 'built' | 'up-to-date' | 'pulled' | 'imported' | 'loaded';
 
 export interface ImageReport {
   /** Image as shown to users, e.g. "cours-docker/sandbox", "nginx", "debian:bookworm". */
@@ -80,28 +75,28 @@ function seconds(since: number): number {
 }
 
 function formatSeconds(value: number): string {
-  return `${value.toFixed(1).replace(".", ",")} s`;
+  return `${value.toFixed(1).replace('.', ',')} s`;
 }
 
 function cacheDirectory(): string {
-  return process.env.CACHE_DIR ? resolve(process.env.CACHE_DIR) : join(REPO_ROOT, ".cache/images");
+  return process.env.CACHE_DIR ? resolve(process.env.CACHE_DIR) : join(REPO_ROOT, '.cache/images');
 }
 
 function safeName(label: string): string {
-  return label.replace(/[^A-Za-z0-9.-]+/g, "-");
+  return label.replace(/[^A-Za-z0-9.-]+/g, '-');
 }
 
 async function checkEngine(): Promise<string> {
-  const result = await docker(["version", "--format", "{{.Server.Version}}"], { timeoutMs: 15_000 });
+  const result = await docker(['version', '--format', '{{.Server.Version}}'], { timeoutMs: 15_000 });
   if (result.code === 127) {
     throw new ImagesError(
-      "La commande docker est introuvable : installez le client Docker (par exemple « apt-get install docker.io »).",
+      'La commande docker est introuvable : installez le client Docker (par exemple « apt-get install docker.io »).',
     );
   }
   if (result.code !== 0 || !result.stdout.trim()) {
     throw new ImagesError(
-      "Aucun moteur Docker ne répond. Démarrez-le (« systemctl start docker », ou « dockerd & » en root), " +
-        "ou indiquez son adresse avec la variable DOCKER_HOST (par exemple DOCKER_HOST=unix:///var/run/docker.sock).",
+      'Aucun moteur Docker ne répond. Démarrez-le (« systemctl start docker », ou « dockerd & » en root), ' +
+        'ou indiquez son adresse avec la variable DOCKER_HOST (par exemple DOCKER_HOST=unix:///var/run/docker.sock).',
       { logTail: tailLines(result.stderr, 5) },
     );
   }
@@ -110,14 +105,14 @@ async function checkEngine(): Promise<string> {
 
 async function readLogTail(logFile: string, lines: number): Promise<string> {
   try {
-    return tailLines(await readFile(logFile, "utf8"), lines);
+    return tailLines(await readFile(logFile, 'utf8'), lines);
   } catch {
-    return "";
+    return '';
   }
 }
 
 /** Builds `spec` unless an image with the same content hash is already tagged. */
-async function buildImage(context: Context, spec: BuildSpec, step: number): Promise<"built" | "up-to-date"> {
+async function buildImage(context: Context, spec: BuildSpec, step: number): Promise<'built' | 'up-to-date'> {
   const stepText = `(étape ${step}/${context.stepCount})`;
   const base = await inspectImage(DEBIAN_IMAGE);
   if (!base) throw new ImagesError(`L'image ${DEBIAN_IMAGE} a disparu du moteur Docker.`);
@@ -129,33 +124,33 @@ async function buildImage(context: Context, spec: BuildSpec, step: number): Prom
   if (!primaryTag) throw new Error(`no tag for ${spec.label}`);
   const current = await inspectImages(spec.tags);
   const primary = current.get(primaryTag);
-  if (!context.force && primary?.labels["cours-docker.hash"] === hash) {
+  if (!context.force && primary?.labels['cours-docker.hash'] === hash) {
     for (const tag of otherTags) {
-      if (current.get(tag)?.id !== primary.id) await docker(["tag", primaryTag, tag]);
+      if (current.get(tag)?.id !== primary.id) await docker(['tag', primaryTag, tag]);
     }
     context.log(`[images] ${spec.label} : déjà à jour ${stepText}`);
-    return "up-to-date";
+    return 'up-to-date';
   }
 
   const started = performance.now();
-  const logFile = join(context.cacheDir, "logs", `${safeName(spec.label)}.log`);
-  await writeFile(logFile, "");
+  const logFile = join(context.cacheDir, 'logs', `${safeName(spec.label)}.log`);
+  await writeFile(logFile, '');
   context.log(`[images] construction de ${spec.label} ... ${stepText}`);
-  const args = ["build", "--label", `cours-docker.hash=${hash}`, "--label", `cours-docker.image=${spec.label}`];
-  for (const tag of spec.tags) args.push("-t", tag);
-  if (context.force) args.push("--no-cache");
-  args.push("-f", spec.dockerfile, spec.contextDir);
+  const args = ['build', '--label', `cours-docker.hash=${hash}`, '--label', `cours-docker.image=${spec.label}`];
+  for (const tag of spec.tags) args.push('-t', tag);
+  if (context.force) args.push('--no-cache');
+  args.push('-f', spec.dockerfile, spec.contextDir);
   // The classic builder: the engine's own (20.10 here, no buildx); IMAGES_BUILDKIT=1 opts out.
-  const env = { DOCKER_BUILDKIT: process.env.IMAGES_BUILDKIT === "1" ? "1" : "0" };
+  const env = { DOCKER_BUILDKIT: process.env.IMAGES_BUILDKIT === '1' ? '1' : '0' };
   const result = await docker(args, { env, logFile, timeoutMs: 60 * 60_000 });
   if (result.code !== 0) {
     throw new ImagesError(
-      `La construction de ${spec.label} a échoué (code ${result.code}${result.timedOut ? ", délai dépassé" : ""}).`,
+      `La construction de ${spec.label} a échoué (code ${result.code}${result.timedOut ? ', délai dépassé' : ''}).`,
       { logTail: await readLogTail(logFile, 25), logFile },
     );
   }
   context.log(`[images] ${spec.label} : construite en ${formatSeconds(seconds(started))} ${stepText}`);
-  return "built";
+  return 'built';
 }
 
 async function push(
@@ -166,11 +161,11 @@ async function push(
   tags: string[],
 ): Promise<string[]> {
   const started = performance.now();
-  const logFile = join(context.cacheDir, "logs", `push-${safeName(name)}.log`);
+  const logFile = join(context.cacheDir, 'logs', `push-${safeName(name)}.log`);
   const pushed = await pushToRegistry(registry.hostPort, source, name, tags, { force: context.force, logFile });
   if (pushed.length > 0) {
     context.log(
-      `[images] ${name} : poussée au registre du cours (${pushed.join(", ")}) en ${formatSeconds(seconds(started))}`,
+      `[images] ${name} : poussée au registre du cours (${pushed.join(', ')}) en ${formatSeconds(seconds(started))}`,
     );
   }
   return pushed;
@@ -198,30 +193,33 @@ async function runPool(tasks: (() => Promise<void>)[], limit: number): Promise<v
 }
 
 const STATUS_TEXT: Record<ImageStatus, string> = {
-  built: "construite",
-  "up-to-date": "à jour",
-  pulled: "téléchargée",
-  imported: "construite (debootstrap)",
-  loaded: "reprise du cache",
+  built: 'construite',
+  'up-to-date': 'à jour',
+  pulled: 'téléchargée',
+  imported: 'construite (debootstrap)',
+  loaded: 'reprise du cache',
 };
 
 function summaryLines(images: ImageReport[], total: number): string[] {
   const rows = images.map((image) => [
     image.image,
-    STATUS_TEXT[image.status] + (image.pushedTags.length > 0 ? ", poussée" : ""),
+    STATUS_TEXT[image.status] + (image.pushedTags.length > 0 ? ', poussée' : ''),
     formatSeconds(image.seconds),
   ]);
-  const header = ["image", "statut", "durée"];
+  const header = ['image', 'statut', 'durée'];
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
   );
   const format = (row: string[]): string =>
-    "  " + row.map((cell, column) => (column === 2 ? cell.padStart(widths[2] ?? 0) : cell.padEnd(widths[column] ?? 0))).join("   ");
+    '  ' +
+    row
+      .map((cell, column) => (column === 2 ? cell.padStart(widths[2] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .join('   ');
   return [
-    "[images] résumé :",
+    '[images] résumé :',
     format(header),
     ...rows.map(format),
-    `[images] terminé en ${formatSeconds(total)} (journaux : ${relative(process.cwd(), join(cacheDirectory(), "logs")) || "."})`,
+    `[images] terminé en ${formatSeconds(total)} (journaux : ${relative(process.cwd(), join(cacheDirectory(), 'logs')) || '.'})`,
   ];
 }
 
@@ -238,10 +236,10 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
     stepCount: 6 + MIRROR_IMAGES.length,
   };
   const { log } = context;
-  await mkdir(join(context.cacheDir, "logs"), { recursive: true });
+  await mkdir(join(context.cacheDir, 'logs'), { recursive: true });
   registryHostPort(); // Rejects a bad REGISTRY_HOST_PORT before any long step.
   const stepText = (step: number): string => `(étape ${step}/${context.stepCount})`;
-  const statusText = (status: ImageStatus): string => (status === "up-to-date" ? "déjà à jour" : STATUS_TEXT[status]);
+  const statusText = (status: ImageStatus): string => (status === 'up-to-date' ? 'déjà à jour' : STATUS_TEXT[status]);
 
   const version = await checkEngine();
   log(`[images] moteur Docker ${version} joignable ${stepText(1)}`);
@@ -249,7 +247,12 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   const baseStarted = performance.now();
   log(`[images] image de base ${DEBIAN_IMAGE} ... ${stepText(2)}`);
   const baseStatus = await ensureDebianBase(context);
-  const baseReport: ImageReport = { image: DEBIAN_IMAGE, status: baseStatus, pushedTags: [], seconds: seconds(baseStarted) };
+  const baseReport: ImageReport = {
+    image: DEBIAN_IMAGE,
+    status: baseStatus,
+    pushedTags: [],
+    seconds: seconds(baseStarted),
+  };
   log(`[images] image de base ${DEBIAN_IMAGE} : ${statusText(baseStatus)} (${formatSeconds(baseReport.seconds)})`);
 
   // Everything else only needs the base: two tasks at a time, the longest first. The
@@ -262,10 +265,10 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   });
   registryReady.catch(() => undefined);
 
-  const slimReport: ImageReport = { image: DEBIAN_SLIM_IMAGE, status: "up-to-date", pushedTags: [], seconds: 0 };
+  const slimReport: ImageReport = { image: DEBIAN_SLIM_IMAGE, status: 'up-to-date', pushedTags: [], seconds: 0 };
   const reports: ImageReport[] = [baseReport, slimReport];
   const buildTask = (spec: BuildSpec, step: number, afterBuild?: (report: ImageReport) => Promise<void>) => {
-    const report: ImageReport = { image: spec.label, status: "up-to-date", pushedTags: [], seconds: 0 };
+    const report: ImageReport = { image: spec.label, status: 'up-to-date', pushedTags: [], seconds: 0 };
     reports.push(report);
     return async (): Promise<void> => {
       const taskStarted = performance.now();
@@ -300,7 +303,9 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
     log(`[images] image de base ${DEBIAN_SLIM_IMAGE} ... ${stepText(3)}`);
     slimReport.status = await ensureDebianSlim(context, baseStatus);
     slimReport.seconds = seconds(slimStarted);
-    log(`[images] image de base ${DEBIAN_SLIM_IMAGE} : ${statusText(slimReport.status)} (${formatSeconds(slimReport.seconds)})`);
+    log(
+      `[images] image de base ${DEBIAN_SLIM_IMAGE} : ${statusText(slimReport.status)} (${formatSeconds(slimReport.seconds)})`,
+    );
     const registry = await registryReady;
     log(`[images] debian : vérification dans le registre du cours ${stepText(context.stepCount)}`);
     const pushes: [PushSpec | undefined, ImageReport][] = [
@@ -333,14 +338,14 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== "--force");
+  const unknown = args.filter((arg) => arg !== '--force');
   if (unknown.length > 0) {
-    console.error(`[images] option inconnue : ${unknown.join(" ")}\nUsage : node server/images/build.ts [--force]`);
+    console.error(`[images] option inconnue : ${unknown.join(' ')}\nUsage : node server/images/build.ts [--force]`);
     process.exitCode = 2;
     return;
   }
   try {
-    await buildImages({ log: (line) => console.log(line), force: args.includes("--force") });
+    await buildImages({ log: (line) => console.log(line), force: args.includes('--force') });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     console.error(`[images] échec : ${message}`);

@@ -1,17 +1,17 @@
 // The course registry: the container that serves the preloaded images as registry mirror to
 // every sandbox. Starts it (idempotently) and pushes images to it through its host port.
-import { docker, inspectImage, tailLines } from "./docker-cli.ts";
-import { ImagesError } from "./images-error.ts";
+import { docker, inspectImage, tailLines } from './docker-cli.ts';
+import { ImagesError } from './images-error.ts';
 
-export const REGISTRY_IMAGE = "cours-docker/registry:latest";
-export const REGISTRY_CONTAINER = "cours-docker-registry";
-export const REGISTRY_NETWORK = "cours-docker-registry";
+export const REGISTRY_IMAGE = 'cours-docker/registry:latest';
+export const REGISTRY_CONTAINER = 'cours-docker-registry';
+export const REGISTRY_NETWORK = 'cours-docker-registry';
 /** Name under which sandboxes reach the registry on their own networks. */
-export const REGISTRY_ALIAS = "cours-docker-registry";
-export const REGISTRY_VOLUME = "cours-docker-registry-data";
+export const REGISTRY_ALIAS = 'cours-docker-registry';
+export const REGISTRY_VOLUME = 'cours-docker-registry-data';
 /** Address to give sandboxes as SANDBOX_REGISTRY_MIRROR. */
 export const REGISTRY_MIRROR = `${REGISTRY_ALIAS}:5000`;
-const ROLE_LABEL = "cours-docker.role=registry";
+const ROLE_LABEL = 'cours-docker.role=registry';
 
 export interface RegistryInfo {
   container: string;
@@ -24,7 +24,7 @@ export interface RegistryInfo {
 
 /** REGISTRY_HOST_PORT, default 5001. */
 export function registryHostPort(): number {
-  const raw = process.env.REGISTRY_HOST_PORT ?? "5001";
+  const raw = process.env.REGISTRY_HOST_PORT ?? '5001';
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
     throw new ImagesError(`REGISTRY_HOST_PORT invalide : « ${raw} » (un port entre 1 et 65535 est attendu).`);
@@ -40,15 +40,15 @@ interface InspectedContainer {
 }
 
 async function inspectContainer(name: string): Promise<InspectedContainer | undefined> {
-  const result = await docker(["container", "inspect", name]);
+  const result = await docker(['container', 'inspect', name]);
   if (result.code !== 0) return undefined;
   return (JSON.parse(result.stdout) as InspectedContainer[])[0];
 }
 
 async function ensureNetwork(): Promise<void> {
-  if ((await docker(["network", "inspect", REGISTRY_NETWORK])).code === 0) return;
-  const created = await docker(["network", "create", "--label", ROLE_LABEL, REGISTRY_NETWORK]);
-  if (created.code !== 0 && !created.stderr.includes("already exists")) {
+  if ((await docker(['network', 'inspect', REGISTRY_NETWORK])).code === 0) return;
+  const created = await docker(['network', 'create', '--label', ROLE_LABEL, REGISTRY_NETWORK]);
+  if (created.code !== 0 && !created.stderr.includes('already exists')) {
     throw new ImagesError(`Impossible de créer le réseau ${REGISTRY_NETWORK}.`, {
       logTail: tailLines(created.stderr, 5),
     });
@@ -74,9 +74,7 @@ async function waitForRegistry(hostPort: number, timeoutMs: number): Promise<boo
  * 127.0.0.1:REGISTRY_HOST_PORT, and answers. A container from an older image is replaced
  * (its data volume stays) and reconnected to the sandbox networks it was on.
  */
-export async function ensureRegistryRunning(
-  log: (line: string) => void = () => undefined,
-): Promise<RegistryInfo> {
+export async function ensureRegistryRunning(log: (line: string) => void = () => undefined): Promise<RegistryInfo> {
   const hostPort = registryHostPort();
   const info: RegistryInfo = {
     container: REGISTRY_CONTAINER,
@@ -86,18 +84,16 @@ export async function ensureRegistryRunning(
   };
   const image = await inspectImage(REGISTRY_IMAGE);
   if (!image) {
-    throw new ImagesError(
-      `L'image ${REGISTRY_IMAGE} est absente : construisez les images avec « npm run images ».`,
-    );
+    throw new ImagesError(`L'image ${REGISTRY_IMAGE} est absente : construisez les images avec « npm run images ».`);
   }
   await ensureNetwork();
 
   const current = await inspectContainer(REGISTRY_CONTAINER);
-  const binding = current?.HostConfig.PortBindings?.["5000/tcp"]?.[0];
+  const binding = current?.HostConfig.PortBindings?.['5000/tcp']?.[0];
   const upToDate =
     current !== undefined &&
     current.Image === image.id &&
-    binding?.HostIp === "127.0.0.1" &&
+    binding?.HostIp === '127.0.0.1' &&
     binding.HostPort === String(hostPort) &&
     current.NetworkSettings.Networks?.[REGISTRY_NETWORK] !== undefined;
 
@@ -105,7 +101,7 @@ export async function ensureRegistryRunning(
     log(`[images] registre du cours : ${REGISTRY_CONTAINER} tourne déjà (127.0.0.1:${hostPort})`);
   } else if (current && upToDate) {
     log(`[images] registre du cours : redémarrage de ${REGISTRY_CONTAINER}`);
-    const started = await docker(["start", REGISTRY_CONTAINER]);
+    const started = await docker(['start', REGISTRY_CONTAINER]);
     if (started.code !== 0) {
       throw new ImagesError(`Le registre ${REGISTRY_CONTAINER} ne redémarre pas.`, {
         logTail: tailLines(started.stderr, 10),
@@ -114,31 +110,31 @@ export async function ensureRegistryRunning(
   } else {
     // Sandbox networks the old container was on, to join them again.
     const otherNetworks = Object.entries(current?.NetworkSettings.Networks ?? {}).filter(
-      ([name]) => name !== REGISTRY_NETWORK && name !== "bridge",
+      ([name]) => name !== REGISTRY_NETWORK && name !== 'bridge',
     );
     if (current) {
       log(`[images] registre du cours : remplacement de ${REGISTRY_CONTAINER} (image ou port changés)`);
-      await docker(["rm", "-f", REGISTRY_CONTAINER]);
+      await docker(['rm', '-f', REGISTRY_CONTAINER]);
     } else {
       log(`[images] registre du cours : création de ${REGISTRY_CONTAINER} sur 127.0.0.1:${hostPort}`);
     }
-    await docker(["volume", "create", "--label", ROLE_LABEL, REGISTRY_VOLUME]);
+    await docker(['volume', 'create', '--label', ROLE_LABEL, REGISTRY_VOLUME]);
     const created = await docker([
-      "run",
-      "-d",
-      "--name",
+      'run',
+      '-d',
+      '--name',
       REGISTRY_CONTAINER,
-      "--restart",
-      "unless-stopped",
-      "--label",
+      '--restart',
+      'unless-stopped',
+      '--label',
       ROLE_LABEL,
-      "--network",
+      '--network',
       REGISTRY_NETWORK,
-      "--network-alias",
+      '--network-alias',
       REGISTRY_ALIAS,
-      "-p",
+      '-p',
       `127.0.0.1:${hostPort}:5000`,
-      "-v",
+      '-v',
       `${REGISTRY_VOLUME}:/var/lib/docker-registry`,
       REGISTRY_IMAGE,
     ]);
@@ -152,13 +148,13 @@ export async function ensureRegistryRunning(
       );
     }
     for (const [network, settings] of otherNetworks) {
-      const aliases = (settings.Aliases ?? []).includes(REGISTRY_ALIAS) ? ["--alias", REGISTRY_ALIAS] : [];
-      await docker(["network", "connect", ...aliases, network, REGISTRY_CONTAINER]);
+      const aliases = (settings.Aliases ?? []).includes(REGISTRY_ALIAS) ? ['--alias', REGISTRY_ALIAS] : [];
+      await docker(['network', 'connect', ...aliases, network, REGISTRY_CONTAINER]);
     }
   }
 
   if (!(await waitForRegistry(hostPort, 30_000))) {
-    const logs = await docker(["logs", "--tail", "20", REGISTRY_CONTAINER]);
+    const logs = await docker(['logs', '--tail', '20', REGISTRY_CONTAINER]);
     throw new ImagesError(`Le registre du cours ne répond pas sur http://127.0.0.1:${hostPort}/v2/.`, {
       logTail: tailLines(logs.stdout + logs.stderr, 20),
     });
@@ -167,21 +163,21 @@ export async function ensureRegistryRunning(
 }
 
 const MANIFEST_TYPES = [
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-].join(", ");
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+].join(', ');
 
 /** Digest of the manifest the registry holds for `library/<name>:<tag>`, if any. */
 export async function registryDigest(hostPort: number, name: string, tag: string): Promise<string | undefined> {
   try {
     const response = await fetch(`http://127.0.0.1:${hostPort}/v2/library/${name}/manifests/${tag}`, {
-      method: "HEAD",
+      method: 'HEAD',
       headers: { Accept: MANIFEST_TYPES },
       signal: AbortSignal.timeout(5000),
     });
-    return response.ok ? (response.headers.get("docker-content-digest") ?? undefined) : undefined;
+    return response.ok ? (response.headers.get('docker-content-digest') ?? undefined) : undefined;
   } catch {
     return undefined;
   }
@@ -210,7 +206,7 @@ export async function pushToRegistry(
     const [sourceImage, targetImage] = [await inspectImage(source), await inspectImage(target)];
     if (!sourceImage) throw new ImagesError(`L'image ${source} est introuvable pour l'envoi au registre.`);
     if (targetImage?.id !== sourceImage.id) {
-      const tagged = await docker(["tag", source, target]);
+      const tagged = await docker(['tag', source, target]);
       if (tagged.code !== 0) {
         throw new ImagesError(`docker tag ${source} ${target} a échoué.`, { logTail: tailLines(tagged.stderr, 5) });
       }
@@ -220,7 +216,7 @@ export async function pushToRegistry(
       const remote = await registryDigest(hostPort, name, tag);
       if (local && remote && local.endsWith(`@${remote}`)) continue;
     }
-    const result = await docker(["push", target], { logFile: options.logFile, timeoutMs: 30 * 60_000 });
+    const result = await docker(['push', target], { logFile: options.logFile, timeoutMs: 30 * 60_000 });
     if (result.code !== 0) {
       throw new ImagesError(`L'envoi de ${target} au registre du cours a échoué.`, {
         logTail: tailLines(result.stdout + result.stderr, 20),

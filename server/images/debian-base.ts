@@ -1,22 +1,22 @@
 // The Debian base images every other image starts from: debian:bookworm (pulled when a
 // registry answers, else made with debootstrap from the host's Debian mirror and imported)
 // and debian:bookworm-slim (derived from it like Debian's own slim variant).
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { docker, inspectImage, run, tailLines } from "./docker-cli.ts";
-import { ImagesError } from "./images-error.ts";
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { docker, inspectImage, run, tailLines } from './docker-cli.ts';
+import { ImagesError } from './images-error.ts';
 
-export const DEBIAN_IMAGE = "debian:bookworm";
-export const DEBIAN_SLIM_IMAGE = "debian:bookworm-slim";
+export const DEBIAN_IMAGE = 'debian:bookworm';
+export const DEBIAN_SLIM_IMAGE = 'debian:bookworm-slim';
 
-const BASE_DIR = import.meta.dirname + "/base";
+const BASE_DIR = import.meta.dirname + '/base';
 const PULL_TIMEOUT_MS = 20_000;
-const PATH_ENV = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+const PATH_ENV = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const DEFAULT_MIRRORS = {
-  main: "http://deb.debian.org/debian",
-  security: "http://deb.debian.org/debian-security",
+  main: 'http://deb.debian.org/debian',
+  security: 'http://deb.debian.org/debian-security',
 };
 
 export interface BaseOptions {
@@ -26,7 +26,7 @@ export interface BaseOptions {
 }
 
 /** pulled: from a registry; imported: made with debootstrap; loaded: from the cache. */
-export type BaseStatus = "up-to-date" | "pulled" | "imported" | "loaded";
+export type BaseStatus = 'up-to-date' | 'pulled' | 'imported' | 'loaded';
 
 export interface DebianMirrors {
   main: string;
@@ -40,10 +40,10 @@ export interface DebianMirrors {
 export async function readHostMirrors(): Promise<DebianMirrors> {
   const mirrors: Partial<DebianMirrors> = {};
   const texts: string[] = [];
-  const sourcesDir = "/etc/apt/sources.list.d";
+  const sourcesDir = '/etc/apt/sources.list.d';
   try {
     for (const name of (await readdir(sourcesDir)).sort()) {
-      if (name.endsWith(".sources")) texts.push(await readFile(join(sourcesDir, name), "utf8"));
+      if (name.endsWith('.sources')) texts.push(await readFile(join(sourcesDir, name), 'utf8'));
     }
   } catch {
     // No sources directory: only sources.list, or no APT at all.
@@ -52,12 +52,12 @@ export async function readHostMirrors(): Promise<DebianMirrors> {
   for (const text of texts) {
     for (const block of text.split(/\n\s*\n/)) {
       const field = (name: string): string[] =>
-        new RegExp(`^${name}:\\s*(.*)$`, "im").exec(block)?.[1]?.trim().split(/\s+/) ?? [];
-      stanzas.push({ uris: field("URIs"), suites: field("Suites") });
+        new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(block)?.[1]?.trim().split(/\s+/) ?? [];
+      stanzas.push({ uris: field('URIs'), suites: field('Suites') });
     }
   }
   try {
-    for (const line of (await readFile("/etc/apt/sources.list", "utf8")).split("\n")) {
+    for (const line of (await readFile('/etc/apt/sources.list', 'utf8')).split('\n')) {
       const match = /^\s*deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)/.exec(line);
       if (match?.[1] && match[2]) stanzas.push({ uris: [match[1]], suites: [match[2]] });
     }
@@ -67,7 +67,7 @@ export async function readHostMirrors(): Promise<DebianMirrors> {
   for (const { uris, suites } of stanzas) {
     const uri = uris.find((candidate) => /^https?:\/\/\S*debian/.test(candidate));
     if (!uri) continue;
-    if (suites.some((suite) => suite.endsWith("-security"))) mirrors.security ??= uri;
+    if (suites.some((suite) => suite.endsWith('-security'))) mirrors.security ??= uri;
     else mirrors.main ??= uri;
   }
   return {
@@ -88,23 +88,23 @@ async function exists(path: string): Promise<boolean> {
 /** Removes a scratch root tree, first detaching anything a killed debootstrap left mounted. */
 async function removeTree(dir: string): Promise<void> {
   if (!(await exists(dir))) return;
-  const mountinfo = await readFile("/proc/self/mountinfo", "utf8").catch(() => "");
+  const mountinfo = await readFile('/proc/self/mountinfo', 'utf8').catch(() => '');
   const mounts = mountinfo
-    .split("\n")
-    .map((line) => line.split(" ")[4]?.replace(/\\040/g, " ") ?? "")
-    .filter((mountpoint) => mountpoint.startsWith(dir + "/"))
+    .split('\n')
+    .map((line) => line.split(' ')[4]?.replace(/\\040/g, ' ') ?? '')
+    .filter((mountpoint) => mountpoint.startsWith(dir + '/'))
     .sort((a, b) => b.length - a.length);
-  for (const mountpoint of mounts) await run("umount", ["-l", mountpoint]);
-  await run("rm", ["-rf", "--one-file-system", dir]);
+  for (const mountpoint of mounts) await run('umount', ['-l', mountpoint]);
+  await run('rm', ['-rf', '--one-file-system', dir]);
 }
 
 async function tryPull(ref: string, log: (line: string) => void): Promise<boolean> {
   log(`[images] ${ref} : essai de téléchargement depuis le Docker Hub (${PULL_TIMEOUT_MS / 1000} s max)`);
-  const result = await docker(["pull", "-q", ref], { timeoutMs: PULL_TIMEOUT_MS });
+  const result = await docker(['pull', '-q', ref], { timeoutMs: PULL_TIMEOUT_MS });
   return result.code === 0;
 }
 
-async function checkRoot(): Promise<void> {
+function checkRoot(): void {
   if (process.getuid && process.getuid() !== 0) {
     throw new ImagesError(
       "Créer l'image Debian avec debootstrap demande les droits root : relancez en root (sudo), " +
@@ -114,40 +114,39 @@ async function checkRoot(): Promise<void> {
 }
 
 async function checkDebootstrap(): Promise<void> {
-  const result = await run("debootstrap", ["--version"]);
+  const result = await run('debootstrap', ['--version']);
   if (result.code === 127) {
     throw new ImagesError(
-      "debootstrap est introuvable : installez-le avec « apt-get install debootstrap », " +
-        "puis relancez la construction des images.",
+      'debootstrap est introuvable : installez-le avec « apt-get install debootstrap », ' +
+        'puis relancez la construction des images.',
     );
   }
 }
 
 /** Names the cached base by what makes it: the mirrors and the preparation script. */
 async function baseCacheKey(mirrors: DebianMirrors): Promise<string> {
-  return createHash("sha256")
+  return createHash('sha256')
     .update(`${mirrors.main}\0${mirrors.security}\0`)
-    .update(await readFile(join(BASE_DIR, "prepare-rootfs.sh")))
-    .digest("hex")
+    .update(await readFile(join(BASE_DIR, 'prepare-rootfs.sh')))
+    .digest('hex')
     .slice(0, 12);
 }
 
 /** Runs debootstrap and the container tweaks, and writes the root tree to `tarball`. */
 async function bootstrapRootfs(options: BaseOptions, mirrors: DebianMirrors, tarball: string): Promise<void> {
   await checkDebootstrap();
-  await checkRoot();
-  const rootfs = join(options.cacheDir, "debootstrap-rootfs");
-  const logFile = join(options.cacheDir, "logs", "debian-bookworm.log");
+  checkRoot();
+  const rootfs = join(options.cacheDir, 'debootstrap-rootfs');
+  const logFile = join(options.cacheDir, 'logs', 'debian-bookworm.log');
   await removeTree(rootfs);
-  await writeFile(logFile, "");
+  await writeFile(logFile, '');
   options.log(
     `[images] ${DEBIAN_IMAGE} : debootstrap --variant=minbase bookworm depuis ${mirrors.main} (environ 1 min)`,
   );
-  const bootstrap = await run(
-    "debootstrap",
-    ["--variant=minbase", "bookworm", rootfs, mirrors.main],
-    { logFile, timeoutMs: 20 * 60_000 },
-  );
+  const bootstrap = await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirrors.main], {
+    logFile,
+    timeoutMs: 20 * 60_000,
+  });
   if (bootstrap.code !== 0) {
     await removeTree(rootfs);
     throw new ImagesError(
@@ -155,8 +154,8 @@ async function bootstrapRootfs(options: BaseOptions, mirrors: DebianMirrors, tar
       { logTail: await readTail(logFile), logFile },
     );
   }
-  const prepareScript = join(BASE_DIR, "prepare-rootfs.sh");
-  const prepare = await run("sh", [prepareScript, rootfs, mirrors.main, mirrors.security], { logFile });
+  const prepareScript = join(BASE_DIR, 'prepare-rootfs.sh');
+  const prepare = await run('sh', [prepareScript, rootfs, mirrors.main, mirrors.security], { logFile });
   if (prepare.code !== 0) {
     await removeTree(rootfs);
     throw new ImagesError("La préparation de l'arborescence Debian a échoué.", {
@@ -164,7 +163,7 @@ async function bootstrapRootfs(options: BaseOptions, mirrors: DebianMirrors, tar
       logFile,
     });
   }
-  const tar = await run("tar", ["--numeric-owner", "-C", rootfs, "-cf", tarball, "."], { logFile });
+  const tar = await run('tar', ['--numeric-owner', '-C', rootfs, '-cf', tarball, '.'], { logFile });
   await removeTree(rootfs);
   if (tar.code !== 0) {
     await rm(tarball, { force: true });
@@ -176,12 +175,12 @@ async function bootstrapRootfs(options: BaseOptions, mirrors: DebianMirrors, tar
 }
 
 async function readTail(file: string): Promise<string> {
-  return tailLines(await readFile(file, "utf8").catch(() => ""), 20);
+  return tailLines(await readFile(file, 'utf8').catch(() => ''), 20);
 }
 
 /** Checks that APT inside the new image reaches the mirror, so later builds can install. */
 async function checkApt(options: BaseOptions): Promise<void> {
-  const result = await docker(["run", "--rm", DEBIAN_IMAGE, "apt-get", "-q", "update"], {
+  const result = await docker(['run', '--rm', DEBIAN_IMAGE, 'apt-get', '-q', 'update'], {
     timeoutMs: 120_000,
   });
   if (result.code !== 0) {
@@ -198,16 +197,16 @@ async function checkApt(options: BaseOptions): Promise<void> {
  * on it stay up to date.
  */
 export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus> {
-  if (!options.force && (await inspectImage(DEBIAN_IMAGE))) return "up-to-date";
-  if (await tryPull(DEBIAN_IMAGE, options.log)) return "pulled";
+  if (!options.force && (await inspectImage(DEBIAN_IMAGE))) return 'up-to-date';
+  if (await tryPull(DEBIAN_IMAGE, options.log)) return 'pulled';
   options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable`);
   const mirrors = await readHostMirrors();
   const key = await baseCacheKey(mirrors);
   const saved = join(options.cacheDir, `debian-bookworm-${key}.image.tar`);
   if (await exists(saved)) {
     options.log(`[images] ${DEBIAN_IMAGE} : reprise du cache (${saved})`);
-    const loaded = await docker(["load", "-q", "-i", saved]);
-    if (loaded.code === 0 && (await inspectImage(DEBIAN_IMAGE))) return "loaded";
+    const loaded = await docker(['load', '-q', '-i', saved]);
+    if (loaded.code === 0 && (await inspectImage(DEBIAN_IMAGE))) return 'loaded';
     options.log(`[images] ${DEBIAN_IMAGE} : cache illisible, il est refait`);
     await rm(saved, { force: true });
   }
@@ -216,14 +215,14 @@ export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus
   await bootstrapRootfs(options, mirrors, rootfsTar);
   const imported = await docker(
     [
-      "import",
-      "--change",
+      'import',
+      '--change',
       'CMD ["bash"]',
-      "--change",
+      '--change',
       `ENV ${PATH_ENV}`,
-      "--change",
-      "LABEL cours-docker.base=debootstrap",
-      "-",
+      '--change',
+      'LABEL cours-docker.base=debootstrap',
+      '-',
       DEBIAN_IMAGE,
     ],
     { input: createReadStream(rootfsTar) },
@@ -235,14 +234,14 @@ export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus
     });
   }
   const partial = `${saved}.partial`;
-  const save = await docker(["save", "-o", partial, DEBIAN_IMAGE]);
+  const save = await docker(['save', '-o', partial, DEBIAN_IMAGE]);
   if (save.code === 0) await rename(partial, saved);
   else {
     await rm(partial, { force: true });
     options.log(`[images] attention : ${DEBIAN_IMAGE} n'a pas pu être mise en cache (${tailLines(save.stderr, 1)})`);
   }
   await checkApt(options);
-  return "imported";
+  return 'imported';
 }
 
 /**
@@ -253,28 +252,28 @@ export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus
 export async function ensureDebianSlim(
   options: BaseOptions,
   baseStatus: BaseStatus,
-): Promise<"up-to-date" | "pulled" | "built"> {
+): Promise<'up-to-date' | 'pulled' | 'built'> {
   const base = await inspectImage(DEBIAN_IMAGE);
   if (!base) throw new ImagesError(`L'image ${DEBIAN_IMAGE} a disparu du moteur Docker.`);
-  const slimScript = join(BASE_DIR, "slimify.sh");
-  const hash = createHash("sha256")
+  const slimScript = join(BASE_DIR, 'slimify.sh');
+  const hash = createHash('sha256')
     .update(`slim\0${base.id}\0`)
     .update(await readFile(slimScript))
-    .digest("hex");
+    .digest('hex');
   const current = await inspectImage(DEBIAN_SLIM_IMAGE);
   if (!options.force && current) {
     // A slim image that came from a registry with a pulled base is kept as it is.
-    if (current.labels["cours-docker.hash"] === hash) return "up-to-date";
-    if (!current.labels["cours-docker.hash"] && !base.labels["cours-docker.base"]) return "up-to-date";
+    if (current.labels['cours-docker.hash'] === hash) return 'up-to-date';
+    if (!current.labels['cours-docker.hash'] && !base.labels['cours-docker.base']) return 'up-to-date';
   }
-  if (baseStatus === "pulled" && (await tryPull(DEBIAN_SLIM_IMAGE, options.log))) return "pulled";
+  if (baseStatus === 'pulled' && (await tryPull(DEBIAN_SLIM_IMAGE, options.log))) return 'pulled';
 
-  const rootfs = join(options.cacheDir, "slim-rootfs");
-  const logFile = join(options.cacheDir, "logs", "debian-bookworm-slim.log");
+  const rootfs = join(options.cacheDir, 'slim-rootfs');
+  const logFile = join(options.cacheDir, 'logs', 'debian-bookworm-slim.log');
   await removeTree(rootfs);
   await mkdir(rootfs, { recursive: true });
-  await writeFile(logFile, "");
-  const created = await docker(["create", DEBIAN_IMAGE]);
+  await writeFile(logFile, '');
+  const created = await docker(['create', DEBIAN_IMAGE]);
   const containerId = created.stdout.trim();
   if (created.code !== 0 || !containerId) {
     throw new ImagesError(`Impossible de créer un conteneur depuis ${DEBIAN_IMAGE}.`, {
@@ -283,19 +282,19 @@ export async function ensureDebianSlim(
   }
   try {
     const script = [
-      "set -eo pipefail",
+      'set -eo pipefail',
       'docker export "$1" | tar --numeric-owner -C "$2" -xf -',
       // The engine's per-container files are not part of the image.
       'rm -rf "$2/.dockerenv" "$2"/dev/*',
       ': > "$2/etc/hostname"; : > "$2/etc/resolv.conf"',
-      "printf '127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n' > \"$2/etc/hosts\"",
+      'printf \'127.0.0.1\\tlocalhost\\n::1\\tlocalhost ip6-localhost ip6-loopback\\n\' > "$2/etc/hosts"',
       'sh "$3" "$2"',
       'tar --numeric-owner -C "$2" -cf - . | docker import --change \'CMD ["bash"]\' ' +
         '--change "ENV $4" --change "LABEL cours-docker.hash=$5" - "$6"',
-    ].join("\n");
+    ].join('\n');
     const result = await run(
-      "bash",
-      ["-c", script, "slim", containerId, rootfs, slimScript, PATH_ENV, hash, DEBIAN_SLIM_IMAGE],
+      'bash',
+      ['-c', script, 'slim', containerId, rootfs, slimScript, PATH_ENV, hash, DEBIAN_SLIM_IMAGE],
       { logFile },
     );
     if (result.code !== 0) {
@@ -305,8 +304,8 @@ export async function ensureDebianSlim(
       });
     }
   } finally {
-    await docker(["rm", "-f", containerId]);
+    await docker(['rm', '-f', containerId]);
     await removeTree(rootfs);
   }
-  return "built";
+  return 'built';
 }

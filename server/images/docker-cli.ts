@@ -1,8 +1,8 @@
 // Runs external commands for the image builder (mostly the docker CLI): captured output,
 // optional log file, stdin from a stream or a string, and a timeout.
-import { spawn } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import type { Readable } from "node:stream";
+import { spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 
 export interface RunOptions {
   /** Data written to the command's standard input. */
@@ -36,11 +36,11 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
     const child = spawn(command, args, {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const log = options.logFile ? createWriteStream(options.logFile, { flags: "a" }) : undefined;
-    let stdout = "";
-    let stderr = "";
+    const log = options.logFile ? createWriteStream(options.logFile, { flags: 'a' }) : undefined;
+    let stdout = '';
+    let stderr = '';
     let timedOut = false;
     let settled = false;
     const timer =
@@ -48,7 +48,7 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
         ? undefined
         : setTimeout(() => {
             timedOut = true;
-            child.kill("SIGKILL");
+            child.kill('SIGKILL');
           }, options.timeoutMs);
 
     const finish = (code: number): void => {
@@ -60,36 +60,37 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
       else resolve(result);
     };
 
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout = keepTail(stdout + chunk);
       log?.write(chunk);
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr = keepTail(stderr + chunk);
       log?.write(chunk);
     });
-    child.on("error", (error: NodeJS.ErrnoException) => {
-      stderr += error.code === "ENOENT" ? `${command}: commande introuvable` : error.message;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      stderr += error.code === 'ENOENT' ? `${command}: commande introuvable` : error.message;
       finish(127);
     });
-    child.on("close", (code) => finish(code ?? 1));
+    child.on('close', (code) => finish(code ?? 1));
 
     // A command that exits early closes its stdin; that is not our error.
-    child.stdin.on("error", () => undefined);
-    if (typeof options.input === "string") child.stdin.end(options.input);
+    child.stdin.on('error', () => undefined);
+    if (typeof options.input === 'string') child.stdin.end(options.input);
     else if (options.input) options.input.pipe(child.stdin);
     else child.stdin.end();
   });
 }
 
 export function docker(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return run("docker", args, options);
+  return run('docker', args, options);
 }
 
-/** The last lines of a command's output, for error messages. */
+/** The last lines of a command's output, without colour codes, for error messages. */
 export function tailLines(text: string, count: number): string {
-  const lines = text.trimEnd().split("\n");
-  return lines.slice(-count).join("\n");
+  const colourCode = new RegExp(String.raw`\u001b\[[0-9;]*[A-Za-z]`, 'g');
+  const lines = text.replace(colourCode, '').trimEnd().split('\n');
+  return lines.slice(-count).join('\n');
 }
 
 export interface ImageInfo {
@@ -108,18 +109,18 @@ interface InspectedImage {
 
 /** "debian" -> "debian:latest"; references with a tag or a digest stay as they are. */
 export function withTag(ref: string): string {
-  const lastPart = ref.slice(ref.lastIndexOf("/") + 1);
-  return lastPart.includes(":") || lastPart.includes("@") ? ref : `${ref}:latest`;
+  const lastPart = ref.slice(ref.lastIndexOf('/') + 1);
+  return lastPart.includes(':') || lastPart.includes('@') ? ref : `${ref}:latest`;
 }
 
 /** The local images named by `refs`; a missing one is absent from the map. */
 export async function inspectImages(refs: string[]): Promise<Map<string, ImageInfo>> {
   const found = new Map<string, ImageInfo>();
   if (refs.length === 0) return found;
-  const result = await docker(["image", "inspect", ...refs]);
-  let parsed: InspectedImage[] = [];
+  const result = await docker(['image', 'inspect', ...refs]);
+  let parsed: InspectedImage[];
   try {
-    parsed = JSON.parse(result.stdout || "[]") as InspectedImage[];
+    parsed = JSON.parse(result.stdout || '[]') as InspectedImage[];
   } catch {
     parsed = [];
   }

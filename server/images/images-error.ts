@@ -10,8 +10,8 @@ export class ImagesError extends Error {
     const parts = [message];
     if (details.logTail) parts.push(`--- fin du journal ---\n${details.logTail}\n---`);
     if (details.logFile) parts.push(`Journal complet : ${details.logFile}`);
-    super(parts.join("\n"));
-    this.name = "ImagesError";
+    super(parts.join('\n'));
+    this.name = 'ImagesError';
     this.logTail = details.logTail;
     this.logFile = details.logFile;
   }
