@@ -35,7 +35,7 @@ const endMessages: Record<EndReason, string> = {
   lost: "Le bac à sable s'est arrêté. Rechargez la page pour en ouvrir un nouveau.",
 };
 
-function parseControl(text: string): ClientMessage | string {
+export function parseControl(text: string): ClientMessage | string {
   let value: unknown;
   try {
     value = JSON.parse(text);

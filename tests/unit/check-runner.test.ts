@@ -1,0 +1,59 @@
+// Unit tests of the check runner on a fake driver: outcomes, messages, timeouts, answers.
+import { describe, expect, it } from 'vitest';
+import { lastLine, runCheck } from '../../server/check/runner.ts';
+import { silentLogger } from '../../server/log.ts';
+import type { Lab, LabStep } from '../../src/shared/lab-schema.ts';
+import { FakeDriver } from './fake-driver.ts';
+
+const step: LabStep = {
+  id: 'etape',
+  title: 'Étape',
+  kind: 'question',
+  check: 'etape.sh',
+  checkScript: 'require_answer; pass "ok"',
+  hints: ['h'],
+  solution: 's',
+  solve: 's',
+  timeout: 5,
+  question: 'Q ?',
+  instructions: 'i',
+};
+const lab = { id: 'tp', steps: [step] } as unknown as Lab;
+
+describe('runCheck', () => {
+  it('passes the answer in the environment, never in the script', async () => {
+    const driver = new FakeDriver();
+    driver.nextExec = { exitCode: 0, stdout: 'bruit\nBravo !\n' };
+    const result = await runCheck(driver, 's1', { lab, step, library: 'LIB', answer: '$(rm -rf /)' }, silentLogger);
+    expect(result).toEqual({ passed: true, message: 'Bravo !' });
+    const exec = driver.execs[0];
+    expect(exec?.env?.ANSWER).toBe('$(rm -rf /)');
+    expect(exec?.command.join(' ')).not.toContain('rm -rf');
+  });
+
+  it('reports exit 1 as not passed with the script’s message', async () => {
+    const driver = new FakeDriver();
+    driver.nextExec = { exitCode: 1, stdout: "L'image manque.\n" };
+    expect(await runCheck(driver, 's1', { lab, step, library: '' }, silentLogger)).toEqual({
+      passed: false,
+      message: "L'image manque.",
+    });
+  });
+
+  it('reports a timeout and an unexpected failure in French', async () => {
+    const driver = new FakeDriver();
+    driver.nextExec = { exitCode: 137, timedOut: true };
+    expect((await runCheck(driver, 's1', { lab, step, library: '' }, silentLogger)).message).toMatch(
+      /n'a pas répondu en 5 s/,
+    );
+    driver.nextExec = { exitCode: 2, stderr: 'syntax error' };
+    expect((await runCheck(driver, 's1', { lab, step, library: '' }, silentLogger)).message).toMatch(
+      /erreur inattendue/,
+    );
+  });
+
+  it('takes the last non-empty line as the message', () => {
+    expect(lastLine('a\n\n b \n\n')).toBe('b');
+    expect(lastLine('')).toBe('');
+  });
+});

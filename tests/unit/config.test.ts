@@ -1,0 +1,55 @@
+// Unit tests of the configuration: defaults, sizes, one readable French error for bad values.
+import { describe, expect, it } from 'vitest';
+import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../../server/config.ts';
+
+describe('loadConfig', () => {
+  it('has defaults that work on one machine', () => {
+    const config = loadConfig({});
+    expect(config.HOST).toBe('127.0.0.1');
+    expect(config.PORT).toBe(4321);
+    expect(config.SANDBOX_MEMORY).toBe(3 * 1024 ** 3);
+    expect(config.SANDBOX_DISK).toBe(2 * 1024 ** 3);
+    expect(config.SESSION_LIFETIME).toBe(7200);
+    expect(config.SESSION_IDLE_TIMEOUT).toBe(1800);
+    expect(config.BUILD_IMAGES).toBe(true);
+  });
+
+  it('reads sizes and booleans', () => {
+    const config = loadConfig({ SANDBOX_MEMORY: '4G', SANDBOX_DISK: '1536m', SANDBOX_PRIVILEGED: '1' });
+    expect(config.SANDBOX_MEMORY).toBe(4 * 1024 ** 3);
+    expect(config.SANDBOX_DISK).toBe(1536 * 1024 ** 2);
+    expect(config.SANDBOX_PRIVILEGED).toBe(true);
+  });
+
+  it('lists every bad variable in one French error', () => {
+    let message = '';
+    try {
+      loadConfig({ PORT: 'abc', SANDBOX_EGRESS: 'partout', MAX_SESSIONS: '0' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/Configuration invalide/);
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/SANDBOX_EGRESS/);
+    expect(message).toMatch(/MAX_SESSIONS/);
+  });
+
+  it('refuses a disk that would not fit in the sandbox memory', () => {
+    expect(() => loadConfig({ SANDBOX_MEMORY: '1g', SANDBOX_DISK: '2g' })).toThrow(/SANDBOX_MEMORY : trop petit/);
+  });
+
+  it('derives a stable instance id from the data folder', () => {
+    const a = instanceId(loadConfig({ DATA_DIR: '/tmp/a' }));
+    expect(a).toBe(instanceId(loadConfig({ DATA_DIR: '/tmp/a' })));
+    expect(a).not.toBe(instanceId(loadConfig({ DATA_DIR: '/tmp/b' })));
+    expect(instanceId(loadConfig({ INSTANCE_ID: 'salle-12' }))).toBe('salle-12');
+  });
+
+  it('allows the server’s own origins and the configured ones', () => {
+    const origins = allowedOrigins(loadConfig({ PORT: '8080', ALLOWED_ORIGINS: 'https://cours.example/' }));
+    expect(origins.has('http://localhost:8080')).toBe(true);
+    expect(origins.has('https://cours.example')).toBe(true);
+    expect(origins.has('http://evil.example')).toBe(false);
+  });
+});

@@ -1,0 +1,48 @@
+// Unit tests of the TP loader: a broken TP is refused with a French message naming the file.
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LabContentError, loadLab, loadLabs } from '../../src/lab/load.ts';
+
+const labs = path.resolve(import.meta.dirname, '../../labs');
+
+function copyOf(labId: string): string {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'labs-')), labId);
+  cpSync(path.join(labs, labId), dir, { recursive: true });
+  return dir;
+}
+
+describe('loadLab', () => {
+  it('loads both TPs of the course', () => {
+    expect(loadLabs(labs).map((l) => l.id)).toEqual(['tp-dockerfile', 'tp-images']);
+  });
+
+  it('refuses a step naming a check script that does not exist', () => {
+    const dir = copyOf('tp-images');
+    rmSync(path.join(dir, 'checks/pull-debian.sh'));
+    expect(() => loadLab(dir)).toThrow(/checks\/pull-debian\.sh n'existe pas/);
+  });
+
+  it('refuses a step with a missing field, naming the file and the field', () => {
+    const dir = copyOf('tp-images');
+    writeFileSync(path.join(dir, 'steps/01-pull-debian.md'), '---\ntitle: x\ncheck: pull-debian.sh\n---\nCorps\n');
+    expect(() => loadLab(dir)).toThrow(LabContentError);
+    expect(() => loadLab(dir)).toThrow(/01-pull-debian\.md : hints/);
+  });
+
+  it('refuses an unknown TypeScript check id', () => {
+    const dir = copyOf('tp-images');
+    writeFileSync(
+      path.join(dir, 'steps/01-pull-debian.md'),
+      '---\ntitle: x\ncheck: { ts: inconnu }\nhints: [a]\nsolution: s\nsolve: s\n---\nCorps\n',
+    );
+    expect(() => loadLab(dir)).toThrow(/01-pull-debian\.md : check/);
+  });
+
+  it('refuses a badly named step file', () => {
+    const dir = copyOf('tp-images');
+    writeFileSync(path.join(dir, 'steps/etape.md'), '---\n---\n');
+    expect(() => loadLab(dir)).toThrow(/NN-identifiant\.md/);
+  });
+});
