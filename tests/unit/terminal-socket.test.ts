@@ -1,0 +1,119 @@
+// Unit tests of the terminal WebSocket on a fake driver: heartbeat, flow control, exit.
+import type { AddressInfo } from 'node:net';
+import type { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import { createApp } from '../../server/http/app.ts';
+import { silentLogger } from '../../server/log.ts';
+import { openDatabase } from '../../server/progress/database.ts';
+import { SqliteProgressStore } from '../../server/progress/store.ts';
+import type { TerminalProcess } from '../../server/sandbox/driver.ts';
+import { SessionManager } from '../../server/session/manager.ts';
+import { SessionStore } from '../../server/session/store.ts';
+import { TerminalHub, type TerminalOptions } from '../../server/terminal/socket.ts';
+import { FakeDriver } from './fake-driver.ts';
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+async function setup(options: Partial<TerminalOptions>) {
+  const driver = new FakeDriver();
+  const terminals: TerminalProcess[] = [];
+  const open = driver.openTerminal.bind(driver);
+  driver.openTerminal = async () => {
+    const t = await open();
+    terminals.push(t);
+    return t;
+  };
+  const db = openDatabase(':memory:');
+  const limits = { maxSessions: 5, poolSize: 0, lifetimeSeconds: 600, idleSeconds: 600, reaperIntervalSeconds: 3600 };
+  const sessions = new SessionManager(driver, new SessionStore(db), new Map(), limits, silentLogger);
+  const hub = new TerminalHub(sessions, driver, silentLogger, options);
+  const app = createApp(
+    { driver, sessions, labs: new Map(), progress: new SqliteProgressStore(db), checkLibrary: '', log: silentLogger },
+    hub,
+    { siteDir: '/nonexistent', allowedOrigins: new Set() },
+    silentLogger,
+  );
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
+  closers.push(
+    () =>
+      new Promise((r) => {
+        app.close(() => r());
+        app.closeAllConnections();
+      }),
+  );
+  const { port } = app.address() as AddressInfo;
+  const { session, token } = await sessions.create('bac-a-sable', null);
+  return { port, session, token, terminals };
+}
+
+function connect(port: number, id: string, options: WebSocket.ClientOptions = {}) {
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/sessions/${id}/terminal`, options);
+  const messages: { type: string }[] = [];
+  ws.on('message', (data: Buffer, binary: boolean) => {
+    if (!binary) messages.push(JSON.parse(data.toString()) as { type: string });
+  });
+  return { ws, messages, opened: new Promise((r) => ws.once('open', r)) };
+}
+
+describe('terminal socket', () => {
+  it('closes a connection that stops answering pings', async () => {
+    const { port, session, token } = await setup({ heartbeatMs: 100 });
+    const client = connect(port, session.id, { autoPong: false });
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    const closed = await new Promise<number>((r) => client.ws.once('close', r));
+    expect(closed).toBe(1006);
+  });
+
+  it('keeps a connection that answers pings', async () => {
+    const { port, session, token } = await setup({ heartbeatMs: 100 });
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await new Promise((r) => setTimeout(r, 600));
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    client.ws.close();
+  });
+
+  it('pauses the shell’s output while the browser has not acknowledged enough of it', async () => {
+    const { port, session, token, terminals } = await setup({ highWaterBytes: 64 * 1024, lowWaterBytes: 16 * 1024 });
+    const client = connect(port, session.id);
+    let received = 0;
+    client.ws.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) received += data.length;
+    });
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token, flow: 'ack' }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    const stream = terminals[0]?.stream as PassThrough;
+    for (let i = 0; i < 40; i++) stream.push(Buffer.alloc(8 * 1024, 120));
+    await vi.waitFor(() => expect(stream.isPaused()).toBe(true));
+    await vi.waitFor(() => expect(received).toBeGreaterThanOrEqual(64 * 1024));
+    // Paused: nothing more arrives until the browser says it has displayed what it got.
+    await new Promise((r) => setTimeout(r, 200));
+    const before = received;
+    expect(before).toBeLessThan(40 * 8 * 1024);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received).toBe(before);
+    client.ws.send(JSON.stringify({ type: 'ack', bytes: received }));
+    await vi.waitFor(() => expect(received).toBeGreaterThan(before));
+    client.ws.close();
+  });
+
+  it('gives a fresh shell when the shell exits', async () => {
+    const { port, session, token, terminals } = await setup({});
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.filter((m) => m.type === 'ready')).toHaveLength(1));
+    (terminals[0]?.stream as PassThrough).end();
+    await vi.waitFor(() => expect(client.messages.map((m) => m.type)).toEqual(expect.arrayContaining(['exit'])));
+    await vi.waitFor(() => expect(client.messages.filter((m) => m.type === 'ready')).toHaveLength(2));
+    expect(terminals).toHaveLength(2);
+    client.ws.close();
+  });
+});
