@@ -16,6 +16,7 @@ import {
 } from '../tests/integration/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
+process.env.TEST_INSTANCE_ID = 'bench';
 const docker = new Docker();
 const quick = process.argv.includes('--quick');
 
@@ -82,10 +83,10 @@ async function terminalBench(server: RunningServer) {
   await terminal.run('stty -echoctl; cd /root');
   const samples: number[] = [];
   for (let i = 0; i < (quick ? 100 : 300); i++) {
-    const before = terminal.raw.length;
+    const before = terminal.bytes;
     const started = performance.now();
     terminal.type('x');
-    while (terminal.raw.length === before) await new Promise((r) => setImmediate(r));
+    while (terminal.bytes === before) await new Promise((r) => setImmediate(r));
     samples.push(performance.now() - started);
     if (i % 50 === 49) {
       terminal.type('\x15');
@@ -99,14 +100,14 @@ async function terminalBench(server: RunningServer) {
   const megabytes = 100;
   await terminal.run(`head -c ${megabytes}M /dev/urandom | base64 -w 100 > /tmp/gros.txt`, 120_000);
   const bytes = Number((await terminal.run('stat -c %s /tmp/gros.txt')).trim());
-  const received = terminal.raw.length;
+  const received = terminal.bytes;
   const started = performance.now();
   await terminal.run('cat /tmp/gros.txt', 300_000);
   const seconds = (performance.now() - started) / 1000;
   report('débit du terminal (cat de 135 Mo)', `${(bytes / 1e6 / seconds).toFixed(0)} Mo/s`, '≥ 30 Mo/s');
   report(
     'octets reçus par le navigateur pour ce cat',
-    `${((terminal.raw.length - received) / 1e6).toFixed(1)} Mo (tmux n’envoie que l’écran)`,
+    `${((terminal.bytes - received) / 1e6).toFixed(1)} Mo (tmux n’envoie que l’écran)`,
   );
   const serverRss =
     Number(readFileSync(`/proc/${server.process.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;

@@ -7,7 +7,7 @@ import { loadCheckLibrary, loadLabs } from '../src/lab/load.ts';
 import { openDatabase } from './progress/database.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver } from './sandbox/docker-driver.ts';
-import { installFirewall } from './sandbox/firewall.ts';
+import { hostResolvers, installFirewall } from './sandbox/firewall.ts';
 import { SessionManager } from './session/manager.ts';
 import { SessionStore } from './session/store.ts';
 import { ensureSiteBuilt } from './site/build.ts';
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       registryAlias: images.REGISTRY_ALIAS,
       readyTimeoutSeconds: 60,
       instance: instanceId(config),
+      dns: hostResolvers(),
     },
     log.child({ module: 'sandbox' }),
   );

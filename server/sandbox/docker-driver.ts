@@ -35,7 +35,12 @@ export interface DockerDriverOptions {
   readyTimeoutSeconds: number;
   /** Labels objects as this server instance's, so two servers on one engine ignore each other. */
   instance: string;
+  /** DNS servers for the containers a student runs (the engine's embedded DNS is not theirs). */
+  dns: string[];
 }
+
+/** Environment of the terminal's processes. */
+const terminalEnv = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'LC_ALL=C.UTF-8', 'COLORTERM=truecolor'];
 
 const readyLine = 'sandbox: ready';
 const namePrefix = 'cours-docker-sb-';
@@ -195,7 +200,10 @@ export class DockerSandboxDriver implements SandboxDriver {
         name: containerName(spec.sessionId),
         Image: o.image,
         Hostname: 'bac-a-sable',
-        Env: o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : [],
+        Env: [
+          ...(o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : []),
+          ...(o.dns.length > 0 ? [`SANDBOX_DNS=${o.dns.join(',')}`] : []),
+        ],
         Labels: {
           [labels.managed]: 'true',
           [labels.role]: 'sandbox',
@@ -208,6 +216,11 @@ export class DockerSandboxDriver implements SandboxDriver {
       });
       await container.start();
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
+      // Start the shell now, so the student's first prompt needs no bash start-up.
+      await this.exec(spec.sessionId, ['tmux', '-u', 'new-session', '-d', '-s', 'main', '-x', '100', '-y', '30'], {
+        env: Object.fromEntries(terminalEnv.map((e) => e.split('=') as [string, string])),
+        timeoutMs: 10_000,
+      });
       const info = await container.inspect();
       return {
         containerId: info.Id,
@@ -354,7 +367,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       Tty: true,
       User: 'root',
       WorkingDir: '/root',
-      Env: ['TERM=xterm-256color', 'LANG=C.UTF-8', 'LC_ALL=C.UTF-8', 'COLORTERM=truecolor'],
+      Env: terminalEnv,
     });
     const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
     const resize = async (c: number, r: number) => {

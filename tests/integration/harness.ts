@@ -45,6 +45,9 @@ export async function startServer(env: Record<string, string> = {}, dataDir?: st
       BUILD_IMAGES: 'false',
       POOL_SIZE: '0',
       LOG_LEVEL: 'info',
+      // One owner for every test server: they run one at a time, and each cleans up after a
+      // crashed predecessor whatever its data folder was.
+      INSTANCE_ID: process.env.TEST_INSTANCE_ID ?? 'tests',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -115,7 +118,12 @@ const ansi = /\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\
 export class TerminalClient {
   readonly ws: WebSocket;
   readonly messages: ServerMessage[] = [];
-  raw = '';
+  /** Bytes of terminal output received so far. */
+  bytes = 0;
+  /** The output so far, without escape sequences, kept incrementally (a flood stays cheap). */
+  private clean = '';
+  /** The start of an escape sequence cut at a frame's end, kept for the next frame. */
+  private carry = '';
   closeCode: number | undefined;
   private readonly opened: Promise<void>;
 
@@ -124,8 +132,19 @@ export class TerminalClient {
       ...(options.origin ? { origin: options.origin } : {}),
     });
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary) this.raw += data.toString('utf8');
-      else this.messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
+      if (!isBinary) {
+        this.messages.push(JSON.parse(data.toString('utf8')) as ServerMessage);
+        return;
+      }
+      this.bytes += data.length;
+      let text = this.carry + data.toString('utf8');
+      this.carry = '';
+      const cut = text.lastIndexOf('\x1b');
+      if (cut >= 0 && cut > text.length - 40 && !/[a-zA-Z\x07]/.test(text.slice(cut + 2))) {
+        this.carry = text.slice(cut);
+        text = text.slice(0, cut);
+      }
+      this.clean += text.replace(ansi, '');
     });
     this.ws.on('close', (code) => (this.closeCode = code));
     this.opened = new Promise((resolve, reject) => {
@@ -136,7 +155,7 @@ export class TerminalClient {
 
   /** The terminal's output so far, without escape sequences. */
   get text(): string {
-    return this.raw.replace(ansi, '');
+    return this.clean;
   }
 
   async open(token: string, size = { cols: 100, rows: 30 }): Promise<void> {
@@ -176,12 +195,14 @@ export class TerminalClient {
     // The markers are built by the shell (printf), so the echoed command line never matches them.
     this.type(`printf '%s_%s\\n' ${marker} BEGIN; ${command}; printf '%s_%s\\n' ${marker} END\r`);
     const deadline = Date.now() + timeoutMs;
+    let begin = -1;
     for (;;) {
-      const text = this.text.slice(from);
-      const begin = text.indexOf(`${marker}_BEGIN\n`);
-      const end = text.indexOf(`${marker}_END\n`);
-      if (begin >= 0 && end > begin) return text.slice(begin + marker.length + 7, end);
-      if (Date.now() > deadline) throw new Error(`command timed out: ${command}\n--- output ---\n${text.slice(-2000)}`);
+      if (begin < 0) begin = this.clean.indexOf(`${marker}_BEGIN\n`, from);
+      const end = begin < 0 ? -1 : this.clean.indexOf(`${marker}_END\n`, begin);
+      if (begin >= 0 && end > begin) return this.clean.slice(begin + marker.length + 7, end);
+      if (Date.now() > deadline) {
+        throw new Error(`command timed out: ${command}\n--- output ---\n${this.clean.slice(-2000)}`);
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }

@@ -32,6 +32,7 @@ const driver = new DockerSandboxDriver(
     registryAlias: '',
     readyTimeoutSeconds: 0,
     instance: 'tests',
+    dns: [],
   },
   silentLogger,
 );
