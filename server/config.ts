@@ -56,15 +56,15 @@ export const configSchema = z
     /** Run sandboxes with --privileged instead of the capability recipe (where the host allows it). */
     SANDBOX_PRIVILEGED: boolSchema.prefault('false'),
     /** Memory limit of a sandbox (tmpfs included). */
-    SANDBOX_MEMORY: sizeSchema.prefault('3g'),
+    SANDBOX_MEMORY: sizeSchema.prefault('3584m'),
     /** CPUs of a sandbox. */
     SANDBOX_CPUS: z.coerce.number().min(0.1).max(64).default(1),
     /** Process limit of a sandbox. */
     SANDBOX_PIDS: z.coerce.number().int().min(64).max(65_536).default(1024),
     /** Size of a sandbox's Docker storage (a tmpfs on /var/lib/docker). */
-    SANDBOX_DISK: sizeSchema.prefault('2g'),
+    SANDBOX_DISK: sizeSchema.prefault('2560m'),
     /** Size of the student's writable home and temporary folders. */
-    SANDBOX_HOME: sizeSchema.prefault('256m'),
+    SANDBOX_HOME: sizeSchema.prefault('512m'),
     /** `internet`: public addresses reachable (package mirrors); `none`: only the course registry. */
     SANDBOX_EGRESS: z.enum(['internet', 'none']).default('internet'),
     /** Address pool the sandboxes' own networks are cut from (one /24 each). */

@@ -1,5 +1,6 @@
 // Entry point of `npm start`: validates the configuration, builds what is missing (site,
 // images), wires the layers together and serves; removes every sandbox on SIGTERM/SIGINT.
+import os from 'node:os';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config.ts';
 import { createApp } from './http/app.ts';
 import { createLogger } from './log.ts';
@@ -56,6 +57,13 @@ async function main(): Promise<void> {
     },
     log.child({ module: 'sandbox' }),
   );
+
+  const worstCase = config.MAX_SESSIONS * config.SANDBOX_MEMORY;
+  if (worstCase > os.totalmem()) {
+    say(
+      `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
+    );
+  }
 
   let sessions: SessionManager | undefined;
   let terminals: TerminalHub | undefined;

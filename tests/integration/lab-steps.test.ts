@@ -61,7 +61,8 @@ describe.each(labs.filter((lab) => !only || only.includes(lab.id)))('TP $id', (l
   let session: SessionCreated;
 
   beforeAll(async () => {
-    server = await startServer();
+    // Every variant of every step piles up images: more room than a student needs.
+    server = await startServer({ SANDBOX_DISK: '3g', SANDBOX_MEMORY: '4g' });
     session = await createSession(server, lab.id);
     await waitUntil(
       async () =>

@@ -7,8 +7,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.HOST).toBe('127.0.0.1');
     expect(config.PORT).toBe(4321);
-    expect(config.SANDBOX_MEMORY).toBe(3 * 1024 ** 3);
-    expect(config.SANDBOX_DISK).toBe(2 * 1024 ** 3);
+    expect(config.SANDBOX_MEMORY).toBe(3584 * 1024 ** 2);
+    expect(config.SANDBOX_DISK).toBe(2560 * 1024 ** 2);
     expect(config.SESSION_LIFETIME).toBe(7200);
     expect(config.SESSION_IDLE_TIMEOUT).toBe(1800);
     expect(config.BUILD_IMAGES).toBe(true);
