@@ -77,7 +77,7 @@ test('deep links open the slide they name, and the table of contents jumps to a 
   await page.getByRole('button', { name: /Sommaire/ }).click();
   await page.locator('#deck-menu').getByRole('link', { name: 'Dockerfile', exact: true }).first().click();
   await expect(page.locator('section.present h2').first()).toHaveText('Dockerfile');
-  expect(await page.evaluate(() => location.hash)).toMatch(/^#\/2/);
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/^#\/2/);
 });
 
 test('the overview opens with Escape', async ({ deckPage: page }) => {

@@ -114,6 +114,8 @@ export async function createSession(server: RunningServer, lab = 'bac-a-sable'):
 // eslint-disable-next-line no-control-regex
 const ansi = /\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07|\r/g;
 
+const bell = String.fromCharCode(7);
+
 /** A terminal client speaking the contract's WebSocket protocol. */
 export class TerminalClient {
   readonly ws: WebSocket;
@@ -140,7 +142,8 @@ export class TerminalClient {
       let text = this.carry + data.toString('utf8');
       this.carry = '';
       const cut = text.lastIndexOf('\x1b');
-      if (cut >= 0 && cut > text.length - 40 && !/[a-zA-Z\x07]/.test(text.slice(cut + 2))) {
+      const tail = text.slice(cut + 2);
+      if (cut >= 0 && cut > text.length - 40 && !/[a-zA-Z]/.test(tail) && !tail.includes(bell)) {
         this.carry = text.slice(cut);
         text = text.slice(0, cut);
       }
