@@ -35,6 +35,8 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     timeout: 900_000,
     reuseExistingServer: false,
+    // SIGTERM lets the server remove its sandboxes (the warm pool included) before it exits.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 30_000 },
     stdout: 'pipe',
     stderr: 'pipe',
     env: {
