@@ -40,6 +40,8 @@ const stages: Stage[] = [
   { name: 'format (prettier)', command: [bin('prettier'), '--check', '.'] },
   { name: 'lint (eslint)', command: [bin('eslint'), '.'] },
   { name: 'types (astro check)', command: [bin('astro'), 'check'] },
+  // The site first: content tests also weigh the built deck page.
+  { name: 'site (astro build)', command: [process.execPath, 'server/site/build-cli.ts'] },
   {
     name: 'unit + content (vitest)',
     command: [
@@ -53,7 +55,6 @@ const stages: Stage[] = [
     ],
     count: vitestCount(path.join(reports, 'unit.json')),
   },
-  { name: 'site (astro build)', command: [process.execPath, 'server/site/build-cli.ts'] },
   { name: 'images (build + registry)', command: [process.execPath, 'server/images/build.ts'] },
   {
     name: 'integration (vitest, real Docker engine)',
