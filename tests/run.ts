@@ -38,8 +38,9 @@ function playwrightCount(file: string): () => [number, number] {
 const only = process.argv.slice(2);
 const stages: Stage[] = [
   { name: 'format (prettier)', command: [bin('prettier'), '--check', '.'] },
-  { name: 'lint (eslint)', command: [bin('eslint'), '.'] },
+  // astro check first: it generates the astro:content types that the type-checked lint reads.
   { name: 'types (astro check)', command: [bin('astro'), 'check'] },
+  { name: 'lint (eslint)', command: [bin('eslint'), '.'] },
   // The site first: content tests also weigh the built deck page.
   { name: 'site (astro build)', command: [process.execPath, 'server/site/build-cli.ts'] },
   {
@@ -80,7 +81,13 @@ const stages: Stage[] = [
 function run(stage: Stage): Promise<number> {
   return new Promise((resolve) => {
     const [command, ...args] = stage.command;
-    const child = spawn(command ?? '', args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...stage.env } });
+    // Tools' `#!/usr/bin/env node` must find Node 24 (node_modules/.bin), not the system's.
+    const PATH = `${path.join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`;
+    const child = spawn(command ?? '', args, {
+      cwd: root,
+      stdio: 'inherit',
+      env: { ...process.env, PATH, ...stage.env },
+    });
     child.on('error', () => resolve(127));
     child.on('exit', (code) => resolve(code ?? 1));
   });
