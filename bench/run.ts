@@ -185,7 +185,10 @@ function deckWeight() {
 }
 
 /** `--only=terminal,checks` runs some sections: weight, startup, terminal, concurrency, checks. */
-const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 const wanted = (section: string) => !only || only.includes(section);
 
 process.stdout.write(`Banc d’essai (${new Date().toISOString()})\n`);
