@@ -261,6 +261,12 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
       const known = this.sessions.has(sandbox.sessionId) || this.pool.some((p) => p.sessionId === sandbox.sessionId);
       if (known || this.creating.has(sandbox.sessionId)) {
         if (!sandbox.running && this.sessions.has(sandbox.sessionId)) await this.destroy(sandbox.sessionId, 'lost');
+        const pooled = this.pool.findIndex((p) => p.sessionId === sandbox.sessionId);
+        if (!sandbox.running && pooled >= 0) {
+          // A pooled sandbox that died must not be handed to a student.
+          this.pool.splice(pooled, 1);
+          await this.track(this.driver.remove(sandbox.sessionId));
+        }
         continue;
       }
       const record = records.get(sandbox.sessionId);
