@@ -93,6 +93,19 @@ describe('SessionManager', () => {
     expect(driver.sandboxes.size).toBe(0);
   });
 
+  it('drops a pooled sandbox that died, and starts another', async () => {
+    const { m, driver } = manager({ poolSize: 1 });
+    await m.start();
+    await vi.waitFor(() => expect(m.poolReady).toBe(1));
+    const [dead] = [...driver.sandboxes.values()];
+    if (dead) dead.running = false;
+    await m.reap();
+    expect(driver.removed).toContain(dead?.sessionId);
+    await vi.waitFor(() => expect(m.poolReady).toBe(1));
+    expect(driver.created).toBe(2);
+    await m.stop();
+  });
+
   it('ends expired and idle sessions when the reaper runs', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const { m, driver } = manager({ maxSessions: 5 });
