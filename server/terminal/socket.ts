@@ -125,15 +125,20 @@ export class TerminalHub {
       alive = true;
     });
 
-    const timeTimer = setInterval(() => {
-      if (session) {
-        send(ws, {
-          type: 'time',
-          expiresAt: session.expiresAt.toISOString(),
-          idleExpiresAt: this.manager.idleExpiresAt(session).toISOString(),
-        });
-      }
-    }, 30_000);
+    const sendTime = () => {
+      if (!session) return;
+      send(ws, {
+        type: 'time',
+        expiresAt: session.expiresAt.toISOString(),
+        idleExpiresAt: this.manager.idleExpiresAt(session).toISOString(),
+      });
+    };
+    const timeTimer = setInterval(sendTime, 30_000);
+    const refuse = (message: string) => {
+      send(ws, { type: 'error', message });
+      ws.close(closeCodes.unauthorized, 'non autorisé');
+    };
+    const authFirst = 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.';
 
     const pending = () => (ackMode ? unacked : 0) + ws.bufferedAmount;
     const maybeResume = () => {
@@ -188,11 +193,7 @@ export class TerminalHub {
       clearTimeout(authTimer);
       const found = this.manager.authenticate(sessionId, token);
       if (!found) {
-        send(ws, {
-          type: 'error',
-          message: 'Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.',
-        });
-        ws.close(closeCodes.unauthorized, 'non autorisé');
+        refuse('Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.');
         return;
       }
       session = found;
@@ -213,11 +214,7 @@ export class TerminalHub {
           message: `Le TP n'a pas pu être préparé : ${found.failure ?? ''} Cliquez sur « Réinitialiser ».`,
         });
       }
-      send(ws, {
-        type: 'time',
-        expiresAt: found.expiresAt.toISOString(),
-        idleExpiresAt: this.manager.idleExpiresAt(found).toISOString(),
-      });
+      sendTime();
       await openShell();
       send(ws, { type: 'ready' });
     };
@@ -225,11 +222,7 @@ export class TerminalHub {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       if (isBinary) {
         if (!session) {
-          send(ws, {
-            type: 'error',
-            message: 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.',
-          });
-          ws.close(closeCodes.unauthorized, 'non autorisé');
+          refuse(authFirst);
           return;
         }
         this.manager.touch(session);
@@ -242,16 +235,12 @@ export class TerminalHub {
       }
       const message = parseControl(data.toString('utf8'));
       if (typeof message === 'string') {
-        send(ws, { type: 'error', message });
-        if (!session) ws.close(closeCodes.unauthorized, 'non autorisé');
+        if (session) send(ws, { type: 'error', message });
+        else refuse(message);
         return;
       }
       if (!session && message.type !== 'auth') {
-        send(ws, {
-          type: 'error',
-          message: 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.',
-        });
-        ws.close(closeCodes.unauthorized, 'non autorisé');
+        refuse(authFirst);
         return;
       }
       switch (message.type) {
