@@ -92,7 +92,3 @@ export function sessionApi<T>(session: SessionCreated, path: string, body?: unkn
     body: JSON.stringify(body ?? {}),
   });
 }
-
-export function forgetSession(lab: string): void {
-  localStorage.removeItem(storageKey(lab));
-}
