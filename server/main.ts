@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
     server.close();
     server.closeAllConnections();
+    await terminals?.close();
     await sessions?.stop();
     db.close();
     say('[arrêt] terminé.');

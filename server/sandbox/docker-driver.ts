@@ -1,8 +1,10 @@
 // The sandbox driver on the Docker Engine API (dockerode): one container per session running
 // its own dockerd, on a network of its own that only the course registry shares.
+import { createConnection, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import type { Logger } from '../log.ts';
+import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
 import {
   labels,
   SandboxError,
@@ -39,8 +41,21 @@ export interface DockerDriverOptions {
   dns: string[];
 }
 
-/** Environment of the terminal's processes. */
-const terminalEnv = ['TERM=xterm-256color', 'LANG=C.UTF-8', 'LC_ALL=C.UTF-8', 'COLORTERM=truecolor'];
+/** Port of the terminal relay in the sandbox (sandbox-terminal-relay). */
+const terminalPort = 7681;
+
+function connectTcp(host: string, port: number, timeoutMs: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('timeout', () => socket.destroy(new Error('délai de connexion dépassé')));
+    socket.once('error', reject);
+  });
+}
 
 const readyLine = 'sandbox: ready';
 const namePrefix = 'cours-docker-sb-';
@@ -75,6 +90,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   readonly docker: Docker;
   private readonly options: DockerDriverOptions;
   private readonly log: Logger;
+  private readonly addresses = new Map<string, string>();
 
   constructor(options: DockerDriverOptions, log: Logger, docker: Docker = new Docker()) {
     this.options = options;
@@ -216,11 +232,6 @@ export class DockerSandboxDriver implements SandboxDriver {
       });
       await container.start();
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
-      // Start the shell now, so the student's first prompt needs no bash start-up.
-      await this.exec(spec.sessionId, ['tmux', '-u', 'new-session', '-d', '-s', 'main', '-x', '100', '-y', '30'], {
-        env: Object.fromEntries(terminalEnv.map((e) => e.split('=') as [string, string])),
-        timeoutMs: 10_000,
-      });
       const info = await container.inspect();
       return {
         containerId: info.Id,
@@ -273,6 +284,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   async remove(sessionId: string): Promise<void> {
+    this.addresses.delete(sessionId);
     try {
       await this.docker.getContainer(containerName(sessionId)).remove({ force: true, v: true });
     } catch (error) {
@@ -357,24 +369,57 @@ export class DockerSandboxDriver implements SandboxDriver {
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
   }
 
+  /**
+   * Connects to the sandbox's terminal relay over TCP: no engine in the keystroke path. The
+   * host reaches its containers' addresses; sandboxes cannot reach each other's (firewall).
+   */
   async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
-    const container = this.docker.getContainer(containerName(sessionId));
-    const exec = await container.exec({
-      Cmd: ['tmux', '-u', 'new-session', '-A', '-s', 'main'],
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: true,
-      User: 'root',
-      WorkingDir: '/root',
-      Env: terminalEnv,
-    });
-    const stream = await exec.start({ hijack: true, stdin: true, Tty: true });
-    const resize = async (c: number, r: number) => {
-      await exec.resize({ h: r, w: c });
+    const address = await this.terminalAddress(sessionId);
+    let socket: Socket | undefined;
+    for (let attempt = 0; !socket; attempt++) {
+      try {
+        socket = await connectTcp(address, terminalPort, 5000);
+      } catch (error) {
+        if (attempt >= 20) {
+          throw new SandboxError(`Le terminal du bac à sable ne répond pas (${(error as Error).message}).`);
+        }
+        // The relay was stopped (by the student, say): start it again, it is idempotent.
+        if (attempt === 0) {
+          await this.exec(sessionId, ['sandbox-terminal-relay', '--daemon'], { timeoutMs: 5000 }).catch(() => {});
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const connection = socket;
+    connection.setNoDelay(true);
+    connection.write(attachPackets(cols, rows));
+    return {
+      output: connection,
+      write: (keys) => {
+        if (!connection.destroyed) connection.write(keysPackets(keys));
+      },
+      resize: (c, r) => {
+        if (!connection.destroyed) connection.write(resizePacket(c, r));
+      },
+      close: () => connection.destroy(),
     };
-    await resize(cols, rows).catch(() => {});
-    return { stream, resize, close: () => stream.destroy() };
+  }
+
+  /** The sandbox's address on its own network. */
+  private async terminalAddress(sessionId: string): Promise<string> {
+    const cached = this.addresses.get(sessionId);
+    if (cached) return cached;
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.docker.getContainer(containerName(sessionId)).inspect();
+    } catch (error) {
+      if (isNotFound(error)) throw new SandboxError("Ce bac à sable n'existe plus : rechargez la page.");
+      throw error;
+    }
+    const address = info.NetworkSettings.Networks[networkName(sessionId)]?.IPAddress;
+    if (!address) throw new SandboxError("Le bac à sable n'a pas d'adresse réseau : rechargez la page.");
+    this.addresses.set(sessionId, address);
+    return address;
   }
 
   async list(): Promise<Sandbox[]> {

@@ -1,6 +1,6 @@
 // The sandbox boundary: what the session layer needs from a sandbox, whatever runs it.
 // The real implementation is DockerSandboxDriver; unit tests use a fake.
-import type { Duplex } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 /** Labels put on every object we create, so a restarted server can find and reconcile them. */
 export const labels = {
@@ -49,11 +49,14 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
-/** A terminal process in a sandbox (a TTY): raw bytes both ways. */
+/** A connection to the student's shell in a sandbox (a TTY): raw bytes both ways. */
 export interface TerminalProcess {
-  stream: Duplex;
-  resize(cols: number, rows: number): Promise<void>;
-  /** Ends the process's connection (the shell itself lives on in tmux). */
+  /** The shell's output; closes when the shell exits or the connection drops. */
+  output: Readable;
+  /** Keystrokes for the shell. */
+  write(keys: Buffer): void;
+  resize(cols: number, rows: number): void;
+  /** Ends the connection; the shell itself lives on in the sandbox. */
   close(): void;
 }
 
@@ -66,7 +69,7 @@ export interface SandboxDriver {
   remove(sessionId: string): Promise<void>;
   /** Runs a command in the sandbox as its own process. */
   exec(sessionId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Opens the student's terminal (attaches to the sandbox's tmux session, or starts it). */
+  /** Connects to the student's shell (a fresh one if the last one exited), at this size. */
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
   /** Every sandbox found in the engine by its labels. */
   list(): Promise<Sandbox[]>;

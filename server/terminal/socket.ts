@@ -1,10 +1,13 @@
 // The terminal WebSocket of the contract: token in the first frame, keystrokes and output as
-// binary frames, JSON control frames, heartbeat, flow control, and a fresh shell after `exit`.
+// binary frames, JSON control frames, heartbeat and flow control. The shell behind it
+// (shell.ts) outlives the socket, so a reconnecting browser gets it back with its screen.
 import type { WebSocket } from 'ws';
 import { terminalBounds, type ClientMessage, type ServerMessage } from '../../src/shared/contract.ts';
 import type { Logger } from '../log.ts';
-import type { SandboxDriver, TerminalProcess } from '../sandbox/driver.ts';
+import type { SandboxDriver } from '../sandbox/driver.ts';
 import type { EndReason, Session, SessionManager } from '../session/manager.ts';
+import { ScreenMirrors } from './screen.ts';
+import { TerminalShell, type ShellViewer } from './shell.ts';
 
 export interface TerminalOptions {
   authTimeoutMs: number;
@@ -77,6 +80,8 @@ export function parseControl(text: string): ClientMessage | string {
 
 export class TerminalHub {
   private readonly active = new Map<string, WebSocket>();
+  private readonly shells = new Map<string, TerminalShell>();
+  private readonly mirrors: ScreenMirrors;
   private readonly manager: SessionManager;
   private readonly driver: SandboxDriver;
   private readonly log: Logger;
@@ -87,7 +92,10 @@ export class TerminalHub {
     this.driver = driver;
     this.log = log;
     this.options = { ...defaultTerminalOptions, ...options };
+    this.mirrors = new ScreenMirrors(log);
     manager.on('ended', (sessionId, reason) => {
+      this.shells.get(sessionId)?.dispose();
+      this.shells.delete(sessionId);
       const ws = this.active.get(sessionId);
       if (!ws) return;
       send(ws, { type: reason === 'expired' || reason === 'idle' ? 'expired' : 'error', message: endMessages[reason] });
@@ -95,18 +103,34 @@ export class TerminalHub {
     });
   }
 
+  /** Drops every shell connection (the shells themselves live on in their sandboxes). */
+  async close(): Promise<void> {
+    for (const shell of this.shells.values()) shell.dispose();
+    this.shells.clear();
+    await this.mirrors.close();
+  }
+
+  private shellFor(sessionId: string): TerminalShell {
+    let shell = this.shells.get(sessionId);
+    if (!shell) {
+      shell = new TerminalShell(sessionId, this.driver, this.mirrors, this.log);
+      this.shells.set(sessionId, shell);
+    }
+    return shell;
+  }
+
   /** Takes over a WebSocket upgraded on /ws/sessions/:id/terminal. */
   handle(ws: WebSocket, sessionId: string): void {
     const o = this.options;
     let session: Session | undefined;
-    let terminal: TerminalProcess | undefined;
+    let shell: TerminalShell | undefined;
+    let attached = false;
     let size = { cols: 80, rows: 24 };
     let ackMode = false;
     let unacked = 0;
     let paused = false;
     let alive = true;
     let closed = false;
-    const quickExits: number[] = [];
 
     const authTimer = setTimeout(() => {
       send(ws, { type: 'error', message: "Pas d'authentification reçue à temps : rechargez la page." });
@@ -142,51 +166,26 @@ export class TerminalHub {
 
     const pending = () => (ackMode ? unacked : 0) + ws.bufferedAmount;
     const maybeResume = () => {
-      if (paused && terminal && pending() <= o.lowWaterBytes) {
+      if (paused && pending() <= o.lowWaterBytes) {
         paused = false;
-        terminal.stream.resume();
+        shell?.resume();
       }
     };
 
-    const openShell = async () => {
-      if (!session || closed) return;
-      const opened = await this.driver.openTerminal(session.id, size.cols, size.rows);
-      if (closed) {
-        opened.close();
-        return;
-      }
-      terminal = opened;
-      const startedAt = Date.now();
-      opened.stream.on('data', (chunk: Buffer) => {
+    const viewer: ShellViewer = {
+      output: (chunk) => {
         if (ws.readyState !== ws.OPEN) return;
         unacked += chunk.length;
         ws.send(chunk, { binary: true }, () => maybeResume());
         if (!paused && pending() > o.highWaterBytes) {
-          // Backpressure: the exec stream stops being read, so tmux stops writing to it.
+          // Backpressure: the shell's output waits until the browser has caught up.
           paused = true;
-          opened.stream.pause();
+          shell?.pause();
         }
-      });
-      opened.stream.on('end', () => {
-        if (terminal !== opened || closed) return;
-        terminal = undefined;
-        send(ws, { type: 'exit' });
-        const now = Date.now();
-        if (now - startedAt < 1000) quickExits.push(now);
-        if (quickExits.filter((t) => now - t < 10_000).length >= 3) {
-          send(ws, {
-            type: 'error',
-            message: 'Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.',
-          });
-          return;
-        }
-        // `exit` in the last shell ends tmux: give the student a fresh shell, not a dead terminal.
-        void openShell().then(
-          () => send(ws, { type: 'ready' }),
-          (error: Error) => send(ws, { type: 'error', message: `Impossible de rouvrir un shell : ${error.message}` }),
-        );
-      });
-      opened.stream.on('error', (error: Error) => this.log.debug('terminal stream error', { error }));
+      },
+      exited: () => send(ws, { type: 'exit' }),
+      restarted: () => send(ws, { type: 'ready' }),
+      failed: (message) => send(ws, { type: 'error', message }),
     };
 
     const authenticate = async (token: string, flow: 'ack' | undefined) => {
@@ -215,7 +214,10 @@ export class TerminalHub {
         });
       }
       sendTime();
-      await openShell();
+      if (closed) return;
+      shell = this.shellFor(sessionId);
+      attached = true;
+      await shell.attach(viewer, size.cols, size.rows);
       send(ws, { type: 'ready' });
     };
 
@@ -226,7 +228,7 @@ export class TerminalHub {
           return;
         }
         this.manager.touch(session);
-        terminal?.stream.write(data);
+        shell?.write(data);
         return;
       }
       if (data.length > o.maxControlBytes) {
@@ -254,7 +256,7 @@ export class TerminalHub {
           return;
         case 'resize':
           size = { cols: message.cols, rows: message.rows };
-          void terminal?.resize(size.cols, size.rows).catch(() => {});
+          if (attached) shell?.resize(size.cols, size.rows);
           return;
         case 'ack':
           unacked = Math.max(0, unacked - message.bytes);
@@ -273,7 +275,7 @@ export class TerminalHub {
       clearInterval(heartbeat);
       clearInterval(timeTimer);
       if (this.active.get(sessionId) === ws) this.active.delete(sessionId);
-      terminal?.close();
+      shell?.detach(viewer);
     });
     ws.on('error', (error) => this.log.debug('websocket error', { sessionId, error }));
   }

@@ -112,7 +112,10 @@ export async function createSession(server: RunningServer, lab = 'bac-a-sable'):
 }
 
 // eslint-disable-next-line no-control-regex
-const ansi = /\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07|\r/g;
+const ansi = /\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[()][A-Z0-9]|\x1b[=>c]|\x1b\][^\x07]*\x07|\r/g;
+
+/** Characters of clean output a TerminalClient keeps (a 100 MB `cat` must stay cheap). */
+const keptChars = 4 * 1024 * 1024;
 
 const bell = String.fromCharCode(7);
 
@@ -122,8 +125,12 @@ export class TerminalClient {
   readonly messages: ServerMessage[] = [];
   /** Bytes of terminal output received so far. */
   bytes = 0;
-  /** The output so far, without escape sequences, kept incrementally (a flood stays cheap). */
+  /** The latest output, without escape sequences, kept incrementally (a flood stays cheap). */
   private clean = '';
+  /** Characters of clean output dropped from the front of `clean`. */
+  private dropped = 0;
+  /** Commands waiting for their end marker, with where their begin marker was seen. */
+  private readonly waiters = new Set<{ marker: string; begin: number; end: number }>();
   /** The start of an escape sequence cut at a frame's end, kept for the next frame. */
   private carry = '';
   closeCode: number | undefined;
@@ -147,7 +154,25 @@ export class TerminalClient {
         this.carry = text.slice(cut);
         text = text.slice(0, cut);
       }
+      const from = this.clean.length;
       this.clean += text.replace(ansi, '');
+      // Markers are looked for as output arrives, so a flood cannot push them out unseen.
+      const scanFrom = Math.max(0, from - 64);
+      for (const waiter of this.waiters) {
+        if (waiter.begin < 0) {
+          const at = this.clean.indexOf(`${waiter.marker}_BEGIN\n`, scanFrom);
+          if (at >= 0) waiter.begin = this.dropped + at + waiter.marker.length + 7;
+        }
+        if (waiter.begin >= 0 && waiter.end < 0) {
+          const at = this.clean.indexOf(`${waiter.marker}_END\n`, Math.max(scanFrom, waiter.begin - this.dropped));
+          if (at >= 0) waiter.end = this.dropped + at;
+        }
+      }
+      if (this.clean.length > 2 * keptChars) {
+        const cut = this.clean.length - keptChars;
+        this.clean = this.clean.slice(cut);
+        this.dropped += cut;
+      }
     });
     this.ws.on('close', (code) => (this.closeCode = code));
     this.opened = new Promise((resolve, reject) => {
@@ -191,22 +216,27 @@ export class TerminalClient {
     this.ws.send(Buffer.from(text, 'utf8'));
   }
 
-  /** Runs a command and resolves with the output between two unique markers. */
+  /**
+   * Runs a command and resolves with the output between two unique markers (its last 4 MB
+   * for a command that prints more).
+   */
   async run(command: string, timeoutMs = 60_000): Promise<string> {
     const marker = `M${Math.random().toString(36).slice(2, 10)}`;
-    const from = this.text.length;
+    const waiter = { marker, begin: -1, end: -1 };
+    this.waiters.add(waiter);
     // The markers are built by the shell (printf), so the echoed command line never matches them.
     this.type(`printf '%s_%s\\n' ${marker} BEGIN; ${command}; printf '%s_%s\\n' ${marker} END\r`);
     const deadline = Date.now() + timeoutMs;
-    let begin = -1;
-    for (;;) {
-      if (begin < 0) begin = this.clean.indexOf(`${marker}_BEGIN\n`, from);
-      const end = begin < 0 ? -1 : this.clean.indexOf(`${marker}_END\n`, begin);
-      if (begin >= 0 && end > begin) return this.clean.slice(begin + marker.length + 7, end);
-      if (Date.now() > deadline) {
-        throw new Error(`command timed out: ${command}\n--- output ---\n${this.clean.slice(-2000)}`);
+    try {
+      while (waiter.end < 0) {
+        if (Date.now() > deadline) {
+          throw new Error(`command timed out: ${command}\n--- output ---\n${this.clean.slice(-2000)}`);
+        }
+        await new Promise((r) => setTimeout(r, 20));
       }
-      await new Promise((r) => setTimeout(r, 50));
+      return this.clean.slice(Math.max(0, waiter.begin - this.dropped), waiter.end - this.dropped);
+    } finally {
+      this.waiters.delete(waiter);
     }
   }
 

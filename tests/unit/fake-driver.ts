@@ -39,9 +39,17 @@ export class FakeDriver implements SandboxDriver {
     return Promise.resolve({ exitCode: 0, stdout: '', stderr: '', timedOut: false, ...this.nextExec });
   }
 
+  /** Each terminal's output is a PassThrough a test can push to; keystrokes are recorded. */
   openTerminal(): Promise<TerminalProcess> {
-    const stream = new PassThrough();
-    return Promise.resolve({ stream, resize: () => Promise.resolve(), close: () => stream.destroy() });
+    const output = new PassThrough();
+    const keys: Buffer[] = [];
+    return Promise.resolve({
+      output,
+      keys,
+      write: (data: Buffer) => keys.push(data),
+      resize: () => {},
+      close: () => output.destroy(),
+    });
   }
 
   list(): Promise<Sandbox[]> {

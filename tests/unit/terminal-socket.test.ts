@@ -89,7 +89,7 @@ describe('terminal socket', () => {
     await client.opened;
     client.ws.send(JSON.stringify({ type: 'auth', token, flow: 'ack' }));
     await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
-    const stream = terminals[0]?.stream as PassThrough;
+    const stream = terminals[0]?.output as PassThrough;
     for (let i = 0; i < 40; i++) stream.push(Buffer.alloc(8 * 1024, 120));
     await vi.waitFor(() => expect(stream.isPaused()).toBe(true));
     await vi.waitFor(() => expect(received).toBeGreaterThanOrEqual(64 * 1024));
@@ -110,10 +110,67 @@ describe('terminal socket', () => {
     await client.opened;
     client.ws.send(JSON.stringify({ type: 'auth', token }));
     await vi.waitFor(() => expect(client.messages.filter((m) => m.type === 'ready')).toHaveLength(1));
-    (terminals[0]?.stream as PassThrough).end();
+    (terminals[0]?.output as PassThrough).destroy();
     await vi.waitFor(() => expect(client.messages.map((m) => m.type)).toEqual(expect.arrayContaining(['exit'])));
     await vi.waitFor(() => expect(client.messages.filter((m) => m.type === 'ready')).toHaveLength(2));
     expect(terminals).toHaveLength(2);
+    client.ws.close();
+  });
+
+  it('gives a reconnecting browser the screen back, with what was printed while it was away', async () => {
+    const { port, session, token, terminals } = await setup({});
+    const first = connect(port, session.id);
+    await first.opened;
+    first.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(first.messages.some((m) => m.type === 'ready')).toBe(true));
+    const output = terminals[0]?.output as PassThrough;
+    output.push(Buffer.from('root@bac:~# echo avant\r\navant\r\n'));
+    await new Promise((r) => setTimeout(r, 50));
+    first.ws.close();
+    await new Promise((r) => setTimeout(r, 50));
+    output.push(Buffer.from('pendant l’absence\r\n'));
+
+    const again = connect(port, session.id);
+    const frames: string[] = [];
+    again.ws.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) frames.push(data.toString('utf8'));
+    });
+    await again.opened;
+    again.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(again.messages.some((m) => m.type === 'ready')).toBe(true));
+    await vi.waitFor(() => expect(frames.join('')).toContain('pendant l’absence'));
+    // One shell for the session: the reconnection did not open another.
+    expect(terminals).toHaveLength(1);
+    // A full reset first, so the browser does not show the old screen twice.
+    expect(frames[0]?.startsWith('\x1bc')).toBe(true);
+    expect(frames.join('')).toContain('avant');
+    again.ws.close();
+  });
+
+  it('lets the shell wait once it has printed a lot with nobody watching', async () => {
+    const { port, session, token, terminals } = await setup({});
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    client.ws.close();
+    await new Promise((r) => client.ws.once('close', r));
+    await new Promise((r) => setTimeout(r, 50));
+    const output = terminals[0]?.output as PassThrough;
+    expect(output.isPaused()).toBe(false);
+    for (let i = 0; i < 40; i++) output.push(Buffer.alloc(64 * 1024, 121));
+    await vi.waitFor(() => expect(output.isPaused()).toBe(true));
+  });
+
+  it('sends keystrokes to the shell', async () => {
+    const { port, session, token, terminals } = await setup({});
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    client.ws.send(Buffer.from('ls -l\r'));
+    const keys = (terminals[0] as unknown as { keys: Buffer[] }).keys;
+    await vi.waitFor(() => expect(Buffer.concat(keys).toString()).toBe('ls -l\r'));
     client.ws.close();
   });
 });

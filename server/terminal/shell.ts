@@ -1,0 +1,194 @@
+// A session's shell as the server holds it: one connection to the sandbox's shell for the
+// whole session, its screen mirror, and at most one browser viewing it at a time. The
+// connection outlives WebSockets, so a browser that reconnects finds the shell, its screen
+// and what it printed meanwhile; `exit` gets a fresh shell.
+import type { Logger } from '../log.ts';
+import type { SandboxDriver, TerminalProcess } from '../sandbox/driver.ts';
+import type { ScreenMirror, ScreenMirrors } from './screen.ts';
+
+/** What a browser connection receives from the shell. */
+export interface ShellViewer {
+  output(chunk: Buffer): void;
+  /** The shell exited; a fresh one is being started. */
+  exited(): void;
+  /** The fresh shell after an exit is there. */
+  restarted(): void;
+  failed(message: string): void;
+}
+
+export interface ShellOptions {
+  /** Output read while no browser is attached, for the mirror, before the shell is held. */
+  detachedBudgetBytes: number;
+}
+
+export const defaultShellOptions: ShellOptions = { detachedBudgetBytes: 1024 * 1024 };
+
+/** Full reset, sent before a snapshot so the browser's terminal starts from a blank state. */
+const resetTerminal = '\x1bc';
+
+type HoldReason = 'viewer' | 'attaching' | 'detached';
+
+export class TerminalShell {
+  readonly sessionId: string;
+  private readonly driver: SandboxDriver;
+  private readonly log: Logger;
+  private readonly options: ShellOptions;
+  private readonly mirror: ScreenMirror;
+  private process: TerminalProcess | undefined;
+  private opening: Promise<TerminalProcess> | undefined;
+  private viewer: ShellViewer | undefined;
+  /** Output that arrived while a browser was attaching, sent right after its snapshot. */
+  private held: Buffer[] | undefined;
+  private readonly holds = new Set<HoldReason>();
+  private detachedBytes = 0;
+  private cols = 80;
+  private rows = 24;
+  private disposed = false;
+  private readonly quickExits: number[] = [];
+
+  constructor(
+    sessionId: string,
+    driver: SandboxDriver,
+    mirrors: ScreenMirrors,
+    log: Logger,
+    options: Partial<ShellOptions> = {},
+  ) {
+    this.sessionId = sessionId;
+    this.driver = driver;
+    this.log = log;
+    this.options = { ...defaultShellOptions, ...options };
+    this.mirror = mirrors.open(this.cols, this.rows);
+  }
+
+  /** Shows the shell to `viewer`: the current screen first, then live output. */
+  async attach(viewer: ShellViewer, cols: number, rows: number): Promise<void> {
+    this.viewer = viewer;
+    this.held = [];
+    this.detachedBytes = 0;
+    this.holds.delete('detached');
+    this.hold('attaching');
+    try {
+      const running = this.process;
+      this.setSize(cols, rows);
+      if (!running) await this.open();
+      const screen = await this.mirror.snapshot();
+      if (this.viewer !== viewer || this.disposed) return;
+      viewer.output(Buffer.from(resetTerminal + screen, 'utf8'));
+      for (const chunk of this.held) viewer.output(chunk);
+    } finally {
+      if (this.viewer === viewer) this.held = undefined;
+      this.release('attaching');
+    }
+  }
+
+  detach(viewer: ShellViewer): void {
+    if (this.viewer !== viewer) return;
+    this.viewer = undefined;
+    this.held = undefined;
+    this.holds.delete('viewer');
+    this.holds.delete('attaching');
+    this.apply();
+  }
+
+  write(keys: Buffer): void {
+    this.process?.write(keys);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols === this.cols && rows === this.rows) return;
+    this.setSize(cols, rows);
+  }
+
+  /** Backpressure from the browser: the shell's output waits while it catches up. */
+  pause(): void {
+    this.hold('viewer');
+  }
+
+  resume(): void {
+    this.release('viewer');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.viewer = undefined;
+    this.process?.close();
+    this.process = undefined;
+    this.mirror.dispose();
+  }
+
+  private setSize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    this.mirror.resize(cols, rows);
+    this.process?.resize(cols, rows);
+  }
+
+  private async open(): Promise<TerminalProcess> {
+    this.opening ??= this.driver.openTerminal(this.sessionId, this.cols, this.rows).finally(() => {
+      this.opening = undefined;
+    });
+    const opened = await this.opening;
+    if (this.disposed) {
+      opened.close();
+      return opened;
+    }
+    if (this.process === opened) return opened;
+    this.process = opened;
+    const startedAt = Date.now();
+    opened.output.on('data', (chunk: Buffer) => this.received(chunk));
+    opened.output.on('close', () => this.ended(opened, startedAt));
+    opened.output.on('error', (error: Error) => this.log.debug('terminal connection error', { error }));
+    this.apply();
+    return opened;
+  }
+
+  private received(chunk: Buffer): void {
+    this.mirror.write(chunk);
+    if (this.held) this.held.push(chunk);
+    else if (this.viewer) this.viewer.output(chunk);
+    else {
+      // Nobody watching: keep the mirror current for a while, then let the shell wait.
+      this.detachedBytes += chunk.length;
+      if (this.detachedBytes > this.options.detachedBudgetBytes) this.hold('detached');
+    }
+  }
+
+  private ended(process: TerminalProcess, startedAt: number): void {
+    if (this.process !== process || this.disposed) return;
+    this.process = undefined;
+    const viewer = this.viewer;
+    if (!viewer) return; // the next browser to attach starts a fresh shell
+    viewer.exited();
+    const now = Date.now();
+    if (now - startedAt < 1000) this.quickExits.push(now);
+    if (this.quickExits.filter((t) => now - t < 10_000).length >= 3) {
+      viewer.failed('Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.');
+      return;
+    }
+    this.open().then(
+      () => {
+        if (this.viewer === viewer) viewer.restarted();
+      },
+      (error: Error) => {
+        if (this.viewer === viewer) viewer.failed(`Impossible de rouvrir un shell : ${error.message}`);
+      },
+    );
+  }
+
+  private hold(reason: HoldReason): void {
+    this.holds.add(reason);
+    this.apply();
+  }
+
+  private release(reason: HoldReason): void {
+    this.holds.delete(reason);
+    this.apply();
+  }
+
+  private apply(): void {
+    const output = this.process?.output;
+    if (!output) return;
+    if (this.holds.size > 0) output.pause();
+    else output.resume();
+  }
+}
