@@ -1,7 +1,9 @@
 // Screen mirrors: what each session's terminal shows, kept by headless terminals in a worker
 // thread (screen-worker.ts), to give a reconnecting browser its screen back. A mirror never
-// slows the terminal: when its parser falls behind a flood of output, it skips to the most
-// recent bytes, which are the ones on screen.
+// slows the terminal: when its parser falls behind a flood of output (a `cat` of a big file),
+// it stops parsing and keeps only the latest bytes, which it parses once the flood is over
+// or a browser asks for the screen. On a machine with few cores, parsing a whole flood would
+// take a core from the shell and the browser's own connection.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.ts';
 
@@ -18,16 +20,19 @@ export type MirrorReply =
 export interface ScreenOptions {
   /** Lines kept above the screen and given back on reconnect. */
   scrollback: number;
-  /** Bytes the parser may lag behind before the mirror skips ahead. */
+  /** Bytes the parser may lag behind before the mirror stops parsing and skips ahead. */
   maxBehindBytes: number;
   /** Bytes of the latest output replayed after a skip. */
   tailBytes: number;
+  /** A flood is over after this long without output: the mirror then parses its tail. */
+  quietMs: number;
 }
 
 export const defaultScreenOptions: ScreenOptions = {
   scrollback: 1000,
-  maxBehindBytes: 4 * 1024 * 1024,
-  tailBytes: 256 * 1024,
+  maxBehindBytes: 512 * 1024,
+  tailBytes: 128 * 1024,
+  quietMs: 100,
 };
 
 /** The bytes alone: posting a view of a larger buffer would copy all of that buffer. */
@@ -123,6 +128,7 @@ export class ScreenMirror {
   /** Bytes posted to the worker and not yet parsed. */
   private inFlight = 0;
   private skipping = false;
+  private quietTimer: NodeJS.Timeout | undefined;
   private tail: Buffer[] = [];
   private tailLength = 0;
 
@@ -136,11 +142,16 @@ export class ScreenMirror {
   write(chunk: Buffer): void {
     if (this.skipping) {
       this.keepTail(chunk);
+      this.quietTimer?.refresh();
       return;
     }
     this.inFlight += chunk.length;
     this.owner.post({ type: 'write', id: this.id, data: ownBytes(chunk) });
-    if (this.inFlight > this.owner.options.maxBehindBytes) this.skipping = true;
+    if (this.inFlight > this.owner.options.maxBehindBytes) {
+      this.skipping = true;
+      this.quietTimer = setTimeout(() => this.replayTail(), this.owner.options.quietMs);
+      this.quietTimer.unref();
+    }
   }
 
   resize(cols: number, rows: number): void {
@@ -156,17 +167,18 @@ export class ScreenMirror {
   }
 
   dispose(): void {
+    clearTimeout(this.quietTimer);
     this.owner.forget(this.id);
   }
 
   /** @internal */
   acknowledged(bytes: number): void {
     this.inFlight -= bytes;
-    if (this.skipping && this.inFlight <= 0) this.replayTail();
   }
 
   /** @internal The worker was restarted: the mirror starts again from a blank screen. */
   restarted(): void {
+    clearTimeout(this.quietTimer);
     this.inFlight = 0;
     this.skipping = false;
     this.tail = [];
@@ -193,6 +205,8 @@ export class ScreenMirror {
    * or a character, which costs a few wrong cells at the top of the scrollback, never the screen.
    */
   private replayTail(): void {
+    clearTimeout(this.quietTimer);
+    this.quietTimer = undefined;
     const data = Buffer.concat(this.tail);
     this.tail = [];
     this.tailLength = 0;

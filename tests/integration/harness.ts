@@ -155,7 +155,8 @@ export class TerminalClient {
         text = text.slice(0, cut);
       }
       const from = this.clean.length;
-      this.clean += text.replace(ansi, '');
+      // Most of a flood has no escape sequence: dropping the carriage returns is then enough.
+      this.clean += text.includes('\x1b') ? text.replace(ansi, '') : text.replaceAll('\r', '');
       // Markers are looked for as output arrives, so a flood cannot push them out unseen.
       const scanFrom = Math.max(0, from - 64);
       for (const waiter of this.waiters) {
