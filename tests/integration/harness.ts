@@ -129,6 +129,8 @@ export class TerminalClient {
   private clean = '';
   /** Characters of clean output dropped from the front of `clean`. */
   private dropped = 0;
+  /** The last characters of clean output, where a marker cut by a frame's end begins. */
+  private overlap = '';
   /** Commands waiting for their end marker, with where their begin marker was seen. */
   private readonly waiters = new Set<{ marker: string; begin: number; end: number }>();
   /** The start of an escape sequence cut at a frame's end, kept for the next frame. */
@@ -154,21 +156,24 @@ export class TerminalClient {
         this.carry = text.slice(cut);
         text = text.slice(0, cut);
       }
-      const from = this.clean.length;
       // Most of a flood has no escape sequence: dropping the carriage returns is then enough.
-      this.clean += text.includes('\x1b') ? text.replace(ansi, '') : text.replaceAll('\r', '');
-      // Markers are looked for as output arrives, so a flood cannot push them out unseen.
-      const scanFrom = Math.max(0, from - 64);
+      const added = text.includes('\x1b') ? text.replace(ansi, '') : text.replaceAll('\r', '');
+      // Markers are looked for in the new text only (a search in the whole output would
+      // flatten it at every frame), with a little of the old in case one straddles two frames.
+      const window = this.overlap + added;
+      const windowStart = this.dropped + this.clean.length - this.overlap.length;
       for (const waiter of this.waiters) {
         if (waiter.begin < 0) {
-          const at = this.clean.indexOf(`${waiter.marker}_BEGIN\n`, scanFrom);
-          if (at >= 0) waiter.begin = this.dropped + at + waiter.marker.length + 7;
+          const at = window.indexOf(`${waiter.marker}_BEGIN\n`);
+          if (at >= 0) waiter.begin = windowStart + at + waiter.marker.length + 7;
         }
         if (waiter.begin >= 0 && waiter.end < 0) {
-          const at = this.clean.indexOf(`${waiter.marker}_END\n`, Math.max(scanFrom, waiter.begin - this.dropped));
-          if (at >= 0) waiter.end = this.dropped + at;
+          const at = window.indexOf(`${waiter.marker}_END\n`, Math.max(0, waiter.begin - windowStart));
+          if (at >= 0) waiter.end = windowStart + at;
         }
       }
+      this.clean += added;
+      this.overlap = window.slice(-64);
       if (this.clean.length > 2 * keptChars) {
         const cut = this.clean.length - keptChars;
         this.clean = this.clean.slice(cut);
