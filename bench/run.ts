@@ -121,7 +121,11 @@ async function terminalBench(server: RunningServer) {
   const started = performance.now();
   await terminal.run('cat /root/gros.txt', 300_000);
   const seconds = (performance.now() - started) / 1000;
-  report(`débit du terminal (cat de ${(bytes / 1e6).toFixed(0)} Mo)`, `${(bytes / 1e6 / seconds).toFixed(0)} Mo/s`, '≥ 30 Mo/s');
+  report(
+    `débit du terminal (cat de ${(bytes / 1e6).toFixed(0)} Mo)`,
+    `${(bytes / 1e6 / seconds).toFixed(0)} Mo/s`,
+    '≥ 30 Mo/s',
+  );
   report('octets reçus par le client pour ce cat', `${((terminal.bytes - received) / 1e6).toFixed(1)} Mo`);
   // The same cat on a pty inside the sandbox, with no server or network: the kernel's own limit.
   const ptyStarted = performance.now();

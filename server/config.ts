@@ -67,6 +67,12 @@ export const configSchema = z
     SANDBOX_HOME: sizeSchema.prefault('512m'),
     /** `internet`: public addresses reachable (package mirrors); `none`: only the course registry. */
     SANDBOX_EGRESS: z.enum(['internet', 'none']).default('internet'),
+    /**
+     * How the server reaches the student's shell: `tcp` to the sandbox's address (fast; needs
+     * the engine on this machine), `exec` through `docker exec` (any engine, slower), `auto`:
+     * `exec` when DOCKER_HOST names a remote engine, else `tcp`.
+     */
+    SANDBOX_TERMINAL: z.enum(['auto', 'tcp', 'exec']).default('auto'),
     /** Address pool the sandboxes' own networks are cut from (one /24 each). */
     SANDBOX_SUBNET_POOL: z
       .string()

@@ -7,7 +7,7 @@ import { createLogger } from './log.ts';
 import { loadCheckLibrary, loadLabs } from '../src/lab/load.ts';
 import { openDatabase } from './progress/database.ts';
 import { SqliteProgressStore } from './progress/store.ts';
-import { DockerSandboxDriver } from './sandbox/docker-driver.ts';
+import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
 import { hostResolvers, installFirewall } from './sandbox/firewall.ts';
 import { SessionManager } from './session/manager.ts';
 import { SessionStore } from './session/store.ts';
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
       readyTimeoutSeconds: 60,
       instance: instanceId(config),
       dns: hostResolvers(),
+      terminalTransport: terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST),
     },
     log.child({ module: 'sandbox' }),
   );

@@ -1,7 +1,7 @@
 // The sandbox driver on the Docker Engine API (dockerode): one container per session running
 // its own dockerd, on a network of its own that only the course registry shares.
 import { createConnection, type Socket } from 'node:net';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
 import Docker from 'dockerode';
 import type { Logger } from '../log.ts';
 import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
@@ -39,6 +39,14 @@ export interface DockerDriverOptions {
   instance: string;
   /** DNS servers for the containers a student runs (the engine's embedded DNS is not theirs). */
   dns: string[];
+  /** How the shell is reached: TCP to the sandbox's address, or `docker exec` (remote engines). */
+  terminalTransport: 'tcp' | 'exec';
+}
+
+/** `auto` means TCP when the engine is on this machine (its containers' addresses are reachable). */
+export function terminalTransport(setting: 'auto' | 'tcp' | 'exec', dockerHost: string | undefined): 'tcp' | 'exec' {
+  if (setting !== 'auto') return setting;
+  return !dockerHost || dockerHost.startsWith('unix://') ? 'tcp' : 'exec';
 }
 
 /** Port of the terminal relay in the sandbox (sandbox-terminal-relay). */
@@ -59,6 +67,61 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<Sock
 
 const readyLine = 'sandbox: ready';
 const namePrefix = 'cours-docker-sb-';
+
+/** A shell behind dtach's client protocol: `output` carries the shell's bytes, `input` takes packets. */
+function dtachTerminal(
+  output: Readable,
+  input: Writable,
+  cols: number,
+  rows: number,
+  close: () => void,
+): TerminalProcess {
+  input.write(attachPackets(cols, rows));
+  return {
+    output,
+    write: (keys) => {
+      if (!input.destroyed) input.write(keysPackets(keys));
+    },
+    resize: (c, r) => {
+      if (!input.destroyed) input.write(resizePacket(c, r));
+    },
+    close,
+  };
+}
+
+/**
+ * The stdout of a non-TTY exec stream (8-byte frame headers), with backpressure: when the
+ * reader pauses, the stream stops being read. (docker-modem's demuxStream ignores it.)
+ */
+function demuxStdout(stream: Duplex): Readable {
+  let buffered: Buffer = Buffer.alloc(0);
+  const output = new Readable({
+    read: () => stream.resume(),
+  });
+  stream.on('data', (chunk: Buffer) => {
+    buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
+    let more = true;
+    while (buffered.length >= 8) {
+      const size = buffered.readUInt32BE(4);
+      if (buffered.length < 8 + size) break;
+      const kind = buffered[0];
+      const payload = buffered.subarray(8, 8 + size);
+      buffered = buffered.subarray(8 + size);
+      if (kind === 1) more = output.push(payload) && more;
+    }
+    if (!more) stream.pause();
+  });
+  let ended = false;
+  stream.on('end', () => {
+    ended = true;
+    output.push(null);
+  });
+  stream.on('close', () => {
+    if (!ended) output.destroy();
+  });
+  stream.on('error', (error: Error) => output.destroy(error));
+  return output;
+}
 
 function containerName(sessionId: string): string {
   return `${namePrefix}${sessionId}`;
@@ -374,6 +437,7 @@ export class DockerSandboxDriver implements SandboxDriver {
    * host reaches its containers' addresses; sandboxes cannot reach each other's (firewall).
    */
   async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
+    if (this.options.terminalTransport === 'exec') return this.openTerminalExec(sessionId, cols, rows);
     const address = await this.terminalAddress(sessionId);
     let socket: Socket | undefined;
     for (let attempt = 0; !socket; attempt++) {
@@ -392,17 +456,21 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     const connection = socket;
     connection.setNoDelay(true);
-    connection.write(attachPackets(cols, rows));
-    return {
-      output: connection,
-      write: (keys) => {
-        if (!connection.destroyed) connection.write(keysPackets(keys));
-      },
-      resize: (c, r) => {
-        if (!connection.destroyed) connection.write(resizePacket(c, r));
-      },
-      close: () => connection.destroy(),
-    };
+    return dtachTerminal(connection, connection, cols, rows, () => connection.destroy());
+  }
+
+  /** The same relay on the exec's standard input and output, for engines on another machine. */
+  private async openTerminalExec(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
+    const exec = await this.docker.getContainer(containerName(sessionId)).exec({
+      Cmd: ['sandbox-terminal-relay', '--stdio'],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: false,
+      User: 'root',
+    });
+    const stream = await exec.start({ hijack: true, stdin: true });
+    return dtachTerminal(demuxStdout(stream), stream, cols, rows, () => stream.destroy());
   }
 
   /** The sandbox's address on its own network. */

@@ -33,6 +33,7 @@ const driver = new DockerSandboxDriver(
     readyTimeoutSeconds: 0,
     instance: 'tests',
     dns: [],
+    terminalTransport: 'tcp',
   },
   silentLogger,
 );

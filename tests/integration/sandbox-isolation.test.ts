@@ -66,6 +66,18 @@ describe('network isolation', () => {
     );
   });
 
+  it("a sandbox cannot reach another sandbox's terminal relay", async () => {
+    const ipB = (await tb.run("ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1")).trim();
+    // B's relay listens: B itself reaches it...
+    expect((await tb.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ipB}/7681' && echo ouvert || echo fermé`)).trim()).toBe(
+      'ouvert',
+    );
+    // ...and A does not, so A cannot type into B's shell.
+    expect((await ta.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ipB}/7681' && echo ouvert || echo fermé`)).trim()).toBe(
+      'fermé',
+    );
+  });
+
   it('a sandbox reaches the course registry', async () => {
     expect(await reach(ta, 'http://cours-docker-registry:5000/v2/')).toBe('200');
   });

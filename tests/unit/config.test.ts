@@ -1,6 +1,7 @@
 // Unit tests of the configuration: defaults, sizes, one readable French error for bad values.
 import { describe, expect, it } from 'vitest';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../../server/config.ts';
+import { terminalTransport } from '../../server/sandbox/docker-driver.ts';
 
 describe('loadConfig', () => {
   it('has defaults that work on one machine', () => {
@@ -51,5 +52,22 @@ describe('loadConfig', () => {
     expect(origins.has('http://localhost:8080')).toBe(true);
     expect(origins.has('https://cours.example')).toBe(true);
     expect(origins.has('http://evil.example')).toBe(false);
+  });
+});
+
+describe('terminalTransport', () => {
+  it('reaches the shell over TCP when the engine is on this machine', () => {
+    expect(terminalTransport('auto', undefined)).toBe('tcp');
+    expect(terminalTransport('auto', 'unix:///var/run/docker.sock')).toBe('tcp');
+  });
+
+  it('goes through docker exec for an engine elsewhere', () => {
+    expect(terminalTransport('auto', 'tcp://10.0.0.5:2376')).toBe('exec');
+    expect(terminalTransport('auto', 'ssh://prof@serveur')).toBe('exec');
+  });
+
+  it('does what it is told', () => {
+    expect(terminalTransport('exec', undefined)).toBe('exec');
+    expect(terminalTransport('tcp', 'tcp://10.0.0.5:2376')).toBe('tcp');
   });
 });
