@@ -444,6 +444,13 @@ export class DockerSandboxDriver implements SandboxDriver {
       try {
         socket = await connectTcp(address, terminalPort, 5000);
       } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code !== 'ECONNREFUSED') {
+          // Not a stopped relay: this machine cannot reach the sandbox's address at all.
+          throw new SandboxError(
+            `Le terminal du bac à sable est injoignable (${(error as Error).message}). Si le moteur Docker est sur une autre machine, l'enseignant doit régler SANDBOX_TERMINAL=exec.`,
+          );
+        }
         if (attempt >= 20) {
           throw new SandboxError(`Le terminal du bac à sable ne répond pas (${(error as Error).message}).`);
         }

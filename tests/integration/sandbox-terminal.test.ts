@@ -64,6 +64,14 @@ describe('sandbox terminal', () => {
     terminal = again;
   });
 
+  it('comes back, with the same shell, when the student kills the terminal relay', async () => {
+    await terminal.run('export RELAIS=tue');
+    const before = terminal.messages.length;
+    terminal.type('pkill -f sandbox-terminal-relay\r');
+    await terminal.waitForMessage('ready', 30_000, before);
+    expect((await terminal.run('echo "$RELAIS"')).trim()).toBe('tue');
+  });
+
   it('exit gives a fresh shell, not a dead terminal', async () => {
     const before = terminal.messages.length;
     terminal.type('exit\r');
