@@ -124,7 +124,6 @@ export class TerminalHub {
     const o = this.options;
     let session: Session | undefined;
     let shell: TerminalShell | undefined;
-    let attached = false;
     let size = { cols: 80, rows: 24 };
     let ackMode = false;
     let unacked = 0;
@@ -216,7 +215,6 @@ export class TerminalHub {
       sendTime();
       if (closed) return;
       shell = this.shellFor(sessionId);
-      attached = true;
       await shell.attach(viewer, size.cols, size.rows);
       send(ws, { type: 'ready' });
     };
@@ -256,7 +254,8 @@ export class TerminalHub {
           return;
         case 'resize':
           size = { cols: message.cols, rows: message.rows };
-          if (attached) shell?.resize(size.cols, size.rows);
+          // Before the shell is there, the size is kept for the attach.
+          shell?.resize(size.cols, size.rows);
           return;
         case 'ack':
           unacked = Math.max(0, unacked - message.bytes);
