@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Docker from 'dockerode';
-import { loadLabs } from '../src/lab/load.ts';
+import { loadLabs } from '../content/labs.ts';
 import {
   api,
   createSession,

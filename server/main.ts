@@ -2,9 +2,10 @@
 // images), wires the layers together and serves; removes every sandbox on SIGTERM/SIGINT.
 import os from 'node:os';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config.ts';
-import { createApp } from './http/app.ts';
+import { buildApp } from './http/app.ts';
+import type { SessionServices } from './http/deps.ts';
 import { createLogger } from './log.ts';
-import { loadCheckLibrary, loadLabs } from '../src/lab/load.ts';
+import { loadCheckLibrary, loadLabs } from '../content/labs.ts';
 import { openDatabase } from './progress/database.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
@@ -12,7 +13,9 @@ import { hostResolvers, installFirewall } from './sandbox/firewall.ts';
 import { SessionManager } from './session/manager.ts';
 import { SessionStore } from './session/store.ts';
 import { ensureSiteBuilt } from './site/build.ts';
-import { TerminalHub } from './terminal/socket.ts';
+import { observeSessions } from './metrics/metrics.ts';
+import { StepWorkflow } from './session/steps.ts';
+import { SessionTerminals } from './session/terminals.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
@@ -66,13 +69,14 @@ async function main(): Promise<void> {
     );
   }
 
-  let sessions: SessionManager | undefined;
-  let terminals: TerminalHub | undefined;
+  let services: SessionServices | undefined;
+  let registryReady = false;
   if (await driver.engineAvailable()) {
     if (config.BUILD_IMAGES) {
       await images.buildImages({ log: say });
     }
     await images.ensureRegistryRunning(say);
+    registryReady = true;
     if (config.SANDBOX_FIREWALL) {
       try {
         await installFirewall(config.SANDBOX_SUBNET_POOL, log.child({ module: 'firewall' }));
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
         say("[sécurité] ATTENTION : les règles iptables d'isolation n'ont pas pu être posées (faut-il être root ?).");
       }
     }
-    sessions = new SessionManager(
+    const sessions = new SessionManager(
       driver,
       new SessionStore(db),
       labs,
@@ -95,34 +99,54 @@ async function main(): Promise<void> {
       log.child({ module: 'session' }),
     );
     await sessions.start();
-    terminals = new TerminalHub(sessions, driver, log.child({ module: 'terminal' }));
+    services = {
+      sessions,
+      steps: new StepWorkflow({ driver, sessions, labs, progress, checkLibrary, log: log.child({ module: 'steps' }) }),
+      terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
+    };
+    observeSessions(() => sessions.counts());
   } else {
     say(
       '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
     );
   }
 
-  const server = createApp(
-    { driver, sessions, labs, progress, checkLibrary, log: log.child({ module: 'http' }) },
-    terminals,
+  // Ready once the warm pool has been full once: later refills do not make the server unready.
+  let poolFilled = config.POOL_SIZE === 0;
+  const readiness = async () => {
+    const waiting: string[] = [];
+    if (!(await driver.engineAvailable())) waiting.push('le moteur Docker ne répond pas');
+    if (!services) waiting.push('pas de bacs à sable (aucun moteur Docker au démarrage)');
+    if (!registryReady) waiting.push('le registre du cours n’est pas démarré');
+    if (services && !poolFilled) {
+      poolFilled = services.sessions.poolReady >= Math.min(config.POOL_SIZE, config.MAX_SESSIONS);
+      if (!poolFilled) waiting.push(`bacs à sable d’avance : ${services.sessions.poolReady}/${config.POOL_SIZE}`);
+    }
+    return { ready: waiting.length === 0, waiting };
+  };
+
+  const app = await buildApp(
+    {
+      services,
+      labs,
+      progress,
+      engineAvailable: () => driver.engineAvailable(),
+      readiness,
+      log: log.child({ module: 'http' }),
+    },
     { siteDir: config.SITE_DIR, allowedOrigins: allowedOrigins(config) },
-    log.child({ module: 'http' }),
   );
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.PORT, config.HOST, resolve);
-  });
-  say(`Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${sessions ? 'oui' : 'non'})`);
+  await app.listen({ port: config.PORT, host: config.HOST });
+  say(`Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'})`);
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
-    server.close();
-    server.closeAllConnections();
-    await terminals?.close();
-    await sessions?.stop();
+    await app.close();
+    await services?.terminals.close();
+    await services?.sessions.stop();
     db.close();
     say('[arrêt] terminé.');
     process.exit(0);

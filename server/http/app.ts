@@ -1,69 +1,146 @@
-// The HTTP server: REST API, WebSocket upgrades for terminals (Origin checked first), and the
-// static site. Knows routes and protocols; sessions and sandboxes sit behind it.
-import { createServer, type Server } from 'node:http';
-import { WebSocketServer } from 'ws';
-import type { Logger } from '../log.ts';
-import type { TerminalHub } from '../terminal/socket.ts';
-import { handleApi, type ApiDeps } from './api.ts';
-import { HttpError, originAllowed, sendError } from './respond.ts';
-import { createStaticHandler } from './static.ts';
+// The Fastify application: zod validation and serialisation of every route, one error handler
+// that words every failure in French, the Origin check, the OpenAPI document, request metrics,
+// then one plugin per resource and the static site.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { limits } from '../../shared/contract.ts';
+import { httpRequests } from '../metrics/metrics.ts';
+import type { AppDeps } from './deps.ts';
+import { HttpError, toUserError } from './errors.ts';
+import { originAllowed } from './origin.ts';
+import { healthRoutes } from './routes/health.ts';
+import { labRoutes } from './routes/labs.ts';
+import { learnerRoutes } from './routes/learners.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { securityHeaders, siteRoutes } from './routes/site.ts';
+import { stepRoutes } from './routes/steps.ts';
+import { terminalRoutes } from './routes/terminal.ts';
+import type { TerminalOptions } from './terminal/connection.ts';
+
+// Zod's own issue messages in French, for the fields whose schema has no message of its own.
+z.config(z.locales.fr());
 
 export interface AppOptions {
   siteDir: string;
   allowedOrigins: Set<string>;
   /** Largest WebSocket frame accepted; bigger ones close the connection with code 1009. */
   maxFrameBytes?: number;
+  terminal?: Partial<TerminalOptions>;
 }
 
-const terminalPath = /^\/ws\/sessions\/([a-f0-9]{1,64})\/terminal$/;
+export const openApiPath = '/api/openapi.json';
 
-export function createApp(deps: ApiDeps, terminals: TerminalHub | undefined, options: AppOptions, log: Logger): Server {
-  const serveStatic = createStaticHandler(options.siteDir);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024 });
+function invalidJson(): Error {
+  return Object.assign(new Error('invalid JSON body'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
+}
 
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    void (async () => {
-      try {
-        if (url.pathname.startsWith('/api/')) {
-          if (req.method !== 'GET' && req.method !== 'HEAD' && !originAllowed(req, options.allowedOrigins)) {
-            throw new HttpError(403, 'Origine non autorisée : ouvrez le cours depuis son adresse habituelle.');
-          }
-          if (await handleApi(deps, req, res, url)) return;
-        }
-        await serveStatic(req, res, url.pathname);
-      } catch (error) {
-        if (error instanceof HttpError) {
-          sendError(res, error.status, error.message);
-          return;
-        }
-        log.error('request failed', { path: url.pathname, error });
-        if (!res.headersSent) sendError(res, 500, 'Erreur interne du serveur : réessayez dans un instant.');
-        else res.destroy();
-      }
-    })();
-  });
+export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.maxBodyBytes,
+    forceCloseConnections: true,
+    // A long check or TP set-up may take minutes; a request that sends nothing is dropped.
+    requestTimeout: 15 * 60_000,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const refuse = (status: number, text: string) => {
-      const body = JSON.stringify({ error: text });
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : status === 404 ? 'Not Found' : 'Service Unavailable'}\r\n` +
-          `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-    };
-    const match = terminalPath.exec(url.pathname);
-    if (!match) return refuse(404, 'Adresse WebSocket inconnue.');
-    if (!originAllowed(req, options.allowedOrigins)) {
-      log.warn('websocket origin refused', { origin: req.headers.origin });
-      return refuse(403, 'Origine non autorisée.');
+  // Our own JSON parser: an empty body reads as {} (the browser and curl send none for checks).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(invalidJson(), undefined);
     }
-    if (!terminals || !deps.sessions) return refuse(503, 'Aucun moteur Docker : terminaux indisponibles.');
-    if (!deps.sessions.get(match[1] ?? '')) return refuse(404, 'Session introuvable ou terminée.');
-    wss.handleUpgrade(req, socket, head, (ws) => terminals.handle(ws, match[1] ?? ''));
   });
 
-  server.on('close', () => wss.close());
-  return server;
+  app.setErrorHandler((error, request, reply) => {
+    const { status, message } = toUserError(error);
+    if (status >= 500) deps.log.error('request failed', { method: request.method, path: request.url.slice(0, 200), error });
+    return reply.code(status).header('cache-control', 'no-store').send({ error: message });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '';
+    if (pathname.startsWith('/api/') || pathname.startsWith('/ws/')) {
+      return reply.code(404).send({ error: `Route inconnue : ${request.method} ${pathname.slice(0, 100)}.` });
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      return reply.code(405).header('allow', 'GET, HEAD').type('text/plain; charset=utf-8').send('Méthode non autorisée.');
+    }
+    if (!existsSync(path.join(options.siteDir, '404.html'))) {
+      return reply
+        .code(404)
+        .type('text/plain; charset=utf-8')
+        .send('Page introuvable. Le site est-il construit ? Lancez « npm start ».');
+    }
+    return reply.code(404).sendFile('404.html');
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (
+      request.url.startsWith('/api/') &&
+      request.method !== 'GET' &&
+      request.method !== 'HEAD' &&
+      !originAllowed(request.headers.origin, options.allowedOrigins)
+    ) {
+      throw new HttpError(403, 'Origine non autorisée : ouvrez le cours depuis son adresse habituelle.');
+    }
+  });
+  // A request with no body reads as {} for the routes that take one, and is validated as such.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    httpRequests.inc({
+      route: request.routeOptions.url ?? 'inconnue',
+      method: request.method,
+      status: String(reply.statusCode),
+    });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Cours Docker',
+        description:
+          'REST contract of the Docker course platform. The terminal WebSocket is /ws/sessions/{id}/terminal (see the README).',
+        version: '1.0.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: options.maxFrameBytes ?? limits.maxFrameBytes } });
+
+  await app.register(healthRoutes, deps);
+  await app.register(labRoutes, deps);
+  await app.register(sessionRoutes, deps);
+  await app.register(stepRoutes, deps);
+  await app.register(learnerRoutes, deps);
+  await app.register(terminalRoutes, {
+    ...deps,
+    allowedOrigins: options.allowedOrigins,
+    ...(options.terminal ? { terminal: options.terminal } : {}),
+  });
+  app.get(openApiPath, { schema: { hide: true } }, () => app.swagger());
+  await app.register(siteRoutes, { siteDir: options.siteDir });
+  return app;
 }

@@ -1,6 +1,6 @@
 // Prepares a TP in a sandbox before the student gets the terminal: copies the TP's files into
 // /root and runs its set-up script; also runs a step's own set-up when the student reaches it.
-import type { Lab, LabStep } from '../../src/shared/lab-schema.ts';
+import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 import { createTar } from '../sandbox/tar.ts';
 

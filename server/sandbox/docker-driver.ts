@@ -2,12 +2,17 @@
 // its own dockerd, on a network of its own that only the course registry shares.
 import { createConnection, type Socket } from 'node:net';
 import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
 import type { Logger } from '../log.ts';
 import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
 import {
   labels,
   SandboxError,
+  SandboxGoneError,
+  SandboxStartError,
+  SandboxTerminalError,
+  SubnetPoolExhaustedError,
   type ExecOptions,
   type ExecResult,
   type Sandbox,
@@ -149,6 +154,12 @@ function isNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
 }
 
+/** The engine answers 404 for a missing container and 409 for a stopped one. */
+function goneOr(error: unknown, sessionId: string): unknown {
+  const status = (error as { statusCode?: number } | null)?.statusCode;
+  return status === 404 || status === 409 ? new SandboxGoneError(sessionId, { cause: error }) : error;
+}
+
 export class DockerSandboxDriver implements SandboxDriver {
   readonly docker: Docker;
   private readonly options: DockerDriverOptions;
@@ -184,7 +195,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       const subnet = `${prefix}.${third}.0/24`;
       if (!used.has(subnet)) return subnet;
     }
-    throw new SandboxError('Plus aucun sous-réseau libre pour un bac à sable.');
+    throw new SubnetPoolExhaustedError(`no free /24 left in ${this.options.subnetPool}`);
   }
 
   private async createNetwork(spec: SandboxSpec): Promise<string> {
@@ -309,7 +320,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       await this.remove(spec.sessionId).catch(() => {});
       throw error instanceof SandboxError
         ? error
-        : new SandboxError(`Le bac à sable n'a pas pu démarrer : ${(error as Error).message}`);
+        : new SandboxStartError(`sandbox did not start: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -323,7 +334,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     await new Promise<void>((resolve, reject) => {
       let seen = '';
       const timer = setTimeout(
-        () => finish(new SandboxError('Le bac à sable ne répond pas (délai dépassé).')),
+        () => finish(new SandboxStartError(`inner engine not ready within ${timeoutMs} ms`)),
         timeoutMs,
       );
       const finish = (error?: Error) => {
@@ -336,11 +347,11 @@ export class DockerSandboxDriver implements SandboxDriver {
         seen = (seen + chunk.toString('utf8')).slice(-4096);
         if (seen.includes(readyLine)) finish();
         else if (seen.includes('sandbox: dockerd exited')) {
-          finish(new SandboxError(`Le moteur Docker du bac à sable s'est arrêté : ${seen.slice(-300)}`));
+          finish(new SandboxStartError(`inner dockerd stopped: ${seen.slice(-300)}`));
         }
       });
       stream.on('end', () =>
-        finish(new SandboxError(`Le bac à sable s'est arrêté au démarrage : ${seen.slice(-300)}`)),
+        finish(new SandboxStartError(`sandbox exited while starting: ${seen.slice(-300)}`)),
       );
       stream.on('error', (error: Error) => finish(error));
     });
@@ -373,17 +384,23 @@ export class DockerSandboxDriver implements SandboxDriver {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    const exec = await container.exec({
-      Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
-      AttachStdin: options.stdin !== undefined,
-      AttachStdout: true,
-      AttachStderr: true,
-      Tty: false,
-      User: 'root',
-      WorkingDir: options.workdir ?? '/root',
-      Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
-    });
-    const stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
+    let exec: Docker.Exec;
+    let stream: Duplex;
+    try {
+      exec = await container.exec({
+        Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
+        AttachStdin: options.stdin !== undefined,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        User: 'root',
+        WorkingDir: options.workdir ?? '/root',
+        Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      });
+      stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
+    } catch (error) {
+      throw goneOr(error, sessionId);
+    }
     const collect = () => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -397,35 +414,20 @@ export class DockerSandboxDriver implements SandboxDriver {
     const stdout = collect();
     const stderr = collect();
     this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
-    let timedOut = false;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timedOut = true;
-        stream.destroy();
-        resolve();
-      }, timeoutMs + 2000);
-      stream.on('end', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      stream.on('close', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      stream.on('error', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      if (options.stdin !== undefined) stream.end(options.stdin);
-    });
+    if (options.stdin !== undefined) stream.end(options.stdin);
+    // The stream ends when the command does; a premature close (the sandbox went away) ends it too.
+    let timedOut = await finished(stream, { writable: false, signal: AbortSignal.timeout(timeoutMs + 2000) }).then(
+      () => false,
+      (error: Error) => error.name === 'AbortError',
+    );
+    if (timedOut) stream.destroy();
+    // The engine records the exit code before it closes the exec's streams.
     let exitCode = -1;
-    for (let i = 0; i < 50; i++) {
+    try {
       const info = await exec.inspect();
-      if (!info.Running) {
-        exitCode = info.ExitCode ?? -1;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 20));
+      if (!info.Running) exitCode = info.ExitCode ?? -1;
+    } catch (error) {
+      throw goneOr(error, sessionId);
     }
     // `timeout -s KILL` ends a command that overran with 137.
     if (exitCode === 137 && !timedOut) timedOut = true;
@@ -447,12 +449,10 @@ export class DockerSandboxDriver implements SandboxDriver {
         const code = (error as NodeJS.ErrnoException).code;
         if (code !== 'ECONNREFUSED') {
           // Not a stopped relay: this machine cannot reach the sandbox's address at all.
-          throw new SandboxError(
-            `Le terminal du bac à sable est injoignable (${(error as Error).message}). Si le moteur Docker est sur une autre machine, l'enseignant doit régler SANDBOX_TERMINAL=exec.`,
-          );
+          throw new SandboxTerminalError('unreachable', (error as Error).message, { cause: error });
         }
         if (attempt >= 20) {
-          throw new SandboxError(`Le terminal du bac à sable ne répond pas (${(error as Error).message}).`);
+          throw new SandboxTerminalError('silent', (error as Error).message, { cause: error });
         }
         // The relay was stopped (by the student, say): start it again, it is idempotent.
         if (attempt === 0) {
@@ -488,11 +488,11 @@ export class DockerSandboxDriver implements SandboxDriver {
     try {
       info = await this.docker.getContainer(containerName(sessionId)).inspect();
     } catch (error) {
-      if (isNotFound(error)) throw new SandboxError("Ce bac à sable n'existe plus : rechargez la page.");
+      if (isNotFound(error)) throw new SandboxGoneError(sessionId, { cause: error });
       throw error;
     }
     const address = info.NetworkSettings.Networks[networkName(sessionId)]?.IPAddress;
-    if (!address) throw new SandboxError("Le bac à sable n'a pas d'adresse réseau : rechargez la page.");
+    if (!address) throw new SandboxTerminalError('no-address', `no address on ${networkName(sessionId)}`);
     this.addresses.set(sessionId, address);
     return address;
   }

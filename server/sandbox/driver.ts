@@ -77,6 +77,41 @@ export interface SandboxDriver {
   removeOrphans(): Promise<number>;
 }
 
+/** Base of the driver's errors: they say what failed, for logs; the HTTP layer words it for users. */
 export class SandboxError extends Error {
   override name = 'SandboxError';
+}
+
+/** The session's sandbox no longer exists or no longer runs (removed by hand, crashed). */
+export class SandboxGoneError extends SandboxError {
+  override name = 'SandboxGoneError';
+  readonly sessionId: string;
+  constructor(sessionId: string, options?: ErrorOptions) {
+    super(`sandbox of session ${sessionId} is gone`, options);
+    this.sessionId = sessionId;
+  }
+}
+
+/** A sandbox did not start (engine error, inner dockerd not ready in time). */
+export class SandboxStartError extends SandboxError {
+  override name = 'SandboxStartError';
+}
+
+/** Every /24 of the subnet pool is taken. */
+export class SubnetPoolExhaustedError extends SandboxError {
+  override name = 'SubnetPoolExhaustedError';
+}
+
+/**
+ * The shell's relay cannot be reached: `unreachable` when this machine cannot reach the
+ * sandbox's address at all (remote engine: use SANDBOX_TERMINAL=exec), `silent` when the relay
+ * does not answer, `no-address` when the sandbox has no address on its network.
+ */
+export class SandboxTerminalError extends SandboxError {
+  override name = 'SandboxTerminalError';
+  readonly reason: 'unreachable' | 'silent' | 'no-address';
+  constructor(reason: 'unreachable' | 'silent' | 'no-address', detail: string, options?: ErrorOptions) {
+    super(`sandbox terminal ${reason}: ${detail}`, options);
+    this.reason = reason;
+  }
 }

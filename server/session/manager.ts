@@ -2,10 +2,13 @@
 // ready; lifetime and idle limits; a cap on sessions; a reaper that reconciles with the engine.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { Lab } from '../../src/shared/lab-schema.ts';
+import { sandboxLabId } from '../../shared/contract.ts';
+import type { Lab } from '../../shared/lab-schema.ts';
 import { prepareLab } from '../lab/prepare.ts';
 import type { Logger } from '../log.ts';
-import type { Sandbox, SandboxDriver } from '../sandbox/driver.ts';
+import { sandboxStartSeconds, type SessionCounts } from '../metrics/metrics.ts';
+import type { Sandbox, SandboxDriver, SandboxSpec } from '../sandbox/driver.ts';
+import { SessionLimitError, UnknownLabError } from './errors.ts';
 import type { SessionStore } from './store.ts';
 
 export interface SessionLimits {
@@ -33,10 +36,6 @@ export interface Session {
 }
 
 export type EndReason = 'deleted' | 'expired' | 'idle' | 'shutdown' | 'lost';
-
-export class SessionLimitError extends Error {
-  override name = 'SessionLimitError';
-}
 
 /** A pooled sandbox waits at most this long for a student before it is replaced. */
 const poolMaxAgeMs = 60 * 60 * 1000;
@@ -90,6 +89,21 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     return this.pool.length;
   }
 
+  /** Live sessions by state, and the warm pool, for the metrics. */
+  counts(): SessionCounts {
+    const counts = { preparing: 0, ready: 0, failed: 0, pool: this.pool.length };
+    for (const session of this.sessions.values()) counts[session.state]++;
+    return counts;
+  }
+
+  /** Starts a sandbox, timing it for the metrics. */
+  private async startSandbox(spec: SandboxSpec): Promise<Sandbox> {
+    const started = performance.now();
+    const sandbox = await this.driver.create(spec);
+    sandboxStartSeconds.observe({ pooled: String(spec.pooled) }, (performance.now() - started) / 1000);
+    return sandbox;
+  }
+
   get(id: string): Session | undefined {
     return this.sessions.get(id);
   }
@@ -113,13 +127,12 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
   }
 
   async create(labId: string, learnerId: string | null): Promise<{ session: Session; token: string }> {
-    if (this.stopped) throw new SessionLimitError('Le serveur s’arrête : réessayez dans un instant.');
-    if (this.sessions.size + this.sessionsPending >= this.limits.maxSessions) {
-      throw new SessionLimitError(
-        `Toutes les places sont prises (${this.limits.maxSessions} bacs à sable en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
-      );
-    }
+    if (this.stopped) throw new SessionLimitError('stopping', this.limits.maxSessions);
     const lab = this.labs.get(labId);
+    if (!lab && labId !== sandboxLabId) throw new UnknownLabError(labId, [...this.labs.keys(), sandboxLabId]);
+    if (this.sessions.size + this.sessionsPending >= this.limits.maxSessions) {
+      throw new SessionLimitError('full', this.limits.maxSessions);
+    }
     const now = Date.now();
     let sandbox = this.pool.shift();
     const reservation = sandbox?.sessionId ?? newId();
@@ -127,7 +140,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     this.sessionsPending++;
     try {
       if (!sandbox) {
-        sandbox = await this.driver.create({
+        sandbox = await this.startSandbox({
           sessionId: reservation,
           expiresAt: new Date(now + this.limits.lifetimeSeconds * 1000),
           pooled: false,
@@ -213,7 +226,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
       this.creating.add(sessionId);
       void (async () => {
         try {
-          const sandbox = await this.driver.create({
+          const sandbox = await this.startSandbox({
             sessionId,
             expiresAt: new Date(Date.now() + poolMaxAgeMs + this.limits.lifetimeSeconds * 1000),
             pooled: true,

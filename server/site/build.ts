@@ -3,9 +3,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { compressSite } from './compress.ts';
 
 const projectRoot = path.resolve(import.meta.dirname, '../..');
-const sources = ['src', 'slides', 'labs', 'public', 'astro.config.mjs', 'package-lock.json'];
+const sources = ['src', 'shared', 'content', 'slides', 'labs', 'public', 'astro.config.mjs', 'package-lock.json'];
 const stampName = '.build-stamp';
 
 function newestMtime(target: string): number {
@@ -42,6 +43,10 @@ export async function ensureSiteBuilt(siteDir: string, log: (line: string) => vo
         : reject(new Error(`la construction du site a échoué (code ${code}) : voir les messages ci-dessus`)),
     );
   });
+  const { files, rawBytes, brotliBytes } = await compressSite(siteDir);
+  log(
+    `[site] ${files} fichiers précompressés (brotli, gzip) : ${(rawBytes / 1024).toFixed(0)} Kio → ${(brotliBytes / 1024).toFixed(0)} Kio`,
+  );
   writeFileSync(path.join(siteDir, stampName), new Date().toISOString());
   log(`[site] construit en ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return 'built';

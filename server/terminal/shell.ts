@@ -13,7 +13,8 @@ export interface ShellViewer {
   exited(): void;
   /** The fresh shell after an exit is there. */
   restarted(): void;
-  failed(message: string): void;
+  /** The shell cannot go on: it exits as soon as it opens, or a fresh one could not be opened. */
+  failed(reason: 'exits-at-once' | 'reopen-failed', error?: unknown): void;
 }
 
 export interface ShellOptions {
@@ -162,7 +163,7 @@ export class TerminalShell {
     const now = Date.now();
     if (now - startedAt < 1000) this.quickExits.push(now);
     if (this.quickExits.filter((t) => now - t < 10_000).length >= 3) {
-      viewer.failed('Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.');
+      viewer.failed('exits-at-once');
       return;
     }
     this.open().then(
@@ -170,7 +171,7 @@ export class TerminalShell {
         if (this.viewer === viewer) viewer.restarted();
       },
       (error: Error) => {
-        if (this.viewer === viewer) viewer.failed(`Impossible de rouvrir un shell : ${error.message}`);
+        if (this.viewer === viewer) viewer.failed('reopen-failed', error);
       },
     );
   }

@@ -1,7 +1,7 @@
 // Unit tests of the pure deck parser, on a fixture deck.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { splitDeckSource } from './loader.ts';
+import { splitDeckSource } from '../../content/deck-loader.ts';
 import { countSlides, DeckParseError, parseDeck, type DeckSlide } from './parse.ts';
 
 const fixture = readFileSync(new URL('../../tests/fixtures/deck-basic.md', import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 // Browser side of a TP page: checks, hints one at a time, solution behind a confirmation,
 // "▶ Exécuter"/"Copier" on commands, progress kept in the browser and on the server, step
 // set-up when a step opens, reset, and the resizable splitter.
-import type { CheckAnswer } from '../shared/contract.ts';
+import type { CheckAnswer } from '../../shared/contract.ts';
 import { learnerId, sessionApi } from '../terminal/session-client.ts';
 import { mountTerminalPane } from '../terminal/terminal-pane.ts';
 

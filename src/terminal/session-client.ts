@@ -1,6 +1,6 @@
 // Browser side of the session REST API: opens a session for a TP (or reuses the one this tab
 // had, so a reload keeps the same shell), and remembers it in localStorage.
-import type { SessionCreated, SessionState } from '../shared/contract.ts';
+import { learnerIdPattern, type Health, type SessionCreated, type SessionState } from '../../shared/contract.ts';
 
 const storageKey = (lab: string) => `cours-docker:session:${lab}`;
 const learnerKey = 'cours-docker:learner';
@@ -32,7 +32,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 /** The anonymous learner id of this browser (random, kept in localStorage). */
 export function learnerId(): string {
   let id = localStorage.getItem(learnerKey);
-  if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) {
+  if (!id || !learnerIdPattern.test(id)) {
     const bytes = crypto.getRandomValues(new Uint8Array(18));
     id = btoa(String.fromCharCode(...bytes))
       .replace(/\+/g, '-')
@@ -42,13 +42,12 @@ export function learnerId(): string {
   return id;
 }
 
-export interface OpenSession extends SessionCreated {
-  state?: SessionState['state'];
-}
+/** A session this browser holds: its state and its token. */
+export type OpenSession = SessionState;
 
 export async function engineAvailable(): Promise<boolean> {
   try {
-    const health = await api<{ ok: boolean; engine: boolean }>('/api/health');
+    const health = await api<Health>('/api/health');
     return health.engine;
   } catch {
     return false;

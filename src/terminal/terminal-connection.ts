@@ -1,6 +1,6 @@
 // The terminal WebSocket, browser side: authenticates, reconnects by itself with back-off,
 // acknowledges output it has displayed (flow control) and reports its state.
-import type { ServerMessage } from '../shared/contract.ts';
+import { closeCodes, type ServerMessage } from '../../shared/contract.ts';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'expired' | 'failed';
 
@@ -10,8 +10,8 @@ export interface ConnectionEvents {
   onMessage(message: ServerMessage): void;
 }
 
-/** Close codes after which reconnecting is pointless (see server/terminal/socket.ts). */
-const finalCodes = new Set([4401, 4409, 4410]);
+/** Close codes after which reconnecting is pointless. */
+const finalCodes = new Set<number>([closeCodes.unauthorized, closeCodes.replaced, closeCodes.ended]);
 
 export class TerminalConnection {
   private ws: WebSocket | undefined;
@@ -65,7 +65,7 @@ export class TerminalConnection {
       if (this.ws !== ws || this.disposed) return;
       this.ws = undefined;
       if (finalCodes.has(event.code)) {
-        if (event.code !== 4410) this.events.onState('failed', event.reason || 'Connexion refusée.');
+        if (event.code !== closeCodes.ended) this.events.onState('failed', event.reason || 'Connexion refusée.');
         return;
       }
       // Back-off: 0.5 s, 1 s, 2 s... up to 10 s, with jitter so a class does not reconnect at once.

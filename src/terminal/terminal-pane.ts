@@ -4,7 +4,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import { Terminal, type IDisposable } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import type { SessionCreated } from '../shared/contract.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
 import { closeSession, engineAvailable, openSession, type OpenSession } from './session-client.ts';
 import { TerminalConnection, type ConnectionState } from './terminal-connection.ts';
 

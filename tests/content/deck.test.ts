@@ -5,8 +5,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { renderDeck } from '../../src/deck/deck.ts';
-import { splitDeckSource } from '../../src/deck/loader.ts';
-import { deckSchema } from '../../src/shared/deck-schema.ts';
+import { splitDeckSource } from '../../content/deck-loader.ts';
+import { deckSchema } from '../../shared/deck-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const deckFiles = readdirSync(path.join(root, 'slides')).filter((f) => f.endsWith('.md'));

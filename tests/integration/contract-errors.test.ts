@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
-import type { SessionCreated } from '../../src/shared/contract.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
 
 let server: RunningServer;
 let session: SessionCreated;

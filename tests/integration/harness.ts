@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
-import type { ServerMessage, SessionCreated } from '../../src/shared/contract.ts';
+import type { ServerMessage, SessionCreated } from '../../shared/contract.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 

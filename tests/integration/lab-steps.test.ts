@@ -5,11 +5,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLabs } from '../../src/lab/load.ts';
+import { loadLabs } from '../../content/labs.ts';
 import { silentLogger } from '../../server/log.ts';
 import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
 import { api, createSession, leftovers, startServer, waitUntil, type RunningServer } from './harness.ts';
-import type { SessionCreated } from '../../src/shared/contract.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const labs = loadLabs(path.join(root, 'labs'));

@@ -5,7 +5,7 @@ import { statfsSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
-import type { SessionCreated } from '../../src/shared/contract.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
 
 let server: RunningServer;
 let a: SessionCreated;

@@ -2,7 +2,7 @@
 // reconnect to the same shell, a fresh shell after `exit`, UTF-8, and nothing left after DELETE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
-import type { SessionCreated } from '../../src/shared/contract.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
 
 let server: RunningServer;
 let session: SessionCreated;

@@ -2,7 +2,7 @@
 // the same shell, resize, reconnect, flood and `exit` as over TCP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
-import type { SessionCreated } from '../../src/shared/contract.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
 
 let server: RunningServer;
 let session: SessionCreated;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { lastLine, runCheck } from '../../server/check/runner.ts';
 import { silentLogger } from '../../server/log.ts';
-import type { Lab, LabStep } from '../../src/shared/lab-schema.ts';
+import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { FakeDriver } from './fake-driver.ts';
 
 const step: LabStep = {

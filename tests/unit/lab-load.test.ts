@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabContentError, loadLab, loadLabs } from '../../src/lab/load.ts';
+import { LabContentError, loadLab, loadLabs } from '../../content/labs.ts';
 
 const labs = path.resolve(import.meta.dirname, '../../labs');
 

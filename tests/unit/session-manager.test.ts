@@ -2,9 +2,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../server/log.ts';
 import { openDatabase } from '../../server/progress/database.ts';
-import { SessionLimitError, SessionManager, type SessionLimits } from '../../server/session/manager.ts';
+import { SessionLimitError } from '../../server/session/errors.ts';
+import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
 import { SessionStore } from '../../server/session/store.ts';
-import type { Lab } from '../../src/shared/lab-schema.ts';
+import type { Lab } from '../../shared/lab-schema.ts';
 import { FakeDriver } from './fake-driver.ts';
 
 const limits: SessionLimits = {
@@ -53,12 +54,12 @@ describe('SessionManager', () => {
     expect(m.authenticate('other', token)).toBeUndefined();
   });
 
-  it('refuses sessions beyond the cap with a French message', async () => {
+  it('refuses sessions beyond the cap with a typed error', async () => {
     const { m } = manager();
     await m.create('bac-a-sable', null);
     await m.create('bac-a-sable', null);
     await expect(m.create('bac-a-sable', null)).rejects.toThrow(SessionLimitError);
-    await expect(m.create('bac-a-sable', null)).rejects.toThrow(/Toutes les places sont prises/);
+    await expect(m.create('bac-a-sable', null)).rejects.toMatchObject({ reason: 'full', maxSessions: 2 });
   });
 
   it('copies the lab files and runs its set-up before the session is ready', async () => {

@@ -1,37 +1,44 @@
-// Unit tests of the static file handler: no escape from the site folder, 404s, redirects.
+// Unit tests of the site plugin: no escape from the site folder, 404s, redirects, and the
+// precompressed copies sent to a browser that accepts them.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaticHandler } from '../../server/http/static.ts';
+import { compressSite } from '../../server/site/compress.ts';
+import { appFixture, listen, type Fixture } from './app-fixture.ts';
 
 const base = mkdtempSync(path.join(tmpdir(), 'site-'));
 const site = path.join(base, 'dist');
 mkdirSync(path.join(site, 'decks/d'), { recursive: true });
+mkdirSync(path.join(site, '_astro'), { recursive: true });
 writeFileSync(path.join(site, 'index.html'), '<h1>Accueil</h1>');
 writeFileSync(path.join(site, 'decks/d/index.html'), '<h1>Deck</h1>');
 writeFileSync(path.join(site, '404.html'), '<h1>Introuvable</h1>');
+const script = `console.log(${JSON.stringify('diapositive '.repeat(500))});\n`;
+writeFileSync(path.join(site, '_astro/deck.abc123.js'), script);
 writeFileSync(path.join(base, 'secret.txt'), 'secret');
 
-const handler = createStaticHandler(site);
-const server = createServer((req, res) => void handler(req, res, new URL(req.url ?? '/', 'http://x').pathname));
+let fixture: Fixture;
 let port = 0;
 beforeAll(async () => {
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  port = (server.address() as AddressInfo).port;
+  await compressSite(site);
+  fixture = await appFixture({ siteDir: site });
+  port = await listen(fixture.app);
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => fixture.close());
 
 /** Sends the raw path as given, without the URL normalisation fetch would do. */
-function get(rawPath: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  rawPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: rawPath }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    const req = request({ host: '127.0.0.1', port, path: rawPath, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (d: Buffer) => chunks.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
@@ -42,27 +49,42 @@ describe('static files', () => {
   it('serves pages with security headers', async () => {
     const res = await get('/');
     expect(res.status).toBe(200);
-    expect(res.body).toContain('Accueil');
+    expect(res.body.toString()).toContain('Accueil');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['cache-control']).toBe('no-cache');
   });
 
-  it.each(['/../secret.txt', '/..%2fsecret.txt', '/decks/../../secret.txt', '/%2e%2e/secret.txt'])(
+  it.each(['/../secret.txt', '/..%2fsecret.txt', '/decks/../../secret.txt', '/%2e%2e/secret.txt', '//secret.txt'])(
     'never serves a file outside the site (%s)',
     async (p) => {
       const res = await get(p);
-      expect(res.body).not.toContain('secret');
+      expect(res.body.toString()).not.toContain('secret');
     },
   );
 
   it('answers unknown pages with the 404 page', async () => {
     const res = await get('/nulle-part/');
     expect(res.status).toBe(404);
-    expect(res.body).toContain('Introuvable');
+    expect(res.body.toString()).toContain('Introuvable');
   });
 
   it('redirects a folder without its trailing slash', async () => {
     const res = await get('/decks/d');
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe('/decks/d/');
+  });
+
+  it('sends the brotli copy to a browser that accepts it, and caches hashed assets for good', async () => {
+    const res = await get('/_astro/deck.abc123.js', { 'accept-encoding': 'gzip, br' });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('br');
+    expect(res.body.length).toBeLessThan(script.length / 10);
+    expect(brotliDecompressSync(res.body).toString()).toBe(script);
+    expect(res.headers['cache-control']).toContain('immutable');
+    const gz = await get('/_astro/deck.abc123.js', { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    const plain = await get('/_astro/deck.abc123.js');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.toString()).toBe(script);
   });
 });

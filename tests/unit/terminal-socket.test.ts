@@ -1,17 +1,9 @@
 // Unit tests of the terminal WebSocket on a fake driver: heartbeat, flow control, exit.
-import type { AddressInfo } from 'node:net';
 import type { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createApp } from '../../server/http/app.ts';
-import { silentLogger } from '../../server/log.ts';
-import { openDatabase } from '../../server/progress/database.ts';
-import { SqliteProgressStore } from '../../server/progress/store.ts';
-import type { TerminalProcess } from '../../server/sandbox/driver.ts';
-import { SessionManager } from '../../server/session/manager.ts';
-import { SessionStore } from '../../server/session/store.ts';
-import { TerminalHub, type TerminalOptions } from '../../server/terminal/socket.ts';
-import { FakeDriver } from './fake-driver.ts';
+import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
+import { appFixture, listen } from './app-fixture.ts';
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -19,35 +11,11 @@ afterEach(async () => {
 });
 
 async function setup(options: Partial<TerminalOptions>) {
-  const driver = new FakeDriver();
-  const terminals: TerminalProcess[] = [];
-  const open = driver.openTerminal.bind(driver);
-  driver.openTerminal = async () => {
-    const t = await open();
-    terminals.push(t);
-    return t;
-  };
-  const db = openDatabase(':memory:');
-  const limits = { maxSessions: 5, poolSize: 0, lifetimeSeconds: 600, idleSeconds: 600, reaperIntervalSeconds: 3600 };
-  const sessions = new SessionManager(driver, new SessionStore(db), new Map(), limits, silentLogger);
-  const hub = new TerminalHub(sessions, driver, silentLogger, options);
-  const app = createApp(
-    { driver, sessions, labs: new Map(), progress: new SqliteProgressStore(db), checkLibrary: '', log: silentLogger },
-    hub,
-    { siteDir: '/nonexistent', allowedOrigins: new Set() },
-    silentLogger,
-  );
-  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
-  closers.push(
-    () =>
-      new Promise((r) => {
-        app.close(() => r());
-        app.closeAllConnections();
-      }),
-  );
-  const { port } = app.address() as AddressInfo;
-  const { session, token } = await sessions.create('bac-a-sable', null);
-  return { port, session, token, terminals };
+  const fixture = await appFixture({ terminal: options });
+  closers.push(fixture.close);
+  const port = await listen(fixture.app);
+  const { session, token } = await fixture.sessions.create('bac-a-sable', null);
+  return { port, session, token, terminals: fixture.terminals };
 }
 
 function connect(port: number, id: string, options: WebSocket.ClientOptions = {}) {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { splitFrontMatter } from './front-matter.ts';
 import { idSchema, labMetaSchema, stepMetaSchema, type Lab, type LabStep } from '../shared/lab-schema.ts';
 
 export class LabContentError extends Error {
@@ -20,10 +21,10 @@ function describe(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join('.') || '(racine)'} : ${i.message}`).join('; ');
 }
 
-function splitFrontMatter(source: string, file: string): { data: unknown; body: string } {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(source);
-  if (!match) throw new LabContentError(`${file} : en-tête YAML (--- ... ---) manquant.`);
-  return { data: parseYaml(match[1] ?? ''), body: (match[2] ?? '').trim() };
+function stepSource(source: string, file: string): { data: unknown; body: string } {
+  const split = splitFrontMatter(source);
+  if (!split) throw new LabContentError(`${file} : en-tête YAML (--- ... ---) manquant.`);
+  return { data: split.data, body: split.body.trim() };
 }
 
 function listFiles(dir: string, prefix = ''): string[] {
@@ -34,7 +35,7 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 function loadStep(labDir: string, file: string, id: string): LabStep {
   const where = path.join(path.basename(labDir), 'steps', file);
-  const { data, body } = splitFrontMatter(readFileSync(path.join(labDir, 'steps', file), 'utf8'), where);
+  const { data, body } = stepSource(readFileSync(path.join(labDir, 'steps', file), 'utf8'), where);
   const parsed = stepMetaSchema.safeParse(data);
   if (!parsed.success) throw new LabContentError(`${where} : ${describe(parsed.error)}`);
   const meta = parsed.data;

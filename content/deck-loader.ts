@@ -3,12 +3,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Loader } from 'astro/loaders';
-import { parse as parseYaml } from 'yaml';
+import { splitFrontMatter } from './front-matter.ts';
 
+/** A deck's front matter (empty when absent) and its slides' source. */
 export function splitDeckSource(source: string): { frontMatter: unknown; body: string } {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n([\s\S]*)$/.exec(source);
-  if (!match) return { frontMatter: {}, body: source };
-  return { frontMatter: parseYaml(match[1] ?? ''), body: match[2] ?? '' };
+  const split = splitFrontMatter(source);
+  return split ? { frontMatter: split.data, body: split.body } : { frontMatter: {}, body: source };
 }
 
 export function deckLoader(dir: string): Loader {

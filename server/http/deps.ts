@@ -1,0 +1,26 @@
+// What the HTTP layer is given by the composition root: the session layer's services (absent
+// when no Docker engine answers), the TPs, the progress store, and the readiness probe.
+import type { Readiness } from '../../shared/contract.ts';
+import type { Lab } from '../../shared/lab-schema.ts';
+import type { Logger } from '../log.ts';
+import type { ProgressStore } from '../progress/store.ts';
+import type { SessionManager } from '../session/manager.ts';
+import type { StepWorkflow } from '../session/steps.ts';
+import type { SessionTerminals } from '../session/terminals.ts';
+
+export interface SessionServices {
+  sessions: SessionManager;
+  steps: StepWorkflow;
+  terminals: SessionTerminals;
+}
+
+export interface AppDeps {
+  /** Undefined when no Docker engine answered at start: the site works, sandboxes do not. */
+  services: SessionServices | undefined;
+  labs: Map<string, Lab>;
+  progress: ProgressStore;
+  /** True when the Docker engine answers now. */
+  engineAvailable(): Promise<boolean>;
+  readiness(): Promise<Readiness>;
+  log: Logger;
+}

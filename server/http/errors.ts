@@ -1,0 +1,146 @@
+// One place where typed errors of the lower layers, and Fastify's own, become the contract's
+// statuses and French messages; used by the REST error handler and the terminal socket.
+import type { FastifyError } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { limits } from '../../shared/contract.ts';
+import { LabSetupError } from '../lab/prepare.ts';
+import { SandboxGoneError, SandboxStartError, SandboxTerminalError, SubnetPoolExhaustedError } from '../sandbox/driver.ts';
+import {
+  AnswerRequiredError,
+  LabNotPreparedError,
+  SessionLimitError,
+  UnknownLabError,
+  UnknownStepError,
+} from '../session/errors.ts';
+import type { EndReason } from '../session/manager.ts';
+
+/** An error the HTTP layer raises itself, already worded for the user. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export const engineMissing =
+  'Aucun moteur Docker ne répond : les bacs à sable sont indisponibles. Installez Docker (apt-get install docker.io), démarrez-le (dockerd), puis relancez le serveur.';
+
+/** What the student reads when their session ends, by reason. */
+export const endMessages: Record<EndReason, string> = {
+  deleted: 'Session terminée.',
+  expired:
+    'Le temps de cette session est écoulé : le bac à sable a été supprimé. Rechargez la page pour en ouvrir un nouveau.',
+  idle: 'Session fermée après une longue inactivité. Rechargez la page pour ouvrir un nouveau bac à sable.',
+  shutdown: 'Le serveur redémarre : rechargez la page dans un instant.',
+  lost: "Le bac à sable s'est arrêté. Rechargez la page pour en ouvrir un nouveau.",
+};
+
+const fieldNames: Record<string, string> = {
+  lab: 'lab (le TP)',
+  learner: 'learner (identifiant d’apprenant)',
+  answer: 'answer (la réponse)',
+  id: 'id (la session ou le TP)',
+  stepId: 'stepId (l’étape)',
+};
+
+interface ValidationIssue {
+  instancePath?: string;
+  message?: string;
+}
+
+/** "Champ « lab (le TP) » invalide : …", for the first issue of a failed validation. */
+function describeValidation(issues: ValidationIssue[], context: string | undefined): string {
+  const first = issues[0];
+  const field = (first?.instancePath ?? '').split('/').filter(Boolean).join('.');
+  // Zod words its issues in French (z.config(z.locales.fr()) in app.ts); the schemas' own are French too.
+  const reason = (first?.message ?? 'valeur invalide').slice(0, 200);
+  const where = context === 'params' ? 'Adresse invalide' : 'Requête invalide';
+  if (!field) return `${where} : un objet JSON est attendu (${reason}).`;
+  return `${where} : champ « ${fieldNames[field] ?? field.slice(0, 40)} » : ${reason}`;
+}
+
+/** The status and French message for any error a request can meet. */
+export function toUserError(error: unknown): { status: number; message: string } {
+  if (error instanceof HttpError) return { status: error.status, message: error.message };
+  if (error instanceof UnknownLabError) {
+    return {
+      status: 404,
+      message: `TP « ${error.labId.slice(0, 64)} » inconnu. TP disponibles : ${error.available.join(', ')}.`,
+    };
+  }
+  if (error instanceof UnknownStepError) {
+    return { status: 404, message: `Étape « ${error.stepId.slice(0, 64)} » inconnue pour ce TP.` };
+  }
+  if (error instanceof AnswerRequiredError) {
+    return { status: 400, message: 'Cette étape attend une réponse : envoyez {"answer": "..."}.' };
+  }
+  if (error instanceof LabNotPreparedError) {
+    return {
+      status: 409,
+      message: `Le TP n'a pas pu être préparé : ${error.failure} Cliquez sur « Réinitialiser ».`,
+    };
+  }
+  if (error instanceof SessionLimitError) {
+    return {
+      status: 503,
+      message:
+        error.reason === 'stopping'
+          ? 'Le serveur s’arrête : réessayez dans un instant.'
+          : `Toutes les places sont prises (${error.maxSessions} bacs à sable en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
+    };
+  }
+  if (error instanceof SandboxGoneError) {
+    return {
+      status: 410,
+      message: "Votre bac à sable n'existe plus (arrêté ou supprimé). Rechargez la page pour en ouvrir un neuf.",
+    };
+  }
+  if (error instanceof LabSetupError) {
+    return { status: 500, message: `${error.message} Réessayez, ou cliquez sur « Réinitialiser ».` };
+  }
+  if (error instanceof SandboxStartError || error instanceof SubnetPoolExhaustedError) {
+    return {
+      status: error instanceof SubnetPoolExhaustedError ? 503 : 500,
+      message: "Le bac à sable n'a pas pu démarrer (moteur Docker surchargé ou indisponible). Réessayez dans un instant.",
+    };
+  }
+  if (error instanceof SandboxTerminalError) {
+    return {
+      status: 502,
+      message:
+        error.reason === 'unreachable'
+          ? "Le terminal du bac à sable est injoignable depuis le serveur. Si le moteur Docker est sur une autre machine, l'enseignant doit régler SANDBOX_TERMINAL=exec."
+          : error.reason === 'silent'
+            ? 'Le terminal du bac à sable ne répond pas : réessayez, ou cliquez sur « Réinitialiser ».'
+            : "Le bac à sable n'a pas d'adresse réseau : rechargez la page.",
+    };
+  }
+  const fastify = error as Partial<FastifyError> & { validationContext?: string };
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return {
+      status: 400,
+      message: describeValidation(error.validation as unknown as ValidationIssue[], fastify.validationContext),
+    };
+  }
+  switch (fastify.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, message: `Requête trop grosse (maximum ${limits.maxBodyBytes} octets).` };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, message: 'Corps de requête attendu en JSON (Content-Type: application/json).' };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, message: 'Corps de requête illisible : JSON invalide.' };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, message: 'Longueur de requête incohérente (Content-Length).' };
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_ASYNC_CONSTRAINT':
+      return { status: 400, message: 'Adresse de requête invalide : vérifiez le lien.' };
+  }
+  const status = fastify.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { status, message: 'Requête invalide : vérifiez l’adresse et le corps envoyés.' };
+  }
+  return { status: 500, message: 'Erreur interne du serveur : réessayez dans un instant.' };
+}

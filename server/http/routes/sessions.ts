@@ -1,0 +1,68 @@
+// Sessions: open one (a sandbox, with the TP prepared in it), look at it, end it.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createSessionBody, sandboxLabId, sessionParams, sessionStateSchema } from '../../../shared/contract.ts';
+import type { Session, SessionManager } from '../../session/manager.ts';
+import { authenticatedSession, servicesOf } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { errorReplies } from './schemas.ts';
+
+function sessionState(manager: SessionManager, session: Session, token = '') {
+  return {
+    id: session.id,
+    token,
+    lab: session.labId,
+    expiresAt: session.expiresAt.toISOString(),
+    idleExpiresAt: manager.idleExpiresAt(session).toISOString(),
+    state: session.state,
+  };
+}
+
+export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  app.post(
+    '/api/sessions',
+    {
+      schema: {
+        summary: 'Opens a session: a sandbox with the TP prepared in it',
+        tags: ['sessions'],
+        body: createSessionBody,
+        response: { 201: sessionStateSchema, ...errorReplies(400, 403, 404, 413, 415, 500, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { sessions } = servicesOf(deps);
+      const { session, token } = await sessions.create(request.body.lab ?? sandboxLabId, request.body.learner ?? null);
+      return reply.code(201).send(sessionState(sessions, session, token));
+    },
+  );
+
+  app.get(
+    '/api/sessions/:id',
+    {
+      schema: {
+        summary: 'The session: state, expiry dates (Authorization: Bearer <token>)',
+        tags: ['sessions'],
+        params: sessionParams,
+        response: { 200: sessionStateSchema, ...errorReplies(400, 401, 403, 404, 503) },
+      },
+    },
+    (request) => sessionState(servicesOf(deps).sessions, authenticatedSession(deps, request, request.params.id)),
+  );
+
+  app.delete(
+    '/api/sessions/:id',
+    {
+      schema: {
+        summary: 'Ends the session: its sandbox, network and volumes are removed',
+        tags: ['sessions'],
+        params: sessionParams,
+        response: { 204: z.null().describe('Session ended'), ...errorReplies(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request, reply) => {
+      const session = authenticatedSession(deps, request, request.params.id);
+      await servicesOf(deps).sessions.destroy(session.id, 'deleted');
+      return reply.code(204).send(null);
+    },
+  );
+};

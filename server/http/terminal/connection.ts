@@ -1,0 +1,273 @@
+// The terminal WebSocket of the contract: token in the first frame, keystrokes and output as
+// binary frames, JSON control frames, heartbeat and flow control. One TerminalConnection per
+// WebSocket; the shell behind it (terminal/shell.ts) outlives the socket, so a reconnecting
+// browser gets it back with its screen.
+import type { WebSocket } from 'ws';
+import { closeCodes, limits, type ServerMessage } from '../../../shared/contract.ts';
+import type { Logger } from '../../log.ts';
+import { terminalBytes, websocketConnections } from '../../metrics/metrics.ts';
+import type { Session } from '../../session/manager.ts';
+import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
+import type { SessionServices } from '../deps.ts';
+import { endMessages, toUserError } from '../errors.ts';
+import { parseControl } from './messages.ts';
+
+export interface TerminalOptions {
+  authTimeoutMs: number;
+  heartbeatMs: number;
+  /** Output is paused while more than this many bytes wait to be sent or acknowledged. */
+  highWaterBytes: number;
+  lowWaterBytes: number;
+  maxControlBytes: number;
+}
+
+export const defaultTerminalOptions: TerminalOptions = {
+  authTimeoutMs: limits.authTimeoutSeconds * 1000,
+  heartbeatMs: 15_000,
+  highWaterBytes: 512 * 1024,
+  lowWaterBytes: 64 * 1024,
+  maxControlBytes: limits.maxControlBytes,
+};
+
+const authFirst = 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.';
+
+function send(ws: WebSocket, message: ServerMessage): void {
+  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+}
+
+/** The open terminal sockets, at most one per session: a second tab replaces the first. */
+export class TerminalSockets {
+  private readonly active = new Map<string, WebSocket>();
+  private readonly services: SessionServices;
+  private readonly log: Logger;
+  private readonly options: TerminalOptions;
+
+  constructor(services: SessionServices, log: Logger, options: Partial<TerminalOptions> = {}) {
+    this.services = services;
+    this.log = log;
+    this.options = { ...defaultTerminalOptions, ...options };
+    services.sessions.on('ended', (sessionId, reason) => {
+      const ws = this.active.get(sessionId);
+      if (!ws) return;
+      send(ws, { type: reason === 'expired' || reason === 'idle' ? 'expired' : 'error', message: endMessages[reason] });
+      ws.close(closeCodes.ended, 'session terminée');
+    });
+  }
+
+  /** Takes over a WebSocket upgraded on /ws/sessions/:id/terminal. */
+  open(ws: WebSocket, sessionId: string): void {
+    new TerminalConnection(ws, sessionId, this.services, this.log, this.options, {
+      claim: (session) => {
+        const previous = this.active.get(session);
+        if (previous && previous !== ws) {
+          send(previous, { type: 'error', message: 'Ce terminal a été ouvert dans un autre onglet.' });
+          previous.close(closeCodes.replaced, 'ouvert ailleurs');
+        }
+        this.active.set(session, ws);
+      },
+      release: (session) => {
+        if (this.active.get(session) === ws) this.active.delete(session);
+      },
+    });
+  }
+}
+
+interface Ownership {
+  claim(sessionId: string): void;
+  release(sessionId: string): void;
+}
+
+class TerminalConnection {
+  private readonly ws: WebSocket;
+  private readonly sessionId: string;
+  private readonly services: SessionServices;
+  private readonly log: Logger;
+  private readonly options: TerminalOptions;
+  private readonly ownership: Ownership;
+  private session: Session | undefined;
+  private shell: TerminalShell | undefined;
+  private size = { cols: 80, rows: 24 };
+  private ackMode = false;
+  private unacked = 0;
+  private paused = false;
+  private alive = true;
+  private closed = false;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly viewer: ShellViewer;
+
+  constructor(
+    ws: WebSocket,
+    sessionId: string,
+    services: SessionServices,
+    log: Logger,
+    options: TerminalOptions,
+    ownership: Ownership,
+  ) {
+    this.ws = ws;
+    this.sessionId = sessionId;
+    this.services = services;
+    this.log = log;
+    this.options = options;
+    this.ownership = ownership;
+    websocketConnections.inc();
+    this.viewer = {
+      output: (chunk) => this.output(chunk),
+      exited: () => send(ws, { type: 'exit' }),
+      restarted: () => send(ws, { type: 'ready' }),
+      failed: (reason, error) =>
+        send(ws, {
+          type: 'error',
+          message:
+            reason === 'exits-at-once'
+              ? 'Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.'
+              : `Impossible de rouvrir un shell : ${toUserError(error).message}`,
+        }),
+    };
+    const authTimer = setTimeout(() => {
+      send(ws, { type: 'error', message: "Pas d'authentification reçue à temps : rechargez la page." });
+      ws.close(closeCodes.authTimeout, 'authentification attendue');
+    }, options.authTimeoutMs);
+    this.timers.push(
+      authTimer,
+      setInterval(() => this.heartbeat(), options.heartbeatMs),
+      setInterval(() => this.sendTime(), 30_000),
+    );
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary));
+    ws.on('close', () => this.closeDown());
+    ws.on('error', (error) => this.log.debug('websocket error', { sessionId, error }));
+  }
+
+  private heartbeat(): void {
+    if (!this.alive) {
+      this.ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.ws.ping();
+  }
+
+  private sendTime(): void {
+    if (!this.session) return;
+    send(this.ws, {
+      type: 'time',
+      expiresAt: this.session.expiresAt.toISOString(),
+      idleExpiresAt: this.services.sessions.idleExpiresAt(this.session).toISOString(),
+    });
+  }
+
+  private refuse(message: string): void {
+    send(this.ws, { type: 'error', message });
+    this.ws.close(closeCodes.unauthorized, 'non autorisé');
+  }
+
+  private pending(): number {
+    return (this.ackMode ? this.unacked : 0) + this.ws.bufferedAmount;
+  }
+
+  private maybeResume(): void {
+    if (this.paused && this.pending() <= this.options.lowWaterBytes) {
+      this.paused = false;
+      this.shell?.resume();
+    }
+  }
+
+  private output(chunk: Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.unacked += chunk.length;
+    terminalBytes.inc({ direction: 'out' }, chunk.length);
+    this.ws.send(chunk, { binary: true }, () => this.maybeResume());
+    if (!this.paused && this.pending() > this.options.highWaterBytes) {
+      // Backpressure: the shell's output waits until the browser has caught up.
+      this.paused = true;
+      this.shell?.pause();
+    }
+  }
+
+  private async authenticate(token: string, flow: 'ack' | undefined): Promise<void> {
+    clearTimeout(this.timers[0]);
+    const { sessions, steps, terminals } = this.services;
+    const found = sessions.authenticate(this.sessionId, token);
+    if (!found) {
+      this.refuse('Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.');
+      return;
+    }
+    this.session = found;
+    this.ackMode = flow === 'ack';
+    this.ownership.claim(this.sessionId);
+    sessions.touch(found);
+    if (found.state === 'preparing') {
+      send(this.ws, { type: 'status', message: 'Préparation du TP dans votre bac à sable…' });
+    }
+    // A TP whose set-up failed still gets its terminal, with the reason shown.
+    await steps.whenReady(found).catch((error: unknown) => send(this.ws, { type: 'error', message: toUserError(error).message }));
+    this.sendTime();
+    if (this.closed) return;
+    this.shell = terminals.shellFor(this.sessionId);
+    await this.shell.attach(this.viewer, this.size.cols, this.size.rows);
+    send(this.ws, { type: 'ready' });
+  }
+
+  private message(data: Buffer, isBinary: boolean): void {
+    if (isBinary) {
+      if (!this.session) {
+        this.refuse(authFirst);
+        return;
+      }
+      this.services.sessions.touch(this.session);
+      terminalBytes.inc({ direction: 'in' }, data.length);
+      this.shell?.write(data);
+      return;
+    }
+    if (data.length > this.options.maxControlBytes) {
+      send(this.ws, {
+        type: 'error',
+        message: `Message de contrôle trop gros (maximum ${this.options.maxControlBytes} octets).`,
+      });
+      return;
+    }
+    const message = parseControl(data.toString('utf8'));
+    if (typeof message === 'string') {
+      if (this.session) send(this.ws, { type: 'error', message });
+      else this.refuse(message);
+      return;
+    }
+    if (!this.session && message.type !== 'auth') {
+      this.refuse(authFirst);
+      return;
+    }
+    switch (message.type) {
+      case 'auth':
+        if (this.session) return;
+        void this.authenticate(message.token, message.flow).catch((error: unknown) => {
+          this.log.error('terminal open failed', { sessionId: this.sessionId, error });
+          send(this.ws, { type: 'error', message: `Le terminal n'a pas pu s'ouvrir : ${toUserError(error).message}` });
+          this.ws.close(1011, 'erreur');
+        });
+        return;
+      case 'resize':
+        this.size = { cols: message.cols, rows: message.rows };
+        // Before the shell is there, the size is kept for the attach.
+        this.shell?.resize(this.size.cols, this.size.rows);
+        return;
+      case 'ack':
+        this.unacked = Math.max(0, this.unacked - message.bytes);
+        this.maybeResume();
+        return;
+      case 'ping':
+        if (this.session) this.services.sessions.touch(this.session);
+        send(this.ws, { type: 'pong' });
+        return;
+    }
+  }
+
+  private closeDown(): void {
+    this.closed = true;
+    websocketConnections.dec();
+    for (const timer of this.timers) clearTimeout(timer);
+    this.ownership.release(this.sessionId);
+    this.shell?.detach(this.viewer);
+  }
+}

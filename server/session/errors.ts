@@ -1,0 +1,51 @@
+// The session layer's typed errors. They carry what happened; the HTTP and WebSocket layer
+// words them in French for the student.
+
+/** No seat for a new session: the cap is reached, or the server is stopping. */
+export class SessionLimitError extends Error {
+  override name = 'SessionLimitError';
+  readonly reason: 'full' | 'stopping';
+  readonly maxSessions: number;
+  constructor(reason: 'full' | 'stopping', maxSessions: number) {
+    super(reason === 'full' ? `session cap of ${maxSessions} reached` : 'server is stopping');
+    this.reason = reason;
+    this.maxSessions = maxSessions;
+  }
+}
+
+/** A session asked for a TP that does not exist. */
+export class UnknownLabError extends Error {
+  override name = 'UnknownLabError';
+  readonly labId: string;
+  readonly available: string[];
+  constructor(labId: string, available: string[]) {
+    super(`unknown lab ${labId.slice(0, 64)}`);
+    this.labId = labId;
+    this.available = available;
+  }
+}
+
+/** A step id that the session's TP does not have. */
+export class UnknownStepError extends Error {
+  override name = 'UnknownStepError';
+  readonly stepId: string;
+  constructor(stepId: string) {
+    super(`unknown step ${stepId.slice(0, 64)}`);
+    this.stepId = stepId;
+  }
+}
+
+/** A question step checked without an answer. */
+export class AnswerRequiredError extends Error {
+  override name = 'AnswerRequiredError';
+}
+
+/** The TP's set-up failed in this sandbox: nothing can be checked until it is reset. */
+export class LabNotPreparedError extends Error {
+  override name = 'LabNotPreparedError';
+  readonly failure: string;
+  constructor(failure: string) {
+    super(`lab set-up failed: ${failure}`);
+    this.failure = failure;
+  }
+}

@@ -1,0 +1,78 @@
+// The step workflow, shared by the REST routes and the terminal socket: wait for the TP's
+// set-up, run a step's own set-up once per sandbox, run its check, record the learner's progress.
+// A sandbox that vanished ends its session here.
+import type { Lab, LabStep } from '../../shared/lab-schema.ts';
+import { runCheck } from '../check/runner.ts';
+import type { CheckResult } from '../check/types.ts';
+import { prepareStep } from '../lab/prepare.ts';
+import type { Logger } from '../log.ts';
+import { checkSeconds } from '../metrics/metrics.ts';
+import type { ProgressStore } from '../progress/store.ts';
+import { SandboxGoneError, type SandboxDriver } from '../sandbox/driver.ts';
+import { AnswerRequiredError, LabNotPreparedError, UnknownStepError } from './errors.ts';
+import type { Session, SessionManager } from './manager.ts';
+
+export interface StepWorkflowDeps {
+  driver: SandboxDriver;
+  sessions: SessionManager;
+  labs: Map<string, Lab>;
+  progress: ProgressStore;
+  /** The check helper library (labs/_lib/check.sh), prepended to every check script. */
+  checkLibrary: string;
+  log: Logger;
+}
+
+export class StepWorkflow {
+  private readonly deps: StepWorkflowDeps;
+
+  constructor(deps: StepWorkflowDeps) {
+    this.deps = deps;
+  }
+
+  /** Resolves once the session's TP is prepared; throws when its set-up failed. */
+  async whenReady(session: Session): Promise<void> {
+    await session.ready;
+    if (session.state === 'failed') throw new LabNotPreparedError(session.failure ?? '');
+  }
+
+  private stepOf(session: Session, stepId: string): { lab: Lab; step: LabStep } {
+    const lab = this.deps.labs.get(session.labId);
+    const step = lab?.steps.find((s) => s.id === stepId);
+    if (!lab || !step) throw new UnknownStepError(stepId);
+    return { lab, step };
+  }
+
+  /** Runs the step's own set-up in the sandbox, once. */
+  async setUp(session: Session, stepId: string): Promise<void> {
+    const { lab, step } = this.stepOf(session, stepId);
+    await this.whenReady(session);
+    if (session.stepsSetUp.has(step.id)) return;
+    await this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step));
+    session.stepsSetUp.add(step.id);
+  }
+
+  /** Checks the step; a pass is recorded for the learner. */
+  async check(session: Session, stepId: string, answer: string | undefined): Promise<CheckResult> {
+    const { lab, step } = this.stepOf(session, stepId);
+    if (step.kind === 'question' && answer === undefined) throw new AnswerRequiredError('answer required');
+    await this.whenReady(session);
+    const started = performance.now();
+    const request = { lab, step, library: this.deps.checkLibrary, ...(step.kind === 'question' ? { answer } : {}) };
+    const result = await this.inSandbox(session, () =>
+      runCheck(this.deps.driver, session.id, request, this.deps.log),
+    );
+    checkSeconds.observe({ lab: lab.id, result: result.passed ? 'passed' : 'failed' }, (performance.now() - started) / 1000);
+    if (result.passed && session.learnerId) this.deps.progress.recordPass(session.learnerId, lab.id, step.id);
+    return result;
+  }
+
+  /** A sandbox that vanished (removed by hand, crashed) ends its session. */
+  private async inSandbox<T>(session: Session, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof SandboxGoneError) await this.deps.sessions.destroy(session.id, 'lost');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+// The public contract in zod, shared by the server and the browser: every REST body and reply,
+// every WebSocket control message, the close codes and the limits. Types are inferred from the
+// schemas. Imports nothing but zod.
+import { z } from 'zod';
+
+/** Lab id that gives a plain sandbox, with no TP. */
+export const sandboxLabId = 'bac-a-sable';
+
+/** Bounds of what clients may send. */
+export const limits = {
+  /** Largest REST body, in bytes. */
+  maxBodyBytes: 16 * 1024,
+  /** Longest answer to a question step, in characters. */
+  maxAnswerLength: 500,
+  /** Largest WebSocket frame; a bigger one closes the connection with code 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** Largest JSON control frame on the terminal WebSocket. */
+  maxControlBytes: 4096,
+  /** Seconds a terminal WebSocket may wait before its `auth` message. */
+  authTimeoutSeconds: 10,
+} as const;
+
+/** Terminal size bounds accepted by the server. */
+export const terminalBounds = { minCols: 10, maxCols: 500, minRows: 3, maxRows: 200 } as const;
+
+/** WebSocket close codes (4000-4999 are ours; 1009 is the protocol's "message too big"). */
+export const closeCodes = {
+  unauthorized: 4401,
+  authTimeout: 4408,
+  replaced: 4409,
+  ended: 4410,
+  tooBig: 1009,
+} as const;
+
+/** The anonymous learner id a browser keeps (random, base64url). */
+export const learnerIdPattern = /^[A-Za-z0-9_-]{16,64}$/;
+
+// ---- Identifiers (path parameters) -------------------------------------------------------
+
+export const learnerIdSchema = z
+  .string()
+  .regex(learnerIdPattern, 'Identifiant d’apprenant invalide (16 à 64 caractères parmi A-Z, a-z, 0-9, - et _).');
+export const sessionIdSchema = z
+  .string()
+  .regex(/^[a-f0-9]{1,64}$/, 'Identifiant de session invalide (chiffres hexadécimaux).');
+const contentIdSchema = z.string().min(1).max(100);
+
+export const labParams = z.object({ id: contentIdSchema.describe('Id of the TP') });
+export const sessionParams = z.object({ id: sessionIdSchema.describe('Id of the session') });
+export const stepParams = z.object({
+  id: sessionIdSchema.describe('Id of the session'),
+  stepId: contentIdSchema.describe('Id of the step in the session’s TP'),
+});
+export const learnerParams = z.object({ learner: learnerIdSchema });
+
+// ---- REST bodies and replies --------------------------------------------------------------
+
+export const apiErrorSchema = z.object({
+  /** What happened and what to do, in French. */
+  error: z.string(),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export const healthSchema = z.object({ ok: z.literal(true), engine: z.boolean() });
+export type Health = z.infer<typeof healthSchema>;
+
+export const readinessSchema = z.object({
+  ready: z.boolean(),
+  /** What is not ready yet, in French (empty once ready). */
+  waiting: z.array(z.string()),
+});
+export type Readiness = z.infer<typeof readinessSchema>;
+
+export const labSummarySchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  steps: z.array(z.object({ id: z.string(), title: z.string() })),
+});
+export type LabSummary = z.infer<typeof labSummarySchema>;
+export const labListSchema = z.array(labSummarySchema);
+
+export const createSessionBody = z.object({
+  /** The TP to prepare in the sandbox; `bac-a-sable` or absent for a bare sandbox. */
+  lab: contentIdSchema.optional(),
+  /** The browser's anonymous learner id, to record progress. */
+  learner: learnerIdSchema.optional(),
+});
+export type CreateSessionBody = z.infer<typeof createSessionBody>;
+
+export const sessionStates = ['preparing', 'ready', 'failed'] as const;
+
+export const sessionStateSchema = z.object({
+  id: z.string(),
+  /** The bearer token; only given when the session is created. */
+  token: z.string(),
+  lab: z.string(),
+  /** ISO 8601 date after which the sandbox is removed, whatever happens. */
+  expiresAt: z.string(),
+  /** ISO 8601 date at which the sandbox is removed if nothing happens in it until then. */
+  idleExpiresAt: z.string(),
+  /** `preparing` while the TP's set-up runs, `ready` once the terminal can be used. */
+  state: z.enum(sessionStates),
+});
+export type SessionState = z.infer<typeof sessionStateSchema>;
+/** What `POST /api/sessions` answers. */
+export type SessionCreated = SessionState;
+
+export const checkBody = z.object({
+  /** The answer to a question step. */
+  answer: z
+    .string()
+    .max(limits.maxAnswerLength, `Réponse trop longue (maximum ${limits.maxAnswerLength} caractères).`)
+    .optional(),
+});
+export type CheckBody = z.infer<typeof checkBody>;
+
+export const checkAnswerSchema = z.object({
+  passed: z.boolean(),
+  /** Why, in French. */
+  message: z.string(),
+});
+export type CheckAnswer = z.infer<typeof checkAnswerSchema>;
+
+export const setupDoneSchema = z.object({ ok: z.literal(true) });
+
+export const progressSchema = z.object({
+  learner: z.string(),
+  steps: z.array(z.object({ labId: z.string(), stepId: z.string(), passedAt: z.string() })),
+});
+export type Progress = z.infer<typeof progressSchema>;
+
+// ---- Terminal WebSocket control messages -------------------------------------------------
+
+const cols = z.number().int().min(terminalBounds.minCols).max(terminalBounds.maxCols);
+const rows = z.number().int().min(terminalBounds.minRows).max(terminalBounds.maxRows);
+
+/** Control messages the browser sends as text frames. */
+export const clientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('auth'), token: z.string().max(200), flow: z.literal('ack').optional() }),
+  z.object({ type: z.literal('resize'), cols, rows }),
+  /** Flow control (opt-in with `flow: "ack"`): bytes of output the terminal has processed. */
+  z.object({ type: z.literal('ack'), bytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientMessage = z.infer<typeof clientMessageSchema>;
+
+/** Control messages the server sends as text frames. */
+export const serverMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('exit') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('status'), message: z.string() }),
+  z.object({ type: z.literal('time'), expiresAt: z.string(), idleExpiresAt: z.string() }),
+  z.object({ type: z.literal('expired'), message: z.string() }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerMessage = z.infer<typeof serverMessageSchema>;

@@ -1,0 +1,102 @@
+// Builds the real Fastify app on a fake sandbox driver, for unit tests of the routes (inject)
+// and of the terminal socket (listening on a free port). Never used by integration tests.
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../server/http/app.ts';
+import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
+import { silentLogger } from '../../server/log.ts';
+import { openDatabase } from '../../server/progress/database.ts';
+import { SqliteProgressStore } from '../../server/progress/store.ts';
+import type { TerminalProcess } from '../../server/sandbox/driver.ts';
+import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
+import { StepWorkflow } from '../../server/session/steps.ts';
+import { SessionStore } from '../../server/session/store.ts';
+import { SessionTerminals } from '../../server/session/terminals.ts';
+import type { Lab } from '../../shared/lab-schema.ts';
+import { FakeDriver } from './fake-driver.ts';
+
+export interface FixtureOptions {
+  labs?: Lab[];
+  limits?: Partial<SessionLimits>;
+  terminal?: Partial<TerminalOptions>;
+  /** No engine: the app runs without session services, as on a machine without Docker. */
+  noEngine?: boolean;
+  siteDir?: string;
+  allowedOrigins?: string[];
+}
+
+export interface Fixture {
+  app: FastifyInstance;
+  driver: FakeDriver;
+  sessions: SessionManager;
+  progress: SqliteProgressStore;
+  /** Every terminal the driver opened, in order. */
+  terminals: TerminalProcess[];
+  close(): Promise<void>;
+}
+
+export async function appFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const driver = new FakeDriver();
+  const terminals: TerminalProcess[] = [];
+  const open = driver.openTerminal.bind(driver);
+  driver.openTerminal = async () => {
+    const t = await open();
+    terminals.push(t);
+    return t;
+  };
+  const db = openDatabase(':memory:');
+  const labs = new Map((options.labs ?? []).map((lab) => [lab.id, lab]));
+  const limits: SessionLimits = {
+    maxSessions: 5,
+    poolSize: 0,
+    lifetimeSeconds: 600,
+    idleSeconds: 600,
+    reaperIntervalSeconds: 3600,
+    ...options.limits,
+  };
+  const sessions = new SessionManager(driver, new SessionStore(db), labs, limits, silentLogger);
+  const progress = new SqliteProgressStore(db);
+  const terminalsLayer = new SessionTerminals(sessions, driver, silentLogger);
+  const services = options.noEngine
+    ? undefined
+    : {
+        sessions,
+        steps: new StepWorkflow({ driver, sessions, labs, progress, checkLibrary: '', log: silentLogger }),
+        terminals: terminalsLayer,
+      };
+  const appOptions: AppOptions = {
+    siteDir: options.siteDir ?? '/nonexistent',
+    allowedOrigins: new Set(options.allowedOrigins ?? []),
+    ...(options.terminal ? { terminal: options.terminal } : {}),
+  };
+  const app = await buildApp(
+    {
+      services,
+      labs,
+      progress,
+      engineAvailable: () => Promise.resolve(!options.noEngine),
+      readiness: () => Promise.resolve({ ready: !options.noEngine, waiting: options.noEngine ? ['moteur'] : [] }),
+      log: silentLogger,
+    },
+    appOptions,
+  );
+  return {
+    app,
+    driver,
+    sessions,
+    progress,
+    terminals,
+    close: async () => {
+      await app.close();
+      await terminalsLayer.close();
+      await sessions.stop();
+      db.close();
+    },
+  };
+}
+
+/** Listens on a free port of 127.0.0.1 and answers it. */
+export async function listen(app: FastifyInstance): Promise<number> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return (app.server.address() as AddressInfo).port;
+}
