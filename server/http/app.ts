@@ -52,12 +52,18 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     // A long check or TP set-up may take minutes; a request that sends nothing is dropped.
     requestTimeout: 15 * 60_000,
     routerOptions: { maxParamLength: 200 },
+    // Errors Fastify meets before routing (a bad percent-encoding, say) are worded like the others.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, message } = toUserError(error);
+      void reply.code(status).header('cache-control', 'no-store').send({ error: message });
+    },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  // Our own JSON parser: an empty body reads as {} (the browser and curl send none for checks).
-  app.removeContentTypeParser('application/json');
+  // JSON only (anything else is a 415), with our own parser: an empty body reads as {} (the
+  // browser and curl send none for checks).
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, {});
