@@ -1,10 +1,10 @@
 // Entry point of `npm start`: validates the configuration, builds what is missing (site,
 // images), wires the layers together and serves; removes every sandbox on SIGTERM/SIGINT.
 import os from 'node:os';
-import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config.ts';
+import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config/config.ts';
 import { buildApp } from './http/app.ts';
 import type { SessionServices } from './http/deps.ts';
-import { createLogger } from './log.ts';
+import { createLogger } from './log/log.ts';
 import { loadCheckLibrary, loadLabs } from '../content/labs.ts';
 import { openDatabase } from './progress/database.ts';
 import { SqliteProgressStore } from './progress/store.ts';

@@ -1,7 +1,7 @@
 // Runs a step's check in the student's sandbox, as its own process (never in their shell),
 // cut at the step's timeout, and turns the outcome into a French answer.
 import type { Lab, LabStep, TsCheckId } from '../../shared/lab-schema.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 import { dockerfileLintCheck } from './dockerfile-lint-check.ts';
 import type { CheckContext, CheckResult, TsCheck } from './types.ts';

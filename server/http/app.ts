@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -53,7 +53,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     requestTimeout: 15 * 60_000,
     routerOptions: { maxParamLength: 200 },
     // Errors Fastify meets before routing (a bad percent-encoding, say) are worded like the others.
-    frameworkErrors: (error, _request, reply) => {
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
       const { status, message } = toUserError(error);
       void reply.code(status).header('cache-control', 'no-store').send({ error: message });
     },
@@ -76,7 +76,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
 
   app.setErrorHandler((error, request, reply) => {
     const { status, message } = toUserError(error);
-    if (status >= 500) deps.log.error('request failed', { method: request.method, path: request.url.slice(0, 200), error });
+    if (status >= 500)
+      deps.log.error('request failed', { method: request.method, path: request.url.slice(0, 200), error });
     return reply.code(status).header('cache-control', 'no-store').send({ error: message });
   });
 
@@ -86,7 +87,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
       return reply.code(404).send({ error: `Route inconnue : ${request.method} ${pathname.slice(0, 100)}.` });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
-      return reply.code(405).header('allow', 'GET, HEAD').type('text/plain; charset=utf-8').send('Méthode non autorisée.');
+      return reply
+        .code(405)
+        .header('allow', 'GET, HEAD')
+        .type('text/plain; charset=utf-8')
+        .send('Méthode non autorisée.');
     }
     if (!existsSync(path.join(options.siteDir, '404.html'))) {
       return reply

@@ -2,7 +2,7 @@
 // when no Docker engine answers), the TPs, the progress store, and the readiness probe.
 import type { Readiness } from '../../shared/contract.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { StepWorkflow } from '../session/steps.ts';

@@ -4,7 +4,12 @@ import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { limits } from '../../shared/contract.ts';
 import { LabSetupError } from '../lab/prepare.ts';
-import { SandboxGoneError, SandboxStartError, SandboxTerminalError, SubnetPoolExhaustedError } from '../sandbox/driver.ts';
+import {
+  SandboxGoneError,
+  SandboxStartError,
+  SandboxTerminalError,
+  SubnetPoolExhaustedError,
+} from '../sandbox/driver.ts';
 import {
   AnswerRequiredError,
   LabNotPreparedError,
@@ -103,7 +108,8 @@ export function toUserError(error: unknown): { status: number; message: string }
   if (error instanceof SandboxStartError || error instanceof SubnetPoolExhaustedError) {
     return {
       status: error instanceof SubnetPoolExhaustedError ? 503 : 500,
-      message: "Le bac à sable n'a pas pu démarrer (moteur Docker surchargé ou indisponible). Réessayez dans un instant.",
+      message:
+        "Le bac à sable n'a pas pu démarrer (moteur Docker surchargé ou indisponible). Réessayez dans un instant.",
     };
   }
   if (error instanceof SandboxTerminalError) {
@@ -121,7 +127,7 @@ export function toUserError(error: unknown): { status: number; message: string }
   if (hasZodFastifySchemaValidationErrors(error)) {
     return {
       status: 400,
-      message: describeValidation(error.validation as unknown as ValidationIssue[], fastify.validationContext),
+      message: describeValidation(error.validation, fastify.validationContext),
     };
   }
   switch (fastify.code) {

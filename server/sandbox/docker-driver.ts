@@ -4,7 +4,7 @@ import { createConnection, type Socket } from 'node:net';
 import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
 import {
   labels,
@@ -350,9 +350,7 @@ export class DockerSandboxDriver implements SandboxDriver {
           finish(new SandboxStartError(`inner dockerd stopped: ${seen.slice(-300)}`));
         }
       });
-      stream.on('end', () =>
-        finish(new SandboxStartError(`sandbox exited while starting: ${seen.slice(-300)}`)),
-      );
+      stream.on('end', () => finish(new SandboxStartError(`sandbox exited while starting: ${seen.slice(-300)}`)));
       stream.on('error', (error: Error) => finish(error));
     });
   }

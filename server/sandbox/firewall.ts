@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 
 const run = promisify(execFile);
 

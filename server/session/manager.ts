@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { sandboxLabId } from '../../shared/contract.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import { prepareLab } from '../lab/prepare.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import { sandboxStartSeconds, type SessionCounts } from '../metrics/metrics.ts';
 import type { Sandbox, SandboxDriver, SandboxSpec } from '../sandbox/driver.ts';
 import { SessionLimitError, UnknownLabError } from './errors.ts';

@@ -5,7 +5,7 @@ import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { runCheck } from '../check/runner.ts';
 import type { CheckResult } from '../check/types.ts';
 import { prepareStep } from '../lab/prepare.ts';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import { checkSeconds } from '../metrics/metrics.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import { SandboxGoneError, type SandboxDriver } from '../sandbox/driver.ts';
@@ -58,10 +58,11 @@ export class StepWorkflow {
     await this.whenReady(session);
     const started = performance.now();
     const request = { lab, step, library: this.deps.checkLibrary, ...(step.kind === 'question' ? { answer } : {}) };
-    const result = await this.inSandbox(session, () =>
-      runCheck(this.deps.driver, session.id, request, this.deps.log),
+    const result = await this.inSandbox(session, () => runCheck(this.deps.driver, session.id, request, this.deps.log));
+    checkSeconds.observe(
+      { lab: lab.id, result: result.passed ? 'passed' : 'failed' },
+      (performance.now() - started) / 1000,
     );
-    checkSeconds.observe({ lab: lab.id, result: result.passed ? 'passed' : 'failed' }, (performance.now() - started) / 1000);
     if (result.passed && session.learnerId) this.deps.progress.recordPass(session.learnerId, lab.id, step.id);
     return result;
   }

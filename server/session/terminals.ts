@@ -1,6 +1,6 @@
 // The shells of live sessions: one TerminalShell per session, made on first attach and dropped
 // when the session ends. The screen mirrors run in one worker thread for all of them.
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 import { ScreenMirrors } from '../terminal/screen.ts';
 import { TerminalShell } from '../terminal/shell.ts';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../log.ts';
+import { silentLogger } from '../log/log.ts';
 import { ScreenMirrors } from './screen.ts';
 
 const mirrors: ScreenMirrors[] = [];

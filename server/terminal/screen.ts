@@ -5,7 +5,7 @@
 // or a browser asks for the screen. On a machine with few cores, parsing a whole flood would
 // take a core from the shell and the browser's own connection.
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 
 export type MirrorRequest =
   | { type: 'open'; id: number; cols: number; rows: number; scrollback: number }

@@ -2,7 +2,7 @@
 // whole session, its screen mirror, and at most one browser viewing it at a time. The
 // connection outlives WebSockets, so a browser that reconnects finds the shell, its screen
 // and what it printed meanwhile; `exit` gets a fresh shell.
-import type { Logger } from '../log.ts';
+import type { Logger } from '../log/log.ts';
 import type { SandboxDriver, TerminalProcess } from '../sandbox/driver.ts';
 import type { ScreenMirror, ScreenMirrors } from './screen.ts';
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabs } from '../../content/labs.ts';
-import { silentLogger } from '../../server/log.ts';
+import { silentLogger } from '../../server/log/log.ts';
 import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
 import { api, createSession, leftovers, startServer, waitUntil, type RunningServer } from './harness.ts';
 import type { SessionCreated } from '../../shared/contract.ts';

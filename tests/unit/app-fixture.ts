@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/http/app.ts';
 import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
-import { silentLogger } from '../../server/log.ts';
+import { silentLogger } from '../../server/log/log.ts';
 import { openDatabase } from '../../server/progress/database.ts';
 import { SqliteProgressStore } from '../../server/progress/store.ts';
 import type { TerminalProcess } from '../../server/sandbox/driver.ts';

@@ -1,7 +1,7 @@
 // Unit tests of the check runner on a fake driver: outcomes, messages, timeouts, answers.
 import { describe, expect, it } from 'vitest';
 import { lastLine, runCheck } from '../../server/check/runner.ts';
-import { silentLogger } from '../../server/log.ts';
+import { silentLogger } from '../../server/log/log.ts';
 import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { FakeDriver } from './fake-driver.ts';
 

@@ -1,6 +1,6 @@
 // Unit tests of the configuration: defaults, sizes, one readable French error for bad values.
 import { describe, expect, it } from 'vitest';
-import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../../server/config.ts';
+import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../../server/config/config.ts';
 import { terminalTransport } from '../../server/sandbox/docker-driver.ts';
 
 describe('loadConfig', () => {

@@ -1,6 +1,6 @@
 // Unit tests of the session lifecycle on a fake driver: cap, pool, tokens, expiry, reconcile.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../server/log.ts';
+import { silentLogger } from '../../server/log/log.ts';
 import { openDatabase } from '../../server/progress/database.ts';
 import { SessionLimitError } from '../../server/session/errors.ts';
 import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';

@@ -12,7 +12,7 @@ afterEach(async () => {
 
 async function setup(options: Partial<TerminalOptions>) {
   const fixture = await appFixture({ terminal: options });
-  closers.push(fixture.close);
+  closers.push(() => fixture.close());
   const port = await listen(fixture.app);
   const { session, token } = await fixture.sessions.create('bac-a-sable', null);
   return { port, session, token, terminals: fixture.terminals };

@@ -29,7 +29,7 @@ export const terminalRoutes: FastifyPluginAsyncZod<TerminalRouteOptions> = async
           throw new HttpError(403, 'Origine non autorisée.');
         }
         const { sessions } = servicesOf(options);
-        const { id } = request.params as { id: string };
+        const { id } = request.params;
         if (!sessions.get(id)) throw new HttpError(404, 'Session introuvable ou terminée.');
       },
     },

@@ -4,7 +4,7 @@
 // browser gets it back with its screen.
 import type { WebSocket } from 'ws';
 import { closeCodes, limits, type ServerMessage } from '../../../shared/contract.ts';
-import type { Logger } from '../../log.ts';
+import type { Logger } from '../../log/log.ts';
 import { terminalBytes, websocketConnections } from '../../metrics/metrics.ts';
 import type { Session } from '../../session/manager.ts';
 import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
@@ -202,7 +202,9 @@ class TerminalConnection {
       send(this.ws, { type: 'status', message: 'Préparation du TP dans votre bac à sable…' });
     }
     // A TP whose set-up failed still gets its terminal, with the reason shown.
-    await steps.whenReady(found).catch((error: unknown) => send(this.ws, { type: 'error', message: toUserError(error).message }));
+    await steps
+      .whenReady(found)
+      .catch((error: unknown) => send(this.ws, { type: 'error', message: toUserError(error).message }));
     this.sendTime();
     if (this.closed) return;
     this.shell = terminals.shellFor(this.sessionId);

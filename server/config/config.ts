@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { processHeadroomBytes, tmpBytes } from './sandbox/limits.ts';
+import { processHeadroomBytes, tmpBytes } from '../sandbox/limits.ts';
 
 z.config(z.locales.fr());
 
