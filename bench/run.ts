@@ -1,7 +1,8 @@
 // `npm run bench`: measures the platform on this machine and prints the figures: sandbox start
 // to first prompt (cold and warm), keystroke echo, terminal throughput, idle memory, 20
-// sessions at once, check latency per TP, and the deck page's JavaScript weight.
+// sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the wire.
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Docker from 'dockerode';
@@ -198,7 +199,51 @@ function deckWeight() {
   report('JavaScript de la page (gzip)', `${(total / 1024).toFixed(1)} Ko`, '≤ 80 Ko');
 }
 
-/** `--only=terminal,checks` runs some sections: weight, startup, terminal, concurrency, checks. */
+/** Bytes of a response's body as sent on the wire (no decompression), with its encoding. */
+function wireBytes(
+  server: RunningServer,
+  pathname: string,
+  encoding: string,
+): Promise<{ bytes: number; encoding: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: server.port, path: pathname, headers: { 'accept-encoding': encoding } },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        res.on('end', () => resolve({ bytes, encoding: String(res.headers['content-encoding'] ?? 'identity') }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The deck page and every script, style sheet and image it names, uncompressed and as a browser gets them. */
+async function deckWire() {
+  process.stdout.write('\n[6] page de diapositives sur le réseau (HTML, JS, CSS, images)\n');
+  const server = await startServer({ POOL_SIZE: '0' });
+  const page = '/decks/images-de-conteneurs/';
+  const html = readFileSync(path.join(root, 'dist', page, 'index.html'), 'utf8');
+  const assets = [
+    page,
+    ...new Set([...html.matchAll(/(?:src|href)="(\/[^"#?]+\.(?:js|css|svg|png|webp|woff2))"/g)].map((m) => m[1] ?? '')),
+  ];
+  let plain = 0;
+  let compressed = 0;
+  for (const asset of assets) {
+    plain += (await wireBytes(server, asset, 'identity')).bytes;
+    compressed += (await wireBytes(server, asset, 'gzip, deflate, br')).bytes;
+  }
+  report(
+    `page de diapositives, ${assets.length} fichiers, sans compression (avant)`,
+    `${(plain / 1024).toFixed(1)} Ko`,
+  );
+  report('la même, brotli précompressé (Accept-Encoding: gzip, br)', `${(compressed / 1024).toFixed(1)} Ko`);
+  await server.stop();
+}
+
+/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -207,6 +252,7 @@ const wanted = (section: string) => !only || only.includes(section);
 
 process.stdout.write(`Banc d’essai (${new Date().toISOString()})\n`);
 if (wanted('weight')) deckWeight();
+if (wanted('wire')) await deckWire();
 if (wanted('startup') || wanted('terminal')) {
   const warm = wanted('startup') ? await startupBench() : await startServer({ POOL_SIZE: '1', MAX_SESSIONS: '30' });
   if (wanted('terminal')) await terminalBench(warm);

@@ -7,7 +7,7 @@ import { processHeadroomBytes, tmpBytes } from '../sandbox/limits.ts';
 
 z.config(z.locales.fr());
 
-const projectRoot = path.resolve(import.meta.dirname, '..');
+const projectRoot = path.resolve(import.meta.dirname, '../..');
 
 const sizeSchema = z
   .string()

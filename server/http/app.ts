@@ -151,7 +151,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     allowedOrigins: options.allowedOrigins,
     ...(options.terminal ? { terminal: options.terminal } : {}),
   });
-  app.get(openApiPath, { schema: { hide: true } }, () => app.swagger());
+  app.get(openApiPath, { schema: { summary: 'This OpenAPI document', tags: ['health'] } }, () => app.swagger());
   await app.register(siteRoutes, { siteDir: options.siteDir });
   return app;
 }

@@ -1,4 +1,5 @@
 // Unit tests of the configuration: defaults, sizes, one readable French error for bad values.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../../server/config/config.ts';
 import { terminalTransport } from '../../server/sandbox/docker-driver.ts';
@@ -13,6 +14,11 @@ describe('loadConfig', () => {
     expect(config.SESSION_LIFETIME).toBe(7200);
     expect(config.SESSION_IDLE_TIMEOUT).toBe(1800);
     expect(config.BUILD_IMAGES).toBe(true);
+    // Folders default to the project's own, wherever the config module sits.
+    const root = path.resolve(import.meta.dirname, '../..');
+    expect(config.SITE_DIR).toBe(path.join(root, 'dist'));
+    expect(config.LABS_DIR).toBe(path.join(root, 'labs'));
+    expect(config.DATA_DIR).toBe(path.join(root, 'data'));
   });
 
   it('reads sizes and booleans', () => {

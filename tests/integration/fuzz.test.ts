@@ -1,0 +1,192 @@
+// Fuzzing the running server (real engine) with fast-check: thousands of random request targets,
+// methods, headers and bodies sent raw over TCP, and random WebSocket frames. Every answer must be
+// below 500, the process must live on, and no sandbox may be left behind.
+import { connect } from 'node:net';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { SessionCreated } from '../../shared/contract.ts';
+import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
+
+let server: RunningServer;
+let session: SessionCreated;
+const seen = new Map<number, number>();
+
+beforeAll(async () => {
+  server = await startServer({ MAX_SESSIONS: '3' });
+  session = await createSession(server, 'tp-images');
+});
+
+afterAll(async () => {
+  const code = await server?.stop();
+  expect(code).toBe(0);
+  expect(await leftovers()).toEqual([]);
+});
+
+interface RawRequest {
+  method: string;
+  target: string;
+  headers: [string, string][];
+  body: string;
+}
+
+/** Sends one request as raw bytes, so targets reach the server exactly as generated. */
+function sendRaw(port: number, request: RawRequest): Promise<{ status: number; head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const body = Buffer.from(request.body, 'utf8');
+    const head = [
+      `${request.method} ${request.target} HTTP/1.1`,
+      'Host: 127.0.0.1',
+      'Connection: close',
+      ...request.headers.map(([name, value]) => `${name}: ${value}`),
+      ...(body.length > 0 ? [`Content-Length: ${body.length}`] : []),
+    ].join('\r\n');
+    socket.write(Buffer.concat([Buffer.from(head + '\r\n\r\n', 'latin1'), body]));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.setTimeout(20_000, () => socket.destroy(new Error(`no answer to ${request.method} ${request.target}`)));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      const split = text.indexOf('\r\n\r\n');
+      resolve({ status, head: text.slice(0, split), body: text.slice(split + 4) });
+    });
+  });
+}
+
+const printable = fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.~%/:@!$&\'()*+,;=?#[] '.split('')), maxLength: 12 });
+
+describe('fuzzing the running server', () => {
+  it('answers thousands of random requests below 500 and lives on', async () => {
+    const pieces = () =>
+      fc.constantFrom(
+        'api',
+        'sessions',
+        session.id,
+        'steps',
+        'pull',
+        'check',
+        'setup',
+        'labs',
+        'tp-images',
+        'learners',
+        'progress',
+        'health',
+        'ready',
+        'openapi.json',
+        'metrics',
+        'ws',
+        'terminal',
+        'decks',
+        '_astro',
+        '%ZZ',
+        '%00',
+        '%2e%2e',
+        '..',
+        '',
+        ':',
+        '%C3%A9',
+        'é',
+        '\u{1F433}',
+      );
+    const target = fc.oneof(
+      { weight: 6, arbitrary: fc.array(fc.oneof(pieces(), printable), { maxLength: 7 }).map((p) => '/' + p.join('/')) },
+      { weight: 1, arbitrary: fc.constantFrom('*', '//x:y', 'http://evil.example/api/labs', '/\u0000', '/api/labs?x=%ZZ') },
+      { weight: 1, arbitrary: printable.map((s) => '/' + s) },
+    );
+    const header = fc.oneof(
+      fc.tuple(
+        fc.constant('Content-Type'),
+        fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-8', 'multipart/form-data', '', 'x/y'),
+      ),
+      fc.tuple(fc.constant('Authorization'), fc.oneof(fc.constant(`Bearer ${session.token}`), printable.map((s) => `Bearer ${s}`))),
+      fc.tuple(fc.constant('Origin'), fc.constantFrom('http://evil.example', 'null', 'http://127.0.0.1')),
+      fc.tuple(fc.constant('Accept-Encoding'), fc.constantFrom('gzip, br', 'br', 'identity', '*')),
+      fc.tuple(fc.constantFrom('X-Forwarded-For', 'Upgrade', 'Connection-x', 'Transfer-Encoding-x'), printable),
+    );
+    const body = fc.oneof(
+      fc.constant(''),
+      fc.json({ maxDepth: 3 }),
+      fc.string({ maxLength: 200 }),
+      fc.record({
+        lab: fc.oneof(fc.constant(null), fc.constant('nope'), fc.integer(), printable),
+        learner: fc.oneof(printable, fc.constant(undefined)),
+        answer: fc.oneof(fc.string({ maxLength: 600 }), fc.integer(), fc.constant(null)),
+      }).map((o) => JSON.stringify(o)),
+      fc.nat({ max: 40_000 }).map((n) => JSON.stringify({ lab: 'x'.repeat(n) })),
+    );
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'BREW'),
+      target,
+      headers: fc.array(header, { maxLength: 4 }),
+      body,
+    });
+
+    await fc.assert(
+      fc.asyncProperty(request, async (raw) => {
+        // Deleting the test's own session would end the run's fixture: keep it alive.
+        if (raw.method === 'DELETE' && raw.target.includes(session.id)) raw.method = 'GET';
+        const answer = await sendRaw(server.port, raw);
+        seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
+        if (answer.status === 201) {
+          // A random body that happens to be a valid session request: end that session at once.
+          const created = JSON.parse(answer.body) as SessionCreated;
+          await api(server, 'DELETE', `/api/sessions/${created.id}`, { token: created.token });
+        }
+        const capReached = answer.status === 503 && answer.body.includes('Toutes les places');
+        expect((answer.status >= 200 && answer.status < 500) || capReached, JSON.stringify({ raw, answer })).toBe(true);
+        expect(server.process.exitCode).toBeNull();
+      }),
+      { numRuns: 3000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000) },
+    );
+    process.stdout.write(`statuses seen: ${JSON.stringify(Object.fromEntries(seen))}\n`);
+    expect((await api(server, 'GET', '/api/health')).status).toBe(200);
+    expect((await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).status).toBe(200);
+  });
+
+  it('survives random WebSocket frames, before and after auth, and the terminal still works', async () => {
+    const frame = fc.oneof(
+      fc.string({ maxLength: 300 }).map((s) => ({ text: s })),
+      fc.json({ maxDepth: 3 }).map((s) => ({ text: s })),
+      fc
+        .record({
+          type: fc.constantFrom('auth', 'resize', 'ack', 'ping', 'pong', '__proto__', 'constructor'),
+          cols: fc.oneof(fc.integer(), fc.double(), fc.string({ maxLength: 5 })),
+          rows: fc.oneof(fc.integer(), fc.constant(null)),
+          bytes: fc.oneof(fc.integer(), fc.constant(-1), fc.double()),
+          token: fc.oneof(fc.string({ maxLength: 250 }), fc.integer()),
+        })
+        .map((o) => ({ text: JSON.stringify(o) })),
+      fc.uint8Array({ maxLength: 200 }).map((b) => ({ binary: Buffer.from(b) })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.array(frame, { minLength: 1, maxLength: 8 }), async (authenticate, frames) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${session.id}/terminal`);
+        await new Promise((resolve, reject) => {
+          ws.once('open', resolve);
+          ws.once('error', reject);
+        });
+        const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+        ws.on('error', () => {});
+        if (authenticate) ws.send(JSON.stringify({ type: 'auth', token: session.token }));
+        for (const f of frames) {
+          // Random bytes after auth would be typed into the shell: only control frames then.
+          if ('binary' in f && authenticate) continue;
+          if (ws.readyState !== WebSocket.OPEN) break;
+          ws.send('binary' in f ? f.binary : f.text, { binary: 'binary' in f });
+        }
+        await new Promise((r) => setTimeout(r, 20));
+        ws.close();
+        await closed;
+        expect(server.process.exitCode).toBeNull();
+      }),
+      { numRuns: 300 },
+    );
+    const client = new TerminalClient(server, session.id);
+    await client.open(session.token);
+    expect((await client.run('echo toujours-vivant')).trim()).toBe('toujours-vivant');
+    client.close();
+  });
+});

@@ -1,0 +1,112 @@
+// Unit tests of the labs plugin through inject: the TP list, one TP, and French errors for unknown or malformed ids.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiError, LabSummary } from '../../shared/contract.ts';
+import type { Lab, LabStep } from '../../shared/lab-schema.ts';
+import { appFixture, type Fixture } from './app-fixture.ts';
+
+function step(id: string, title: string): LabStep {
+  return {
+    id,
+    title,
+    kind: 'task',
+    check: `${id}.sh`,
+    checkScript: 'exit 0',
+    hints: ['h'],
+    solution: 's',
+    solve: 's',
+    timeout: 5,
+    instructions: 'i',
+  };
+}
+
+function lab(id: string, title: string, steps: LabStep[]): Lab {
+  return {
+    id,
+    title,
+    description: 'd',
+    duration: 10,
+    level: 'débutant',
+    deck: 'd',
+    setupTimeout: 10,
+    steps,
+    files: [],
+  };
+}
+
+const images = lab('tp-images', 'Les images', [step('pull', 'Télécharger une image'), step('list', 'Lister')]);
+const volumes = lab('tp-volumes', 'Les volumes', [step('create', 'Créer un volume')]);
+
+let fixture: Fixture;
+beforeAll(async () => {
+  fixture = await appFixture({ labs: [images, volumes] });
+});
+afterAll(() => fixture.close());
+
+describe('GET /api/labs', () => {
+  it('lists every TP with its step titles, and nothing else', async () => {
+    const res = await fixture.app.inject({ method: 'GET', url: '/api/labs' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<LabSummary[]>()).toEqual([
+      {
+        id: 'tp-images',
+        title: 'Les images',
+        steps: [
+          { id: 'pull', title: 'Télécharger une image' },
+          { id: 'list', title: 'Lister' },
+        ],
+      },
+      { id: 'tp-volumes', title: 'Les volumes', steps: [{ id: 'create', title: 'Créer un volume' }] },
+    ]);
+  });
+
+  it('answers an empty list when there is no TP', async () => {
+    const empty = await appFixture();
+    try {
+      const res = await empty.app.inject({ method: 'GET', url: '/api/labs' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json<LabSummary[]>()).toEqual([]);
+    } finally {
+      await empty.close();
+    }
+  });
+});
+
+describe('GET /api/labs/:id', () => {
+  it('answers one TP', async () => {
+    const res = await fixture.app.inject({ method: 'GET', url: '/api/labs/tp-volumes' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<LabSummary>()).toEqual({
+      id: 'tp-volumes',
+      title: 'Les volumes',
+      steps: [{ id: 'create', title: 'Créer un volume' }],
+    });
+  });
+
+  it('answers 404 in French for an unknown TP', async () => {
+    const res = await fixture.app.inject({ method: 'GET', url: '/api/labs/tp-inconnu' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.json<ApiError>().error).toMatch(/TP « .* » inconnu/);
+    expect(res.json<ApiError>().error).toContain('tp-inconnu');
+  });
+
+  it('answers 400 in French for a malformed percent-encoding, not Fastify’s English default', async () => {
+    const res = await fixture.app.inject({ method: 'GET', url: '/api/labs/%ZZ' });
+    expect(res.statusCode).toBe(400);
+    const { error } = res.json<ApiError>();
+    expect(error).toMatch(/Adresse de requête invalide/);
+    expect(error).not.toMatch(/Bad Request|not a valid/i);
+  });
+
+  it('answers 400 in French for an id longer than 100 characters', async () => {
+    const res = await fixture.app.inject({ method: 'GET', url: `/api/labs/${'x'.repeat(101)}` });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<ApiError>().error).toMatch(/^Adresse invalide : champ « id \(la session ou le TP\) »/);
+  });
+
+  it('answers 404 in French for an unknown API route', async () => {
+    const res = await fixture.app.inject({ method: 'GET', url: '/api/labs/tp-images/etapes' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json<ApiError>().error).toMatch(/^Route inconnue : GET \/api\/labs\/tp-images\/etapes/);
+  });
+});
