@@ -13,7 +13,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { limits } from '../../shared/contract.ts';
+import { limits } from '../../shared/limits.ts';
 import { httpRequests } from '../metrics/metrics.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, toUserError } from './errors.ts';

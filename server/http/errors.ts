@@ -2,7 +2,7 @@
 // statuses and French messages; used by the REST error handler and the terminal socket.
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { limits } from '../../shared/contract.ts';
+import { limits } from '../../shared/limits.ts';
 import { LabSetupError } from '../lab/prepare.ts';
 import {
   SandboxGoneError,

@@ -2,7 +2,7 @@
 // ready; lifetime and idle limits; a cap on sessions; a reaper that reconciles with the engine.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { sandboxLabId } from '../../shared/contract.ts';
+import { sandboxLabId } from '../../shared/limits.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import { prepareLab } from '../lab/prepare.ts';
 import type { Logger } from '../log/log.ts';

@@ -1,6 +1,7 @@
 // Browser side of the session REST API: opens a session for a TP (or reuses the one this tab
 // had, so a reload keeps the same shell), and remembers it in localStorage.
-import { learnerIdPattern, type Health, type SessionCreated, type SessionState } from '../../shared/contract.ts';
+import type { Health, SessionCreated, SessionState } from '../../shared/contract.ts';
+import { learnerIdPattern } from '../../shared/limits.ts';
 
 const storageKey = (lab: string) => `cours-docker:session:${lab}`;
 const learnerKey = 'cours-docker:learner';

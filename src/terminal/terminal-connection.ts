@@ -1,6 +1,7 @@
 // The terminal WebSocket, browser side: authenticates, reconnects by itself with back-off,
 // acknowledges output it has displayed (flow control) and reports its state.
-import { closeCodes, type ServerMessage } from '../../shared/contract.ts';
+import type { ServerMessage } from '../../shared/contract.ts';
+import { closeCodes } from '../../shared/limits.ts';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'expired' | 'failed';
 

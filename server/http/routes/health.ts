@@ -32,8 +32,12 @@ export const healthRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) =>
     },
   );
 
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics (text format)', tags: ['health'] } }, async (_request, reply) => {
-    const text = await registry.metrics();
-    return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(text);
-  });
+  app.get(
+    '/metrics',
+    { schema: { summary: 'Prometheus metrics (text format)', tags: ['health'] } },
+    async (_request, reply) => {
+      const text = await registry.metrics();
+      return reply.header('content-type', registry.contentType).header('cache-control', 'no-store').send(text);
+    },
+  );
 };

@@ -1,7 +1,8 @@
 // Sessions: open one (a sandbox, with the TP prepared in it), look at it, end it.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createSessionBody, sandboxLabId, sessionParams, sessionStateSchema } from '../../../shared/contract.ts';
+import { createSessionBody, sessionParams, sessionStateSchema } from '../../../shared/contract.ts';
+import { sandboxLabId } from '../../../shared/limits.ts';
 import type { Session, SessionManager } from '../../session/manager.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';

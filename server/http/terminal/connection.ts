@@ -3,7 +3,8 @@
 // WebSocket; the shell behind it (terminal/shell.ts) outlives the socket, so a reconnecting
 // browser gets it back with its screen.
 import type { WebSocket } from 'ws';
-import { closeCodes, limits, type ServerMessage } from '../../../shared/contract.ts';
+import type { ServerMessage } from '../../../shared/contract.ts';
+import { closeCodes, limits } from '../../../shared/limits.ts';
 import type { Logger } from '../../log/log.ts';
 import { terminalBytes, websocketConnections } from '../../metrics/metrics.ts';
 import type { Session } from '../../session/manager.ts';

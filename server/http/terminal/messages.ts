@@ -1,6 +1,7 @@
 // Parses the terminal WebSocket's JSON control frames with the contract's schema, and words
 // what is wrong in French for the client.
-import { clientMessageSchema, terminalBounds, type ClientMessage } from '../../../shared/contract.ts';
+import { clientMessageSchema, type ClientMessage } from '../../../shared/contract.ts';
+import { terminalBounds } from '../../../shared/limits.ts';
 
 /** The client's control message, or the French reason it was refused. */
 export function parseControl(text: string): ClientMessage | string {

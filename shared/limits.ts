@@ -1,0 +1,34 @@
+// The contract's constants: limits, terminal bounds, close codes, the learner id pattern. Plain
+// values without zod, so the browser's bundles import them without the schema library.
+
+/** Lab id that gives a plain sandbox, with no TP. */
+export const sandboxLabId = 'bac-a-sable';
+
+/** Bounds of what clients may send. */
+export const limits = {
+  /** Largest REST body, in bytes. */
+  maxBodyBytes: 16 * 1024,
+  /** Longest answer to a question step, in characters. */
+  maxAnswerLength: 500,
+  /** Largest WebSocket frame; a bigger one closes the connection with code 1009. */
+  maxFrameBytes: 64 * 1024,
+  /** Largest JSON control frame on the terminal WebSocket. */
+  maxControlBytes: 4096,
+  /** Seconds a terminal WebSocket may wait before its `auth` message. */
+  authTimeoutSeconds: 10,
+} as const;
+
+/** Terminal size bounds accepted by the server. */
+export const terminalBounds = { minCols: 10, maxCols: 500, minRows: 3, maxRows: 200 } as const;
+
+/** WebSocket close codes (4000-4999 are ours; 1009 is the protocol's "message too big"). */
+export const closeCodes = {
+  unauthorized: 4401,
+  authTimeout: 4408,
+  replaced: 4409,
+  ended: 4410,
+  tooBig: 1009,
+} as const;
+
+/** The anonymous learner id a browser keeps (random, base64url). */
+export const learnerIdPattern = /^[A-Za-z0-9_-]{16,64}$/;
