@@ -49,8 +49,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     logger: false,
     bodyLimit: limits.maxBodyBytes,
     forceCloseConnections: true,
-    // A long check or TP set-up may take minutes; a request that sends nothing is dropped.
-    requestTimeout: 15 * 60_000,
+    // Time to receive a whole request (headers and body), not to answer it: a client that
+    // trickles its request byte by byte is cut off; a check that runs for minutes is not.
+    requestTimeout: 30_000,
     routerOptions: { maxParamLength: 200 },
     // Errors Fastify meets before routing (a bad percent-encoding, say) are worded like the others.
     frameworkErrors: (error, _request, reply: FastifyReply) => {

@@ -63,7 +63,7 @@ function describeValidation(issues: ValidationIssue[], context: string | undefin
   const reason = (first?.message ?? 'valeur invalide').slice(0, 200);
   const where = context === 'params' ? 'Adresse invalide' : 'Requête invalide';
   if (!field) return `${where} : un objet JSON est attendu (${reason}).`;
-  return `${where} : champ « ${fieldNames[field] ?? field.slice(0, 40)} » : ${reason}`;
+  return `${where} : champ « ${fieldNames[field] ?? field.slice(0, 40)} » : ${reason.replace(/\.?$/, '.')}`;
 }
 
 /** The status and French message for any error a request can meet. */
@@ -93,7 +93,7 @@ export function toUserError(error: unknown): { status: number; message: string }
       message:
         error.reason === 'stopping'
           ? 'Le serveur s’arrête : réessayez dans un instant.'
-          : `Toutes les places sont prises (${error.maxSessions} bacs à sable en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
+          : `Toutes les places sont prises (${error.maxSessions} ${error.maxSessions > 1 ? 'bacs à sable' : 'bac à sable'} en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
     };
   }
   if (error instanceof SandboxGoneError) {

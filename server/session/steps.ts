@@ -42,13 +42,25 @@ export class StepWorkflow {
     return { lab, step };
   }
 
-  /** Runs the step's own set-up in the sandbox, once. */
+  /** Set-ups under way, by session and step: a double click or a second tab waits for the first. */
+  private readonly settingUp = new Map<string, Promise<void>>();
+
+  /** Runs the step's own set-up in the sandbox, once; a failed one runs again next time. */
   async setUp(session: Session, stepId: string): Promise<void> {
     const { lab, step } = this.stepOf(session, stepId);
     await this.whenReady(session);
     if (session.stepsSetUp.has(step.id)) return;
-    await this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step));
-    session.stepsSetUp.add(step.id);
+    const key = `${session.id}/${step.id}`;
+    let running = this.settingUp.get(key);
+    if (!running) {
+      running = this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step))
+        .then(() => {
+          session.stepsSetUp.add(step.id);
+        })
+        .finally(() => this.settingUp.delete(key));
+      this.settingUp.set(key, running);
+    }
+    await running;
   }
 
   /** Checks the step; a pass is recorded for the learner. */

@@ -56,7 +56,7 @@ function sendRaw(port: number, request: RawRequest): Promise<{ status: number; h
   });
 }
 
-const printable = fc.string({ unit: fc.constantFrom(...'abcXYZ019-_.~%/:@!$&\'()*+,;=?#[] '.split('')), maxLength: 12 });
+const printable = fc.string({ unit: fc.constantFrom(..."abcXYZ019-_.~%/:@!$&'()*+,;=?#[] ".split('')), maxLength: 12 });
 
 describe('fuzzing the running server', () => {
   it('answers thousands of random requests below 500 and lives on', async () => {
@@ -93,15 +93,31 @@ describe('fuzzing the running server', () => {
       );
     const target = fc.oneof(
       { weight: 6, arbitrary: fc.array(fc.oneof(pieces(), printable), { maxLength: 7 }).map((p) => '/' + p.join('/')) },
-      { weight: 1, arbitrary: fc.constantFrom('*', '//x:y', 'http://evil.example/api/labs', '/\u0000', '/api/labs?x=%ZZ') },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom('*', '//x:y', 'http://evil.example/api/labs', '/\u0000', '/api/labs?x=%ZZ'),
+      },
       { weight: 1, arbitrary: printable.map((s) => '/' + s) },
     );
     const header = fc.oneof(
       fc.tuple(
         fc.constant('Content-Type'),
-        fc.constantFrom('application/json', 'text/plain', 'application/json; charset=utf-8', 'multipart/form-data', '', 'x/y'),
+        fc.constantFrom(
+          'application/json',
+          'text/plain',
+          'application/json; charset=utf-8',
+          'multipart/form-data',
+          '',
+          'x/y',
+        ),
       ),
-      fc.tuple(fc.constant('Authorization'), fc.oneof(fc.constant(`Bearer ${session.token}`), printable.map((s) => `Bearer ${s}`))),
+      fc.tuple(
+        fc.constant('Authorization'),
+        fc.oneof(
+          fc.constant(`Bearer ${session.token}`),
+          printable.map((s) => `Bearer ${s}`),
+        ),
+      ),
       fc.tuple(fc.constant('Origin'), fc.constantFrom('http://evil.example', 'null', 'http://127.0.0.1')),
       fc.tuple(fc.constant('Accept-Encoding'), fc.constantFrom('gzip, br', 'br', 'identity', '*')),
       fc.tuple(fc.constantFrom('X-Forwarded-For', 'Upgrade', 'Connection-x', 'Transfer-Encoding-x'), printable),
@@ -110,11 +126,13 @@ describe('fuzzing the running server', () => {
       fc.constant(''),
       fc.json({ maxDepth: 3 }),
       fc.string({ maxLength: 200 }),
-      fc.record({
-        lab: fc.oneof(fc.constant(null), fc.constant('nope'), fc.integer(), printable),
-        learner: fc.oneof(printable, fc.constant(undefined)),
-        answer: fc.oneof(fc.string({ maxLength: 600 }), fc.integer(), fc.constant(null)),
-      }).map((o) => JSON.stringify(o)),
+      fc
+        .record({
+          lab: fc.oneof(fc.constant(null), fc.constant('nope'), fc.integer(), printable),
+          learner: fc.oneof(printable, fc.constant(undefined)),
+          answer: fc.oneof(fc.string({ maxLength: 600 }), fc.integer(), fc.constant(null)),
+        })
+        .map((o) => JSON.stringify(o)),
       fc.nat({ max: 40_000 }).map((n) => JSON.stringify({ lab: 'x'.repeat(n) })),
     );
     const request = fc.record({
