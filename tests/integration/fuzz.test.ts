@@ -98,6 +98,29 @@ describe('fuzzing the running server', () => {
         arbitrary: fc.constantFrom('*', '//x:y', 'http://evil.example/api/labs', '/\u0000', '/api/labs?x=%ZZ'),
       },
       { weight: 1, arbitrary: printable.map((s) => '/' + s) },
+      // Shaped like the API's own routes, so that validation, auth and the step workflow are reached.
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom('/api/sessions/', '/api/labs/', '/api/learners/', '/ws/sessions/'),
+            fc.oneof(
+              fc.constant(session.id),
+              fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), maxLength: 70 }),
+              printable,
+            ),
+            fc.constantFrom(
+              '',
+              '/steps/pull-debian/check',
+              '/steps/nope/setup',
+              '/steps/%ZZ/check',
+              '/progress',
+              '/terminal',
+            ),
+            fc.constantFrom('', '?x=1', '?%ZZ', '#f'),
+          )
+          .map((parts) => parts.join('')),
+      },
     );
     const header = fc.oneof(
       fc.tuple(
@@ -133,7 +156,9 @@ describe('fuzzing the running server', () => {
           answer: fc.oneof(fc.string({ maxLength: 600 }), fc.integer(), fc.constant(null)),
         })
         .map((o) => JSON.stringify(o)),
-      fc.nat({ max: 40_000 }).map((n) => JSON.stringify({ lab: 'x'.repeat(n) })),
+      // Up to the body limit: beyond it the server answers 413 and closes before reading the rest,
+      // and the kernel's reset can swallow that answer (contract-errors tests the 413 with fetch).
+      fc.nat({ max: 16_000 }).map((n) => JSON.stringify({ lab: 'x'.repeat(n) })),
     );
     const request = fc.record({
       method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'BREW'),
@@ -157,7 +182,7 @@ describe('fuzzing the running server', () => {
         expect((answer.status >= 200 && answer.status < 500) || capReached, JSON.stringify({ raw, answer })).toBe(true);
         expect(server.process.exitCode).toBeNull();
       }),
-      { numRuns: 3000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000) },
+      { numRuns: 4000, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000) },
     );
     process.stdout.write(`statuses seen: ${JSON.stringify(Object.fromEntries(seen))}\n`);
     expect((await api(server, 'GET', '/api/health')).status).toBe(200);
