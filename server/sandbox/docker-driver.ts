@@ -505,22 +505,24 @@ export class DockerSandboxDriver implements SandboxDriver {
     return containers.map(toSandbox);
   }
 
-  async removeOrphans(): Promise<number> {
-    const live = new Set((await this.list()).map((s) => s.sessionId));
+  async removeOrphans(starting: ReadonlySet<string>): Promise<number> {
     let removed = 0;
     const mine = [`${labels.managed}=true`, `${labels.instance}=${this.options.instance}`];
+    // Networks and volumes first, containers after: a sandbox whose start ends in between is
+    // then seen live. `starting` is read at each removal, since starts go on meanwhile.
     const networks = await this.docker.listNetworks({ filters: { label: mine } });
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: mine } });
+    const live = new Set((await this.list()).map((s) => s.sessionId));
+    const orphan = (session: string | undefined): session is string =>
+      session !== undefined && !live.has(session) && !starting.has(session);
     for (const network of networks) {
-      const session = network.Labels?.[labels.session];
-      if (session && !live.has(session)) {
+      if (orphan(network.Labels?.[labels.session])) {
         await this.removeNetwork(network.Name);
         removed++;
       }
     }
-    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: mine } });
     for (const volume of volumes ?? []) {
-      const session = volume.Labels?.[labels.session];
-      if (session && !live.has(session)) {
+      if (orphan(volume.Labels?.[labels.session])) {
         await this.docker
           .getVolume(volume.Name)
           .remove()

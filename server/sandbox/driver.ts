@@ -73,8 +73,11 @@ export interface SandboxDriver {
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
   /** Every sandbox found in the engine by its labels. */
   list(): Promise<Sandbox[]>;
-  /** Removes labelled objects (networks, volumes) that belong to no live sandbox. */
-  removeOrphans(): Promise<number>;
+  /**
+   * Removes labelled objects (networks, volumes) that belong to no live sandbox, except those of
+   * the sessions in `starting`: their network exists before their container does.
+   */
+  removeOrphans(starting: ReadonlySet<string>): Promise<number>;
 }
 
 /** Base of the driver's errors: they say what failed, for logs; the HTTP layer words it for users. */

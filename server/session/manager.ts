@@ -305,7 +305,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     if (startup) {
       for (const record of records.values()) if (!this.sessions.has(record.id)) this.store.delete(record.id);
     }
-    const orphans = await this.driver.removeOrphans();
+    const orphans = await this.driver.removeOrphans(this.creating);
     if (orphans > 0) this.log.info('removed orphan objects', { count: orphans });
   }
 
