@@ -44,6 +44,8 @@ export default defineConfig({
       HOST: '127.0.0.1',
       POOL_SIZE: '1',
       MAX_SESSIONS: '6',
+      SESSIONS_PER_CLIENT: '6',
+      SESSIONS_PER_CLIENT_PER_MINUTE: '100',
       DATA_DIR: 'test-results/e2e-data',
     },
   },

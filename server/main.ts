@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       labs,
       {
         maxSessions: config.MAX_SESSIONS,
+        perClient: config.SESSIONS_PER_CLIENT,
         poolSize: config.POOL_SIZE,
         lifetimeSeconds: config.SESSION_LIFETIME,
         idleSeconds: config.SESSION_IDLE_TIMEOUT,
@@ -134,7 +135,12 @@ async function main(): Promise<void> {
       readiness,
       log: log.child({ module: 'http' }),
     },
-    { siteDir: config.SITE_DIR, allowedOrigins: allowedOrigins(config) },
+    {
+      siteDir: config.SITE_DIR,
+      allowedOrigins: allowedOrigins(config),
+      sessionsPerClientPerMinute: config.SESSIONS_PER_CLIENT_PER_MINUTE,
+      trustProxy: config.TRUST_PROXY,
+    },
   );
   await app.listen({ port: config.PORT, host: config.HOST });
   say(`Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'})`);

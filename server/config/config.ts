@@ -38,6 +38,24 @@ export const configSchema = z
     BUILD_IMAGES: boolSchema.prefault('true'),
     /** Most sessions at once; more get a 503. */
     MAX_SESSIONS: z.coerce.number().int().min(1).max(500).default(20),
+    /** Sessions one client address may hold at once; past it, a 429. */
+    SESSIONS_PER_CLIENT: z.coerce.number().int().min(1).max(500).default(8),
+    /** Sessions one client address may open per minute; past it, a 429. */
+    SESSIONS_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(12),
+    /**
+     * Behind a reverse proxy, whose X-Forwarded-For to believe for the client's address: `false`
+     * (the connection's address), `true` (any), a hop count, or comma-separated addresses/CIDRs.
+     */
+    TRUST_PROXY: z
+      .string()
+      .regex(
+        /^(true|false|\d{1,2}|[0-9a-fA-F.:/]+(,[0-9a-fA-F.:/]+)*)$/,
+        'true, false, un nombre de relais ou des adresses',
+      )
+      .default('false')
+      .transform((v): boolean | number | string[] =>
+        v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(','),
+      ),
     /** Pre-started sandboxes kept ready. */
     POOL_SIZE: z.coerce.number().int().min(0).max(50).default(2),
     /** Session lifetime, in seconds. */

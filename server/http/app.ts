@@ -3,6 +3,7 @@
 // then one plugin per resource and the static site.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -33,6 +34,10 @@ z.config(z.locales.fr());
 export interface AppOptions {
   siteDir: string;
   allowedOrigins: Set<string>;
+  /** Sessions one client address may open per minute (unbounded when absent). */
+  sessionsPerClientPerMinute?: number;
+  /** Fastify's trustProxy: whose X-Forwarded-For gives the client's address. */
+  trustProxy?: boolean | number | string[];
   /** Largest WebSocket frame accepted; bigger ones close the connection with code 1009. */
   maxFrameBytes?: number;
   terminal?: Partial<TerminalOptions>;
@@ -49,6 +54,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     logger: false,
     bodyLimit: limits.maxBodyBytes,
     forceCloseConnections: true,
+    // A hop count trusts that many proxies in front of the server (proxy-addr's trust function).
+    trustProxy:
+      typeof options.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (options.trustProxy as number)
+        : (options.trustProxy ?? false),
     // Time to receive a whole request (headers and body), not to answer it: a client that
     // trickles its request byte by byte is cut off; a check that runs for minutes is not.
     requestTimeout: 30_000,
@@ -142,9 +152,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: options.maxFrameBytes ?? limits.maxFrameBytes } });
 
+  await app.register(fastifyRateLimit, { global: false });
+
   await app.register(healthRoutes, deps);
   await app.register(labRoutes, deps);
-  await app.register(sessionRoutes, deps);
+  await app.register(sessionRoutes, {
+    ...deps,
+    ...(options.sessionsPerClientPerMinute ? { perMinute: options.sessionsPerClientPerMinute } : {}),
+  });
   await app.register(stepRoutes, deps);
   await app.register(learnerRoutes, deps);
   await app.register(terminalRoutes, {

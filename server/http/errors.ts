@@ -14,6 +14,7 @@ import {
   AnswerRequiredError,
   LabNotPreparedError,
   SessionLimitError,
+  StepBusyError,
   UnknownLabError,
   UnknownStepError,
 } from '../session/errors.ts';
@@ -87,6 +88,12 @@ export function toUserError(error: unknown): { status: number; message: string }
       message: `Le TP n'a pas pu être préparé : ${error.failure} Cliquez sur « Réinitialiser ».`,
     };
   }
+  if (error instanceof SessionLimitError && error.reason === 'client') {
+    return {
+      status: 429,
+      message: `Trop de bacs à sable ouverts depuis votre adresse (${error.maxSessions} au plus à la fois) : fermez un onglet de TP que vous n'utilisez plus, ou cliquez sur « Réinitialiser » dans celui que vous gardez.`,
+    };
+  }
   if (error instanceof SessionLimitError) {
     return {
       status: 503,
@@ -94,6 +101,12 @@ export function toUserError(error: unknown): { status: number; message: string }
         error.reason === 'stopping'
           ? 'Le serveur s’arrête : réessayez dans un instant.'
           : `Toutes les places sont prises (${error.maxSessions} ${error.maxSessions > 1 ? 'bacs à sable' : 'bac à sable'} en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
+    };
+  }
+  if (error instanceof StepBusyError) {
+    return {
+      status: 429,
+      message: 'Une vérification est déjà en cours dans votre bac à sable : attendez sa réponse avant de relancer.',
     };
   }
   if (error instanceof SandboxGoneError) {

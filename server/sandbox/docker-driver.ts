@@ -1,9 +1,11 @@
 // The sandbox driver on the Docker Engine API (dockerode): one container per session running
 // its own dockerd, on a network of its own that only the course registry shares.
 import { createConnection, type Socket } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../log/log.ts';
 import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
 import {
@@ -40,6 +42,8 @@ export interface DockerDriverOptions {
   registryAlias: string;
   /** Seconds to wait for a new sandbox's engine. */
   readyTimeoutSeconds: number;
+  /** Most `docker exec` (checks, set-ups) running at once on the engine; more wait their turn. */
+  maxConcurrentExecs?: number;
   /** Labels objects as this server instance's, so two servers on one engine ignore each other. */
   instance: string;
   /** DNS servers for the containers a student runs (the engine's embedded DNS is not theirs). */
@@ -170,6 +174,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.options = options;
     this.log = log;
     this.docker = docker;
+    this.execLimit = pLimit(options.maxConcurrentExecs ?? Math.max(4, 4 * availableParallelism()));
   }
 
   async engineAvailable(): Promise<boolean> {
@@ -377,7 +382,14 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
   }
 
-  async exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+  /** One bound for every session's execs: a class checking at once queues instead of drowning the engine. */
+  private readonly execLimit: LimitFunction;
+
+  exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.execLimit(() => this.execNow(sessionId, command, options));
+  }
+
+  private async execNow(sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {
     const container = this.docker.getContainer(containerName(sessionId));
     const timeoutMs = options.timeoutMs ?? 30_000;
     const maxBytes = options.maxOutputBytes ?? 1024 * 1024;

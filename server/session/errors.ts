@@ -1,13 +1,16 @@
 // The session layer's typed errors. They carry what happened; the HTTP and WebSocket layer
 // words them in French for the student.
 
-/** No seat for a new session: the cap is reached, or the server is stopping. */
+/**
+ * No seat for a new session: the cap is reached (`full`), this client address holds its share
+ * (`client`; `maxSessions` is then the per-client limit), or the server is stopping.
+ */
 export class SessionLimitError extends Error {
   override name = 'SessionLimitError';
-  readonly reason: 'full' | 'stopping';
+  readonly reason: 'full' | 'client' | 'stopping';
   readonly maxSessions: number;
-  constructor(reason: 'full' | 'stopping', maxSessions: number) {
-    super(reason === 'full' ? `session cap of ${maxSessions} reached` : 'server is stopping');
+  constructor(reason: 'full' | 'client' | 'stopping', maxSessions: number) {
+    super(reason === 'stopping' ? 'server is stopping' : `${reason} session cap of ${maxSessions} reached`);
     this.reason = reason;
     this.maxSessions = maxSessions;
   }
@@ -48,4 +51,9 @@ export class LabNotPreparedError extends Error {
     super(`lab set-up failed: ${failure}`);
     this.failure = failure;
   }
+}
+
+/** A check or set-up already runs in this sandbox, and another one waits: this one is refused. */
+export class StepBusyError extends Error {
+  override name = 'StepBusyError';
 }

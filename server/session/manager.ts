@@ -13,6 +13,8 @@ import type { SessionStore } from './store.ts';
 
 export interface SessionLimits {
   maxSessions: number;
+  /** Sessions one client address may hold at once (unbounded when absent). */
+  perClient?: number;
   poolSize: number;
   lifetimeSeconds: number;
   idleSeconds: number;
@@ -23,6 +25,8 @@ export interface Session {
   id: string;
   labId: string;
   learnerId: string | null;
+  /** The client address that opened it, for fair share (unknown for re-adopted sessions). */
+  client: string | null;
   createdAt: Date;
   expiresAt: Date;
   lastActivity: number;
@@ -126,13 +130,29 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     return idle < session.expiresAt ? idle : session.expiresAt;
   }
 
-  async create(labId: string, learnerId: string | null): Promise<{ session: Session; token: string }> {
+  /** Sessions held by a client address, those being created included. */
+  private heldBy(client: string): number {
+    let held = this.pendingByClient.get(client) ?? 0;
+    for (const session of this.sessions.values()) if (session.client === client) held++;
+    return held;
+  }
+
+  private readonly pendingByClient = new Map<string, number>();
+
+  async create(
+    labId: string,
+    learnerId: string | null,
+    client: string | null = null,
+  ): Promise<{ session: Session; token: string }> {
     if (this.stopped) throw new SessionLimitError('stopping', this.limits.maxSessions);
     const lab = this.labs.get(labId);
     if (!lab && labId !== sandboxLabId) throw new UnknownLabError(labId, [...this.labs.keys(), sandboxLabId]);
     if (this.sessions.size + this.sessionsPending >= this.limits.maxSessions) {
       throw new SessionLimitError('full', this.limits.maxSessions);
     }
+    const perClient = this.limits.perClient ?? Infinity;
+    if (client !== null && this.heldBy(client) >= perClient) throw new SessionLimitError('client', perClient);
+    if (client !== null) this.pendingByClient.set(client, (this.pendingByClient.get(client) ?? 0) + 1);
     const now = Date.now();
     let sandbox = this.pool.shift();
     const reservation = sandbox?.sessionId ?? newId();
@@ -152,6 +172,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
         id: sandbox.sessionId,
         labId,
         learnerId,
+        client,
         createdAt: new Date(now),
         expiresAt: lifetimeEnd < sandbox.expiresAt ? lifetimeEnd : sandbox.expiresAt,
         lastActivity: now,
@@ -184,6 +205,11 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
       this.log.info('session created', { sessionId: session.id, lab: labId, fromPool: sandbox.pooled });
       return { session, token };
     } finally {
+      if (client !== null) {
+        const pending = (this.pendingByClient.get(client) ?? 1) - 1;
+        if (pending > 0) this.pendingByClient.set(client, pending);
+        else this.pendingByClient.delete(client);
+      }
       this.creating.delete(reservation);
       this.sessionsPending--;
       this.fillPool();
@@ -288,6 +314,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
           id: record.id,
           labId: record.labId,
           learnerId: record.learnerId,
+          client: null,
           createdAt: new Date(record.createdAt),
           expiresAt: new Date(record.expiresAt),
           lastActivity: now,

@@ -9,7 +9,7 @@ import type { Logger } from '../log/log.ts';
 import { checkSeconds } from '../metrics/metrics.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import { SandboxGoneError, type SandboxDriver } from '../sandbox/driver.ts';
-import { AnswerRequiredError, LabNotPreparedError, UnknownStepError } from './errors.ts';
+import { AnswerRequiredError, LabNotPreparedError, StepBusyError, UnknownStepError } from './errors.ts';
 import type { Session, SessionManager } from './manager.ts';
 
 export interface StepWorkflowDeps {
@@ -42,25 +42,34 @@ export class StepWorkflow {
     return { lab, step };
   }
 
-  /** Set-ups under way, by session and step: a double click or a second tab waits for the first. */
-  private readonly settingUp = new Map<string, Promise<void>>();
+  /** Per session, the work under way: at most one check or set-up runs, one more may wait. */
+  private readonly queues = new Map<string, { tail: Promise<unknown>; depth: number }>();
+
+  /** Runs work after the session's earlier step work; refuses a third at once. */
+  private async oneAtATime<T>(session: Session, work: () => Promise<T>): Promise<T> {
+    const queue = this.queues.get(session.id) ?? { tail: Promise.resolve(), depth: 0 };
+    if (queue.depth >= 2) throw new StepBusyError('step work already running and waiting');
+    queue.depth++;
+    this.queues.set(session.id, queue);
+    const result = queue.tail.then(work);
+    queue.tail = result.catch(() => undefined);
+    try {
+      return await result;
+    } finally {
+      if (--queue.depth === 0) this.queues.delete(session.id);
+    }
+  }
 
   /** Runs the step's own set-up in the sandbox, once; a failed one runs again next time. */
   async setUp(session: Session, stepId: string): Promise<void> {
     const { lab, step } = this.stepOf(session, stepId);
     await this.whenReady(session);
-    if (session.stepsSetUp.has(step.id)) return;
-    const key = `${session.id}/${step.id}`;
-    let running = this.settingUp.get(key);
-    if (!running) {
-      running = this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step))
-        .then(() => {
-          session.stepsSetUp.add(step.id);
-        })
-        .finally(() => this.settingUp.delete(key));
-      this.settingUp.set(key, running);
-    }
-    await running;
+    await this.oneAtATime(session, async () => {
+      // A double click or a second tab waited for the first set-up: nothing left to do.
+      if (session.stepsSetUp.has(step.id)) return;
+      await this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step));
+      session.stepsSetUp.add(step.id);
+    });
   }
 
   /** Checks the step; a pass is recorded for the learner. */
@@ -70,7 +79,9 @@ export class StepWorkflow {
     await this.whenReady(session);
     const started = performance.now();
     const request = { lab, step, library: this.deps.checkLibrary, ...(step.kind === 'question' ? { answer } : {}) };
-    const result = await this.inSandbox(session, () => runCheck(this.deps.driver, session.id, request, this.deps.log));
+    const result = await this.oneAtATime(session, () =>
+      this.inSandbox(session, () => runCheck(this.deps.driver, session.id, request, this.deps.log)),
+    );
     checkSeconds.observe(
       { lab: lab.id, result: result.passed ? 'passed' : 'failed' },
       (performance.now() - started) / 1000,

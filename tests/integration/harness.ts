@@ -45,6 +45,9 @@ export async function startServer(env: Record<string, string> = {}, dataDir?: st
       BUILD_IMAGES: 'false',
       POOL_SIZE: '0',
       LOG_LEVEL: 'info',
+      // Every test client is 127.0.0.1: the fair-share limits are set per test where they matter.
+      SESSIONS_PER_CLIENT: '100',
+      SESSIONS_PER_CLIENT_PER_MINUTE: '1000',
       // One owner for every test server: they run one at a time, and each cleans up after a
       // crashed predecessor whatever its data folder was.
       INSTANCE_ID: process.env.TEST_INSTANCE_ID ?? 'tests',

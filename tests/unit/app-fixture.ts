@@ -23,6 +23,8 @@ export interface FixtureOptions {
   noEngine?: boolean;
   siteDir?: string;
   allowedOrigins?: string[];
+  sessionsPerClientPerMinute?: number;
+  trustProxy?: boolean;
 }
 
 export interface Fixture {
@@ -68,6 +70,8 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     siteDir: options.siteDir ?? '/nonexistent',
     allowedOrigins: new Set(options.allowedOrigins ?? []),
     ...(options.terminal ? { terminal: options.terminal } : {}),
+    ...(options.sessionsPerClientPerMinute ? { sessionsPerClientPerMinute: options.sessionsPerClientPerMinute } : {}),
+    ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   };
   const app = await buildApp(
     {

@@ -6,6 +6,7 @@ import { sandboxLabId } from '../../../shared/limits.ts';
 import type { Session, SessionManager } from '../../session/manager.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
+import { HttpError } from '../errors.ts';
 import { errorReplies } from './schemas.ts';
 
 function sessionState(manager: SessionManager, session: Session, token = '') {
@@ -19,20 +20,40 @@ function sessionState(manager: SessionManager, session: Session, token = '') {
   };
 }
 
-export const sessionRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+export interface SessionRouteOptions extends AppDeps {
+  /** Sessions one client address may open per minute. */
+  perMinute?: number;
+}
+
+export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (app, deps) => {
   app.post(
     '/api/sessions',
     {
+      config: {
+        rateLimit: {
+          max: deps.perMinute ?? Number.MAX_SAFE_INTEGER,
+          timeWindow: '1 minute',
+          errorResponseBuilder: (_request, context) =>
+            new HttpError(
+              429,
+              `Trop de bacs à sable ouverts depuis votre adresse en une minute (${context.max} au plus) : attendez ${Math.ceil(context.ttl / 1000)} s, puis réessayez.`,
+            ),
+        },
+      },
       schema: {
         summary: 'Opens a session: a sandbox with the TP prepared in it',
         tags: ['sessions'],
         body: createSessionBody,
-        response: { 201: sessionStateSchema, ...errorReplies(400, 403, 404, 413, 415, 500, 503) },
+        response: { 201: sessionStateSchema, ...errorReplies(400, 403, 404, 413, 415, 429, 500, 503) },
       },
     },
     async (request, reply) => {
       const { sessions } = servicesOf(deps);
-      const { session, token } = await sessions.create(request.body.lab ?? sandboxLabId, request.body.learner ?? null);
+      const { session, token } = await sessions.create(
+        request.body.lab ?? sandboxLabId,
+        request.body.learner ?? null,
+        request.ip,
+      );
       return reply.code(201).send(sessionState(sessions, session, token));
     },
   );
