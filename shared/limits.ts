@@ -27,6 +27,8 @@ export const closeCodes = {
   authTimeout: 4408,
   replaced: 4409,
   ended: 4410,
+  /** The sandbox stopped taking keystrokes and the client kept sending: the connection is dropped. */
+  inputOverflow: 4413,
   tooBig: 1009,
 } as const;
 

@@ -91,6 +91,19 @@ function dtachTerminal(
     write: (keys) => {
       if (!input.destroyed) input.write(keysPackets(keys));
     },
+    inputBacklog: () => (input.destroyed ? 0 : input.writableLength),
+    inputDrained: () =>
+      input.destroyed || input.writableLength === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = () => {
+              input.off('drain', done);
+              input.off('close', done);
+              resolve();
+            };
+            input.on('drain', done);
+            input.on('close', done);
+          }),
     resize: (c, r) => {
       if (!input.destroyed) input.write(resizePacket(c, r));
     },

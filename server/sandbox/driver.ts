@@ -55,6 +55,10 @@ export interface TerminalProcess {
   output: Readable;
   /** Keystrokes for the shell. */
   write(keys: Buffer): void;
+  /** Keystroke bytes written but not yet taken by the sandbox (the shell or its relay is slow). */
+  inputBacklog(): number;
+  /** Resolves once that backlog has been taken (at once when there is none, or the connection ends). */
+  inputDrained(): Promise<void>;
   resize(cols: number, rows: number): void;
   /** Ends the connection; the shell itself lives on in the sandbox. */
   close(): void;

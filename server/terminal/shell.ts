@@ -95,6 +95,16 @@ export class TerminalShell {
     this.process?.write(keys);
   }
 
+  /** Keystroke bytes the sandbox has not taken yet. */
+  inputBacklog(): number {
+    return this.process?.inputBacklog() ?? 0;
+  }
+
+  /** Resolves once the sandbox has taken the keystrokes written so far. */
+  inputDrained(): Promise<void> {
+    return this.process?.inputDrained() ?? Promise.resolve();
+  }
+
   resize(cols: number, rows: number): void {
     if (cols === this.cols && rows === this.rows) return;
     this.setSize(cols, rows);

@@ -8,6 +8,8 @@ export class FakeDriver implements SandboxDriver {
   created = 0;
   removed: string[] = [];
   nextExec: Partial<ExecResult> = {};
+  /** When true, keystrokes pile up unread, as with a stalled relay, until `drain()` is called. */
+  stalledInput = false;
 
   engineAvailable(): Promise<boolean> {
     return Promise.resolve(true);
@@ -43,10 +45,22 @@ export class FakeDriver implements SandboxDriver {
   openTerminal(): Promise<TerminalProcess> {
     const output = new PassThrough();
     const keys: Buffer[] = [];
+    const backlog = { bytes: 0, waiters: [] as (() => void)[] };
     return Promise.resolve({
       output,
       keys,
-      write: (data: Buffer) => keys.push(data),
+      write: (data: Buffer) => {
+        keys.push(data);
+        if (this.stalledInput) backlog.bytes += data.length;
+      },
+      inputBacklog: () => backlog.bytes,
+      inputDrained: () =>
+        backlog.bytes === 0 ? Promise.resolve() : new Promise<void>((resolve) => backlog.waiters.push(resolve)),
+      /** Test hook: the sandbox takes everything waiting. */
+      drain: () => {
+        backlog.bytes = 0;
+        for (const resolve of backlog.waiters.splice(0)) resolve();
+      },
       resize: () => {},
       close: () => output.destroy(),
     });

@@ -15,7 +15,7 @@ async function setup(options: Partial<TerminalOptions>) {
   closers.push(() => fixture.close());
   const port = await listen(fixture.app);
   const { session, token } = await fixture.sessions.create('bac-a-sable', null);
-  return { port, session, token, terminals: fixture.terminals };
+  return { port, session, token, terminals: fixture.terminals, driver: fixture.driver };
 }
 
 function connect(port: number, id: string, options: WebSocket.ClientOptions = {}) {
@@ -140,5 +140,46 @@ describe('terminal socket', () => {
     const keys = (terminals[0] as unknown as { keys: Buffer[] }).keys;
     await vi.waitFor(() => expect(Buffer.concat(keys).toString()).toBe('ls -l\r'));
     client.ws.close();
+  });
+
+  it('stops reading keystrokes while the sandbox does not take them, and goes on once it does', async () => {
+    const { port, session, token, terminals, driver } = await setup({ inputHighWaterBytes: 64 * 1024 });
+    driver.stalledInput = true;
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    const terminal = terminals[0] as unknown as { keys: Buffer[]; drain(): void };
+    const received = () => terminal.keys.reduce((n, k) => n + k.length, 0);
+    const frame = Buffer.alloc(16 * 1024, 97);
+    for (let i = 0; i < 256; i++) client.ws.send(frame); // 4 MiB
+    await vi.waitFor(() => expect(received()).toBeGreaterThan(64 * 1024));
+    await new Promise((r) => setTimeout(r, 300));
+    const whilePaused = received();
+    // The server stopped reading: most of the flood waits on the client's side, not in the server.
+    expect(whilePaused).toBeLessThan(2 * 1024 * 1024);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(received()).toBe(whilePaused);
+    driver.stalledInput = false;
+    terminal.drain();
+    await vi.waitFor(() => expect(received()).toBe(256 * frame.length));
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    client.ws.close();
+  });
+
+  it('drops the connection when keystrokes already read pile up past the bound', async () => {
+    const { port, session, token, driver } = await setup({
+      inputHighWaterBytes: 8 * 1024 * 1024,
+      inputMaxBacklogBytes: 128 * 1024,
+    });
+    driver.stalledInput = true;
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    const closed = new Promise<number>((r) => client.ws.once('close', r));
+    for (let i = 0; i < 16; i++) client.ws.send(Buffer.alloc(16 * 1024, 98));
+    expect(await closed).toBe(4413);
+    expect(JSON.stringify(client.messages)).toMatch(/ne lit plus le clavier/);
   });
 });

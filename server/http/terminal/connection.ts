@@ -20,6 +20,10 @@ export interface TerminalOptions {
   highWaterBytes: number;
   lowWaterBytes: number;
   maxControlBytes: number;
+  /** Keystrokes the sandbox has not taken past which the socket stops being read. */
+  inputHighWaterBytes: number;
+  /** Past this backlog (frames already read when reading stopped), the connection is dropped. */
+  inputMaxBacklogBytes: number;
 }
 
 export const defaultTerminalOptions: TerminalOptions = {
@@ -28,6 +32,8 @@ export const defaultTerminalOptions: TerminalOptions = {
   highWaterBytes: 512 * 1024,
   lowWaterBytes: 64 * 1024,
   maxControlBytes: limits.maxControlBytes,
+  inputHighWaterBytes: 256 * 1024,
+  inputMaxBacklogBytes: 8 * 1024 * 1024,
 };
 
 const authFirst = 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.';
@@ -91,6 +97,8 @@ class TerminalConnection {
   private ackMode = false;
   private unacked = 0;
   private paused = false;
+  /** The socket is not read while the sandbox has not taken the keystrokes already sent. */
+  private inputPaused = false;
   private alive = true;
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
@@ -187,6 +195,29 @@ class TerminalConnection {
     }
   }
 
+  /** A shell or relay that stops reading must not make the server buffer keystrokes without end. */
+  private inputBackpressure(): void {
+    const shell = this.shell;
+    if (!shell) return;
+    const backlog = shell.inputBacklog();
+    if (backlog > this.options.inputMaxBacklogBytes) {
+      send(this.ws, {
+        type: 'error',
+        message:
+          'Votre bac à sable ne lit plus le clavier et trop de frappes attendent : connexion coupée. Rechargez la page ; si cela se répète, cliquez sur « Réinitialiser ».',
+      });
+      this.ws.close(closeCodes.inputOverflow, 'trop de frappes en attente');
+      return;
+    }
+    if (this.inputPaused || backlog <= this.options.inputHighWaterBytes) return;
+    this.inputPaused = true;
+    this.ws.pause();
+    void shell.inputDrained().then(() => {
+      this.inputPaused = false;
+      if (!this.closed) this.ws.resume();
+    });
+  }
+
   private async authenticate(token: string, flow: 'ack' | undefined): Promise<void> {
     clearTimeout(this.timers[0]);
     const { sessions, steps, terminals } = this.services;
@@ -222,6 +253,7 @@ class TerminalConnection {
       this.services.sessions.touch(this.session);
       terminalBytes.inc({ direction: 'in' }, data.length);
       this.shell?.write(data);
+      this.inputBackpressure();
       return;
     }
     if (data.length > this.options.maxControlBytes) {
