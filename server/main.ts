@@ -9,7 +9,8 @@ import { loadCheckLibrary, loadLabs } from '../content/labs.ts';
 import { openDatabase } from './progress/database.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
-import { hostResolvers, installFirewall } from './sandbox/firewall.ts';
+import { hostResolvers, isolateSandboxes } from './sandbox/firewall.ts';
+import { engineMissing, toUserError } from './http/errors.ts';
 import { SessionManager } from './session/manager.ts';
 import { SessionStore } from './session/store.ts';
 import { ensureSiteBuilt } from './site/build.ts';
@@ -71,20 +72,29 @@ async function main(): Promise<void> {
 
   let services: SessionServices | undefined;
   let registryReady = false;
+  /** Why no session can be opened (French), for the 503s and /api/ready. */
+  let unavailable: string | undefined;
   if (await driver.engineAvailable()) {
     if (config.BUILD_IMAGES) {
       await images.buildImages({ log: say });
     }
     await images.ensureRegistryRunning(say);
     registryReady = true;
-    if (config.SANDBOX_FIREWALL) {
-      try {
-        await installFirewall(config.SANDBOX_SUBNET_POOL, log.child({ module: 'firewall' }));
-      } catch (error) {
-        log.error('sandbox firewall NOT installed: sandboxes can reach the host', { error });
-        say("[sécurité] ATTENTION : les règles iptables d'isolation n'ont pas pu être posées (faut-il être root ?).");
-      }
+    try {
+      // Fails closed: without the isolation the operator asked for, no sandbox starts.
+      await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
+    } catch (error) {
+      log.error('sandbox isolation not in place: no sandbox will start', { error });
+      unavailable = toUserError(error).message;
+      say(`[sécurité] ${unavailable}`);
     }
+  } else {
+    unavailable = engineMissing;
+    say(
+      '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
+    );
+  }
+  if (!unavailable) {
     const sessions = new SessionManager(
       driver,
       new SessionStore(db),
@@ -106,10 +116,6 @@ async function main(): Promise<void> {
       terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
     };
     observeSessions(() => sessions.counts());
-  } else {
-    say(
-      '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
-    );
   }
 
   // Ready once the warm pool has been full once: later refills do not make the server unready.
@@ -117,7 +123,7 @@ async function main(): Promise<void> {
   const readiness = async () => {
     const waiting: string[] = [];
     if (!(await driver.engineAvailable())) waiting.push('le moteur Docker ne répond pas');
-    if (!services) waiting.push('pas de bacs à sable (aucun moteur Docker au démarrage)');
+    if (unavailable) waiting.push(unavailable);
     if (!registryReady) waiting.push('le registre du cours n’est pas démarré');
     if (services && !poolFilled) {
       poolFilled = services.sessions.poolReady >= Math.min(config.POOL_SIZE, config.MAX_SESSIONS);
@@ -129,6 +135,7 @@ async function main(): Promise<void> {
   const app = await buildApp(
     {
       services,
+      ...(unavailable ? { unavailable } : {}),
       labs,
       progress,
       engineAvailable: () => driver.engineAvailable(),

@@ -96,8 +96,15 @@ export const configSchema = z
       .string()
       .regex(/^\d+\.\d+\.0\.0\/16$/, 'un /16 attendu, ex. 10.213.0.0/16')
       .default('10.213.0.0/16'),
-    /** Install the iptables rules that isolate sandboxes from the host and private networks. */
-    SANDBOX_FIREWALL: boolSchema.prefault('true'),
+    /**
+     * Isolation of the sandboxes' networks: `true` installs this machine's iptables and ip6tables
+     * rules (no sandbox starts if they fail); `external`: the engine's host isolates them by its
+     * own rules (required when DOCKER_HOST names a remote engine); `false`: none, knowingly.
+     */
+    SANDBOX_FIREWALL: z
+      .enum(['true', 'false', '1', '0', 'external'])
+      .default('true')
+      .transform((v) => (v === 'external' ? 'external' : v === 'true' || v === '1' ? 'local' : 'off')),
     /** Name of this server instance on the engine (default: derived from DATA_DIR); each instance only manages its own sandboxes. */
     INSTANCE_ID: z
       .string()

@@ -6,7 +6,7 @@ import type { AppDeps, SessionServices } from './deps.ts';
 import { engineMissing, HttpError } from './errors.ts';
 
 export function servicesOf(deps: AppDeps): SessionServices {
-  if (!deps.services) throw new HttpError(503, engineMissing);
+  if (!deps.services) throw new HttpError(503, deps.unavailable ?? engineMissing);
   return deps.services;
 }
 

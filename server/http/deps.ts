@@ -17,6 +17,8 @@ export interface SessionServices {
 export interface AppDeps {
   /** Undefined when no Docker engine answered at start: the site works, sandboxes do not. */
   services: SessionServices | undefined;
+  /** Why there are no services (French): no engine, or the sandboxes' isolation is not in place. */
+  unavailable?: string;
   labs: Map<string, Lab>;
   progress: ProgressStore;
   /** True when the Docker engine answers now. */

@@ -4,6 +4,7 @@ import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { limits } from '../../shared/limits.ts';
 import { LabSetupError } from '../lab/prepare.ts';
+import { FirewallError } from '../sandbox/firewall.ts';
 import {
   SandboxGoneError,
   SandboxStartError,
@@ -134,6 +135,15 @@ export function toUserError(error: unknown): { status: number; message: string }
           : error.reason === 'silent'
             ? 'Le terminal du bac à sable ne répond pas : réessayez, ou cliquez sur « Réinitialiser ».'
             : "Le bac à sable n'a pas d'adresse réseau : rechargez la page.",
+    };
+  }
+  if (error instanceof FirewallError) {
+    return {
+      status: 503,
+      message:
+        error.reason === 'remote-engine'
+          ? 'Bacs à sable désactivés : DOCKER_HOST désigne un moteur Docker distant, que les règles iptables de cette machine ne protègent pas. Isolez ses bacs à sable sur cette machine-là puis réglez SANDBOX_FIREWALL=external (ou SANDBOX_FIREWALL=false en connaissance de cause), et relancez.'
+          : `Bacs à sable désactivés : les règles d'isolation réseau (iptables, ip6tables) n'ont pas pu être posées (${error.message.replace(/^install-failed: /, '')}). Lancez le serveur en root sur une machine qui a iptables, ou réglez SANDBOX_FIREWALL=false en connaissance de cause, puis relancez.`,
     };
   }
   const fastify = error as Partial<FastifyError> & { validationContext?: string };

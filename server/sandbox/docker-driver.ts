@@ -22,6 +22,7 @@ import {
   type SandboxSpec,
   type TerminalProcess,
 } from './driver.ts';
+import { bridgeName, remoteEngine } from './firewall.ts';
 import { tmpBytes } from './limits.ts';
 
 export interface DockerDriverOptions {
@@ -55,7 +56,7 @@ export interface DockerDriverOptions {
 /** `auto` means TCP when the engine is on this machine (its containers' addresses are reachable). */
 export function terminalTransport(setting: 'auto' | 'tcp' | 'exec', dockerHost: string | undefined): 'tcp' | 'exec' {
   if (setting !== 'auto') return setting;
-  return !dockerHost || dockerHost.startsWith('unix://') ? 'tcp' : 'exec';
+  return remoteEngine(dockerHost) ? 'exec' : 'tcp';
 }
 
 /** Port of the terminal relay in the sandbox (sandbox-terminal-relay). */
@@ -227,6 +228,9 @@ export class DockerSandboxDriver implements SandboxDriver {
           Driver: 'bridge',
           CheckDuplicate: true,
           Internal: this.options.egress === 'none',
+          EnableIPv6: false,
+          // Named, so that the firewall matches every sandbox bridge by interface (cdsb+).
+          Options: { 'com.docker.network.bridge.name': bridgeName(spec.sessionId) },
           IPAM: { Driver: 'default', Config: [{ Subnet: subnet, Gateway: gateway }] },
           Labels: {
             [labels.managed]: 'true',

@@ -1,7 +1,9 @@
 // Limits and isolation, enforced on real sandboxes: a fork bomb, a memory hog and a disk
 // filler stay inside their sandbox while the server keeps answering; a sandbox reaches neither
 // the server's port nor the host nor another sandbox, but reaches the course registry.
+import { execFileSync } from 'node:child_process';
 import { statfsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
@@ -76,6 +78,28 @@ describe('network isolation', () => {
     expect((await ta.run(`timeout 3 bash -c 'exec 3<>/dev/tcp/${ipB}/7681' && echo ouvert || echo fermé`)).trim()).toBe(
       'fermé',
     );
+  });
+
+  it('a sandbox cannot reach the host over IPv6, even through its bridge’s link-local address', async () => {
+    // A host service listening on every IPv6 address, as many do.
+    const listener = createServer((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    await new Promise<void>((resolve) => listener.listen(0, '::', resolve));
+    const port = (listener.address() as AddressInfo).port;
+    try {
+      const bridge = `cdsb${a.id.slice(0, 11)}`;
+      const linkLocal = /inet6 (fe80::[0-9a-f:]+)/.exec(
+        execFileSync('ip', ['-6', 'addr', 'show', 'dev', bridge], { encoding: 'utf8' }),
+      )?.[1];
+      // The host reaches its own listener there: it is the sandbox that is blocked.
+      if (linkLocal) {
+        expect(await reach(ta, `-g -6 'http://[${linkLocal}%25eth0]:${port}/'`)).toMatch(/^000/);
+      }
+      expect(await reach(ta, `-g -6 'http://[::1]:${port}/'`)).toMatch(/^000/);
+      const rules = execFileSync('ip6tables', ['-S', 'INPUT'], { encoding: 'utf8' });
+      expect(rules).toContain('-i cdsb+ -j COURS-DOCKER-V6');
+    } finally {
+      listener.close();
+    }
   });
 
   it('a sandbox reaches the course registry', async () => {
