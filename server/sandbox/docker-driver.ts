@@ -1,5 +1,6 @@
 // The sandbox driver on the Docker Engine API (dockerode): one container per session running
 // its own dockerd, on a network of its own that only the course registry shares.
+import { randomBytes } from 'node:crypto';
 import { createConnection, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
@@ -182,7 +183,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   readonly docker: Docker;
   private readonly options: DockerDriverOptions;
   private readonly log: Logger;
-  private readonly addresses = new Map<string, string>();
+  /** Per session: the sandbox's address and its relay secret, read once from the engine. */
+  private readonly addresses = new Map<string, { address: string; secret: string }>();
 
   constructor(options: DockerDriverOptions, log: Logger, docker: Docker = new Docker()) {
     this.options = options;
@@ -315,6 +317,8 @@ export class DockerSandboxDriver implements SandboxDriver {
         Env: [
           ...(o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : []),
           ...(o.dns.length > 0 ? [`SANDBOX_DNS=${o.dns.join(',')}`] : []),
+          // The relay lets in only who knows it: the server (containers inside cannot read it).
+          `SANDBOX_RELAY_SECRET=${randomBytes(32).toString('hex')}`,
         ],
         Labels: {
           [labels.managed]: 'true',
@@ -467,7 +471,7 @@ export class DockerSandboxDriver implements SandboxDriver {
    */
   async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
     if (this.options.terminalTransport === 'exec') return this.openTerminalExec(sessionId, cols, rows);
-    const address = await this.terminalAddress(sessionId);
+    const { address, secret } = await this.terminalAddress(sessionId);
     let socket: Socket | undefined;
     for (let attempt = 0; !socket; attempt++) {
       try {
@@ -490,6 +494,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     const connection = socket;
     connection.setNoDelay(true);
+    connection.write(secret);
     return dtachTerminal(connection, connection, cols, rows, () => connection.destroy());
   }
 
@@ -507,8 +512,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     return dtachTerminal(demuxStdout(stream), stream, cols, rows, () => stream.destroy());
   }
 
-  /** The sandbox's address on its own network. */
-  private async terminalAddress(sessionId: string): Promise<string> {
+  /** The sandbox's address on its own network, and its relay's secret. */
+  private async terminalAddress(sessionId: string): Promise<{ address: string; secret: string }> {
     const cached = this.addresses.get(sessionId);
     if (cached) return cached;
     let info: Docker.ContainerInspectInfo;
@@ -520,8 +525,10 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     const address = info.NetworkSettings.Networks[networkName(sessionId)]?.IPAddress;
     if (!address) throw new SandboxTerminalError('no-address', `no address on ${networkName(sessionId)}`);
-    this.addresses.set(sessionId, address);
-    return address;
+    const secret = (info.Config.Env ?? []).find((e) => e.startsWith('SANDBOX_RELAY_SECRET='))?.slice(21) ?? '';
+    const found = { address, secret };
+    this.addresses.set(sessionId, found);
+    return found;
   }
 
   async list(): Promise<Sandbox[]> {

@@ -102,6 +102,28 @@ describe('network isolation', () => {
     }
   });
 
+  it("a container inside the sandbox reaches the relay's port but cannot type into the shell", async () => {
+    const ipA = (await ta.run("ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1")).trim();
+    // Sends a secret, a dtach attach packet and a push of "\r": a shell behind the relay answers.
+    const probe = String.raw`exec 3<>/dev/tcp/$2/7681 || exit 3
+printf '%s' "$1" >&3
+printf '\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x0d\x00\x00\x00\x00\x00\x00\x00' >&3
+timeout 3 cat <&3 | wc -c`;
+    await ta.run(`base64 -d > /root/probe.sh <<< ${Buffer.from(probe).toString('base64')}`);
+    // The control: with the sandbox's own secret (root in the sandbox can read it), the probe gets the shell.
+    const secret = (
+      await ta.run(String.raw`tr '\0' '\n' < /proc/1/environ | sed -n 's/^SANDBOX_RELAY_SECRET=//p'`)
+    ).trim();
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number((await ta.run(`bash /root/probe.sh ${secret} ${ipA}`)).trim())).toBeGreaterThan(0);
+    // A container the student runs (a poisoned image, say) does not know it: nothing comes back.
+    const inner = await ta.run(
+      `docker run --rm -v /root/probe.sh:/probe.sh debian:bookworm bash /probe.sh ${'0'.repeat(64)} ${ipA} 2>&1 | tail -n 1`,
+      120_000,
+    );
+    expect(inner.trim()).toBe('0');
+  });
+
   it('a sandbox reaches the course registry', async () => {
     expect(await reach(ta, 'http://cours-docker-registry:5000/v2/')).toBe('200');
   });
