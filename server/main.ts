@@ -5,6 +5,7 @@ import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config/co
 import { buildApp } from './http/app.ts';
 import type { SessionServices } from './http/deps.ts';
 import { createLogger } from './log/log.ts';
+import { renderHelp } from '../content/help.ts';
 import { loadCheckLibrary, loadLabs } from '../content/labs.ts';
 import { openDatabase } from './progress/database.ts';
 import { SqliteProgressStore } from './progress/store.ts';
@@ -112,7 +113,15 @@ async function main(): Promise<void> {
     await sessions.start();
     services = {
       sessions,
-      steps: new StepWorkflow({ driver, sessions, labs, progress, checkLibrary, log: log.child({ module: 'steps' }) }),
+      steps: new StepWorkflow({
+        driver,
+        sessions,
+        labs,
+        progress,
+        checkLibrary,
+        help: await renderHelp(labs.values()),
+        log: log.child({ module: 'steps' }),
+      }),
       terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
     };
     observeSessions(() => sessions.counts());

@@ -92,6 +92,30 @@ export type CheckAnswer = z.infer<typeof checkAnswerSchema>;
 
 export const setupDoneSchema = z.object({ ok: z.literal(true) });
 
+/** A body with nothing in it (or no body at all). */
+export const emptyBody = z.object({});
+
+export const hintBody = z.object({
+  /** Which hint: 0 for the first; hints come one at a time, so at most the number already shown. */
+  index: z.number().int().min(0).max(50),
+});
+export type HintBody = z.infer<typeof hintBody>;
+
+export const hintSchema = z.object({
+  index: z.number().int(),
+  /** How many hints the step has. */
+  count: z.number().int(),
+  /** The hint, as HTML. */
+  html: z.string(),
+});
+export type Hint = z.infer<typeof hintSchema>;
+
+export const solutionSchema = z.object({
+  /** The step's solution, as HTML. */
+  html: z.string(),
+});
+export type Solution = z.infer<typeof solutionSchema>;
+
 export const progressSchema = z.object({
   learner: z.string(),
   steps: z.array(z.object({ labId: z.string(), stepId: z.string(), passedAt: z.string() })),

@@ -3,6 +3,7 @@
 // then one plugin per resource and the static site.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
@@ -16,6 +17,7 @@ import {
 import { z } from 'zod';
 import { limits } from '../../shared/limits.ts';
 import { httpRequests } from '../metrics/metrics.ts';
+import { speakerViewScriptHashes } from './csp.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, toUserError } from './errors.ts';
 import { originAllowed } from './origin.ts';
@@ -23,7 +25,7 @@ import { healthRoutes } from './routes/health.ts';
 import { labRoutes } from './routes/labs.ts';
 import { learnerRoutes } from './routes/learners.ts';
 import { sessionRoutes } from './routes/sessions.ts';
-import { securityHeaders, siteRoutes } from './routes/site.ts';
+import { siteRoutes } from './routes/site.ts';
 import { stepRoutes } from './routes/steps.ts';
 import { terminalRoutes } from './routes/terminal.ts';
 import type { TerminalOptions } from './terminal/connection.ts';
@@ -127,9 +129,6 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && request.routeOptions.schema?.body) request.body = {};
   });
-  app.addHook('onSend', async (_request, reply) => {
-    for (const [name, value] of Object.entries(securityHeaders)) if (!reply.hasHeader(name)) reply.header(name, value);
-  });
   app.addHook('onResponse', async (request, reply) => {
     httpRequests.inc({
       route: request.routeOptions.url ?? 'inconnue',
@@ -152,6 +151,29 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: options.maxFrameBytes ?? limits.maxFrameBytes } });
 
+  // Security headers on every answer: only the site's own scripts run (Astro bundles every
+  // script into /_astro/, none inline; the speaker view's one inline script by its hash); styles may be inline (Shiki colours code with style
+  // attributes, reveal.js and xterm.js set styles); nobody frames the site.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", ...speakerViewScriptHashes()],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'self'"],
+      },
+    },
+    // Plain HTTP on a classroom LAN is a supported set-up: no HSTS, no upgrade of requests.
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
   await app.register(fastifyRateLimit, { global: false });
 
   await app.register(healthRoutes, deps);

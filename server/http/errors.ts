@@ -13,6 +13,7 @@ import {
 } from '../sandbox/driver.ts';
 import {
   AnswerRequiredError,
+  HintUnavailableError,
   LabNotPreparedError,
   SessionLimitError,
   StepBusyError,
@@ -103,6 +104,11 @@ export function toUserError(error: unknown): { status: number; message: string }
           ? 'Le serveur s’arrête : réessayez dans un instant.'
           : `Toutes les places sont prises (${error.maxSessions} ${error.maxSessions > 1 ? 'bacs à sable' : 'bac à sable'} en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
     };
+  }
+  if (error instanceof HintUnavailableError) {
+    return error.reason === 'none-left'
+      ? { status: 404, message: `Cette étape n'a que ${error.count} indice${error.count > 1 ? 's' : ''}.` }
+      : { status: 409, message: 'Les indices viennent un à la fois : demandez d’abord le précédent.' };
   }
   if (error instanceof StepBusyError) {
     return {

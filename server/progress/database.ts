@@ -1,5 +1,5 @@
-// The embedded SQLite database (Node's built-in node:sqlite): learners' progress and the
-// live sessions, so neither is lost when the server restarts.
+// The embedded SQLite database (Node's built-in node:sqlite): learners' progress, the help they
+// were shown and the live sessions, so none is lost when the server restarts.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -19,6 +19,16 @@ const migrations = [
      learner_id TEXT,
      created_at TEXT NOT NULL,
      expires_at TEXT NOT NULL
+   ) STRICT`,
+  // Every hint and solution a student was shown, for the instructor's view of who needed help.
+  `CREATE TABLE IF NOT EXISTS help_shown (
+     session_id TEXT NOT NULL,
+     learner_id TEXT,
+     lab_id TEXT NOT NULL,
+     step_id TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('hint', 'solution')),
+     hint_index INTEGER,
+     shown_at TEXT NOT NULL
    ) STRICT`,
 ];
 

@@ -7,9 +7,22 @@ export interface StepProgress {
   passedAt: string;
 }
 
+/** A hint or the solution shown to a student. */
+export interface HelpShown {
+  sessionId: string;
+  learnerId: string | null;
+  labId: string;
+  stepId: string;
+  kind: 'hint' | 'solution';
+  /** Which hint (0 for the first); absent for the solution. */
+  hintIndex?: number;
+}
+
 export interface ProgressStore {
   recordPass(learnerId: string, labId: string, stepId: string, at?: Date): void;
   forLearner(learnerId: string): StepProgress[];
+  recordHelp(help: HelpShown, at?: Date): void;
+  helpForSession(sessionId: string): (HelpShown & { shownAt: string })[];
 }
 
 export class SqliteProgressStore implements ProgressStore {
@@ -34,6 +47,39 @@ export class SqliteProgressStore implements ProgressStore {
         labId: String(row.lab_id),
         stepId: String(row.step_id),
         passedAt: String(row.passed_at),
+      }));
+  }
+
+  recordHelp(help: HelpShown, at: Date = new Date()): void {
+    this.db
+      .prepare(
+        'INSERT INTO help_shown (session_id, learner_id, lab_id, step_id, kind, hint_index, shown_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        help.sessionId,
+        help.learnerId,
+        help.labId,
+        help.stepId,
+        help.kind,
+        help.hintIndex ?? null,
+        at.toISOString(),
+      );
+  }
+
+  helpForSession(sessionId: string): (HelpShown & { shownAt: string })[] {
+    return this.db
+      .prepare(
+        'SELECT session_id, learner_id, lab_id, step_id, kind, hint_index, shown_at FROM help_shown WHERE session_id = ? ORDER BY shown_at, rowid',
+      )
+      .all(sessionId)
+      .map((row) => ({
+        sessionId: String(row.session_id),
+        learnerId: row.learner_id === null ? null : String(row.learner_id),
+        labId: String(row.lab_id),
+        stepId: String(row.step_id),
+        kind: row.kind === 'solution' ? ('solution' as const) : ('hint' as const),
+        ...(row.hint_index === null ? {} : { hintIndex: Number(row.hint_index) }),
+        shownAt: String(row.shown_at),
       }));
   }
 }

@@ -57,3 +57,15 @@ export class LabNotPreparedError extends Error {
 export class StepBusyError extends Error {
   override name = 'StepBusyError';
 }
+
+/** A hint asked for out of turn (hints come one at a time), or one the step does not have. */
+export class HintUnavailableError extends Error {
+  override name = 'HintUnavailableError';
+  readonly reason: 'too-soon' | 'none-left';
+  readonly count: number;
+  constructor(reason: 'too-soon' | 'none-left', count: number) {
+    super(`hint ${reason} (${count} hints)`);
+    this.reason = reason;
+    this.count = count;
+  }
+}

@@ -9,7 +9,13 @@ import type { Logger } from '../log/log.ts';
 import { checkSeconds } from '../metrics/metrics.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import { SandboxGoneError, type SandboxDriver } from '../sandbox/driver.ts';
-import { AnswerRequiredError, LabNotPreparedError, StepBusyError, UnknownStepError } from './errors.ts';
+import {
+  AnswerRequiredError,
+  HintUnavailableError,
+  LabNotPreparedError,
+  StepBusyError,
+  UnknownStepError,
+} from './errors.ts';
 import type { Session, SessionManager } from './manager.ts';
 
 export interface StepWorkflowDeps {
@@ -19,6 +25,8 @@ export interface StepWorkflowDeps {
   progress: ProgressStore;
   /** The check helper library (labs/_lib/check.sh), prepended to every check script. */
   checkLibrary: string;
+  /** Hints and solutions as HTML, by `labId/stepId` (content/help.ts). */
+  help: Map<string, { hints: string[]; solution: string }>;
   log: Logger;
 }
 
@@ -88,6 +96,46 @@ export class StepWorkflow {
     );
     if (result.passed && session.learnerId) this.deps.progress.recordPass(session.learnerId, lab.id, step.id);
     return result;
+  }
+
+  private helpOf(session: Session, stepId: string) {
+    const { lab, step } = this.stepOf(session, stepId);
+    const help = this.deps.help.get(`${lab.id}/${step.id}`) ?? { hints: [], solution: '' };
+    return { lab, step, help };
+  }
+
+  /** The step's hint `index`, once the ones before it were shown; recorded for the instructor. */
+  hint(session: Session, stepId: string, index: number): { index: number; count: number; html: string } {
+    const { lab, step, help } = this.helpOf(session, stepId);
+    const count = help.hints.length;
+    const shown = session.hintsShown.get(step.id) ?? 0;
+    if (index >= count) throw new HintUnavailableError('none-left', count);
+    if (index > shown) throw new HintUnavailableError('too-soon', count);
+    if (index === shown) {
+      session.hintsShown.set(step.id, shown + 1);
+      this.deps.progress.recordHelp({
+        sessionId: session.id,
+        learnerId: session.learnerId,
+        labId: lab.id,
+        stepId: step.id,
+        kind: 'hint',
+        hintIndex: index,
+      });
+    }
+    return { index, count, html: help.hints[index] ?? '' };
+  }
+
+  /** The step's solution; recorded for the instructor. */
+  solution(session: Session, stepId: string): { html: string } {
+    const { lab, step, help } = this.helpOf(session, stepId);
+    this.deps.progress.recordHelp({
+      sessionId: session.id,
+      learnerId: session.learnerId,
+      labId: lab.id,
+      stepId: step.id,
+      kind: 'solution',
+    });
+    return { html: help.solution };
   }
 
   /** A sandbox that vanished (removed by hand, crashed) ends its session. */

@@ -1,8 +1,8 @@
 // Builds a renderable deck from its markdown body: parsed slides, their HTML and notes, and
 // the table of contents. Used by the deck page at build time and by the content tests.
 import { deckStates, type DeckState } from '../../shared/deck-schema.ts';
-import { DeckParseError, parseDeck, type DeckSlide } from './parse.ts';
-import { renderMarkdown } from '../markdown/render.ts';
+import { DeckParseError, parseDeck, type DeckSlide } from '../../content/deck-parse.ts';
+import { renderMarkdown } from '../../content/markdown.ts';
 
 export interface RenderedSlide extends DeckSlide {
   html: string;

@@ -1,7 +1,8 @@
-// Browser side of a TP page: checks, hints one at a time, solution behind a confirmation,
+// Browser side of a TP page: checks, hints one at a time and the solution behind a confirmation
+// (both fetched from the API),
 // "▶ Exécuter"/"Copier" on commands, progress kept in the browser and on the server, step
 // set-up when a step opens, reset, and the resizable splitter.
-import type { CheckAnswer } from '../../shared/contract.ts';
+import type { CheckAnswer, Hint, Solution } from '../../shared/contract.ts';
 import { learnerId, sessionApi } from '../terminal/session-client.ts';
 import { mountTerminalPane } from '../terminal/terminal-pane.ts';
 
@@ -131,45 +132,86 @@ export function mountLabPage(root: HTMLElement): void {
       if (event.key === 'Enter') void check();
     });
 
-    step.querySelector('[data-hint]')?.addEventListener('click', (event) => {
-      const hidden = [...step.querySelectorAll<HTMLElement>('[data-hint-index]')].find((h) => h.hidden);
-      if (hidden) hidden.hidden = false;
-      if (![...step.querySelectorAll<HTMLElement>('[data-hint-index]')].some((h) => h.hidden)) {
-        (event.currentTarget as HTMLButtonElement).disabled = true;
+    // Hints and the solution come from the API on demand (the page's source holds none of them);
+    // the server records what was shown, for the instructor.
+    const hintButton = step.querySelector<HTMLButtonElement>('[data-hint]');
+    const hintList = step.querySelector<HTMLElement>('.step-hints');
+    const hintCount = Number(hintButton?.dataset.hintCount ?? 0);
+    hintButton?.addEventListener('click', () => {
+      const session = pane.session();
+      if (!session || !hintList) {
+        showResult(false, 'Le bac à sable démarre encore : réessayez dans un instant.');
+        return;
       }
+      const index = hintList.querySelectorAll('[data-hint-index]').length;
+      hintButton.disabled = true;
+      sessionApi<Hint>(session, `/steps/${encodeURIComponent(id)}/hint`, { index })
+        .then((hint) => {
+          const box = document.createElement('div');
+          box.className = 'step-hint';
+          box.dataset.hintIndex = String(hint.index);
+          box.innerHTML = `<strong>Indice ${hint.index + 1} :</strong>${hint.html}`;
+          decorateCommands(box);
+          hintList.append(box);
+          hintButton.disabled = hint.index + 1 >= hint.count;
+        })
+        .catch((error: Error) => {
+          hintButton.disabled = index >= hintCount;
+          showResult(false, error.message);
+        });
     });
-    step.querySelector('[data-solution]')?.addEventListener('click', () => {
-      const body = step.querySelector<HTMLElement>('[data-solution-body]');
-      if (!body?.hidden) return;
-      if (confirm('Afficher la solution ? Essayez d’abord avec les indices : on apprend mieux en cherchant.')) {
-        body.hidden = false;
+    const solutionButton = step.querySelector<HTMLButtonElement>('[data-solution]');
+    solutionButton?.addEventListener('click', () => {
+      if (step.querySelector('[data-solution-body]')) return;
+      const session = pane.session();
+      if (!session) {
+        showResult(false, 'Le bac à sable démarre encore : réessayez dans un instant.');
+        return;
       }
+      if (!confirm('Afficher la solution ? Essayez d’abord avec les indices : on apprend mieux en cherchant.')) return;
+      solutionButton.disabled = true;
+      sessionApi<Solution>(session, `/steps/${encodeURIComponent(id)}/solution`, {})
+        .then((solution) => {
+          const box = document.createElement('div');
+          box.className = 'step-solution';
+          box.dataset.solutionBody = '';
+          box.innerHTML = `<strong>Solution :</strong>${solution.html}`;
+          decorateCommands(box);
+          hintList?.after(box);
+        })
+        .catch((error: Error) => {
+          solutionButton.disabled = false;
+          showResult(false, error.message);
+        });
     });
   }
 
   // Commands: "▶ Exécuter" types them into the terminal, "Copier" puts them in the clipboard.
-  for (const block of root.querySelectorAll<HTMLElement>('.command-block')) {
-    const command = block.dataset.command ?? '';
-    const tools = document.createElement('div');
-    tools.className = 'command-tools';
-    const run = document.createElement('button');
-    run.type = 'button';
-    run.dataset.run = '';
-    run.textContent = '▶ Exécuter';
-    run.title = 'Taper cette commande dans le terminal';
-    run.addEventListener('click', () => pane.run(command.replace(/\n/g, '\r')));
-    const copy = document.createElement('button');
-    copy.type = 'button';
-    copy.textContent = 'Copier';
-    copy.addEventListener('click', () => {
-      void navigator.clipboard?.writeText(command).then(() => {
-        copy.textContent = 'Copié !';
-        setTimeout(() => (copy.textContent = 'Copier'), 1500);
+  function decorateCommands(container: HTMLElement): void {
+    for (const block of container.querySelectorAll<HTMLElement>('.command-block')) {
+      const command = block.dataset.command ?? '';
+      const tools = document.createElement('div');
+      tools.className = 'command-tools';
+      const run = document.createElement('button');
+      run.type = 'button';
+      run.dataset.run = '';
+      run.textContent = '▶ Exécuter';
+      run.title = 'Taper cette commande dans le terminal';
+      run.addEventListener('click', () => pane.run(command.replace(/\n/g, '\r')));
+      const copy = document.createElement('button');
+      copy.type = 'button';
+      copy.textContent = 'Copier';
+      copy.addEventListener('click', () => {
+        void navigator.clipboard?.writeText(command).then(() => {
+          copy.textContent = 'Copié !';
+          setTimeout(() => (copy.textContent = 'Copier'), 1500);
+        });
       });
-    });
-    tools.append(run, copy);
-    block.append(tools);
+      tools.append(run, copy);
+      block.append(tools);
+    }
   }
+  decorateCommands(root);
 
   root.querySelector('[data-reset]')?.addEventListener('click', () => {
     if (

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
 import { splitDeckSource } from '../../content/deck-loader.ts';
-import { countSlides, parseDeck } from '../../src/deck/parse.ts';
+import { countSlides, parseDeck } from '../../content/deck-parse.ts';
 
 export const deckPath = '/decks/images-de-conteneurs/';
 

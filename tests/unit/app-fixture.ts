@@ -2,6 +2,7 @@
 // and of the terminal socket (listening on a free port). Never used by integration tests.
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { renderHelp } from '../../content/help.ts';
 import { buildApp, type AppOptions } from '../../server/http/app.ts';
 import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
 import { silentLogger } from '../../server/log/log.ts';
@@ -63,7 +64,15 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     ? undefined
     : {
         sessions,
-        steps: new StepWorkflow({ driver, sessions, labs, progress, checkLibrary: '', log: silentLogger }),
+        steps: new StepWorkflow({
+          driver,
+          sessions,
+          labs,
+          progress,
+          checkLibrary: '',
+          help: await renderHelp(labs.values()),
+          log: silentLogger,
+        }),
         terminals: terminalsLayer,
       };
   const appOptions: AppOptions = {

@@ -11,8 +11,8 @@ const task: LabStep = {
   kind: 'task',
   check: 'construire.sh',
   checkScript: 'docker image inspect app >/dev/null && pass "Bravo" || fail "Pas encore"',
-  hints: ['h'],
-  solution: 's',
+  hints: ['Pensez à **docker build**.', 'Avec `-t app`.'],
+  solution: 'Tapez `docker build -t app .`',
   solve: 'docker build -t app .',
   setup: 'docker pull alpine',
   timeout: 5,
@@ -66,7 +66,7 @@ async function session(labId = 'tp-images') {
 function post(
   s: { id: string; headers: Record<string, string> },
   stepId: string,
-  action: 'check' | 'setup',
+  action: 'check' | 'setup' | 'hint' | 'solution',
   payload?: string | object,
   headers: Record<string, string> = {},
 ) {
@@ -271,5 +271,45 @@ describe('POST /api/sessions/:id/steps/:stepId/setup', () => {
     const res = await post(s, 'construire', 'setup', {});
     expect(res.statusCode).toBe(410);
     expect(fixture.sessions.get(s.id)).toBeUndefined();
+  });
+});
+
+describe('hints and solution, from the API on demand', () => {
+  it('gives hints one at a time, as HTML, and records each for the instructor', async () => {
+    const s = await session();
+    const tooSoon = await post(s, 'construire', 'hint', { index: 1 });
+    expect(tooSoon.statusCode).toBe(409);
+    expect(tooSoon.json<{ error: string }>().error).toMatch(/un à la fois/);
+    const first = await post(s, 'construire', 'hint', { index: 0 });
+    expect(first.statusCode).toBe(200);
+    const hint = first.json<{ index: number; count: number; html: string }>();
+    expect([hint.index, hint.count]).toEqual([0, 2]);
+    expect(hint.html).toContain('<strong>docker build</strong>');
+    // Asking again for a hint already shown is fine, and not recorded twice.
+    expect((await post(s, 'construire', 'hint', { index: 0 })).statusCode).toBe(200);
+    expect((await post(s, 'construire', 'hint', { index: 1 })).json<{ html: string }>().html).toContain(
+      '<code>-t app</code>',
+    );
+    const none = await post(s, 'construire', 'hint', { index: 2 });
+    expect(none.statusCode).toBe(404);
+    expect(none.json<{ error: string }>().error).toMatch(/n'a que 2 indices/);
+    expect((await post(s, 'construire', 'hint', { index: -1 })).statusCode).toBe(400);
+    expect((await post(s, 'construire', 'hint', {})).statusCode).toBe(400);
+    const shown = fixture.progress.helpForSession(s.id);
+    expect(shown.map((h) => [h.kind, h.hintIndex, h.learnerId, h.stepId])).toEqual([
+      ['hint', 0, learner, 'construire'],
+      ['hint', 1, learner, 'construire'],
+    ]);
+  });
+
+  it('gives the solution, recorded too, and only to the session’s own token', async () => {
+    const s = await session();
+    const solution = await post(s, 'construire', 'solution', {});
+    expect(solution.statusCode).toBe(200);
+    expect(solution.json<{ html: string }>().html).toContain('docker build -t app .');
+    expect(fixture.progress.helpForSession(s.id).map((h) => h.kind)).toEqual(['solution']);
+    const other = await post(s, 'construire', 'solution', {}, { authorization: 'Bearer faux' });
+    expect(other.statusCode).toBe(403);
+    expect((await post(s, 'nope', 'solution', {})).statusCode).toBe(404);
   });
 });

@@ -51,6 +51,14 @@ describe('static files', () => {
     expect(res.status).toBe(200);
     expect(res.body.toString()).toContain('Accueil');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
+    // Only the site's own scripts run, and no other site frames it.
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
+    expect(csp).toContain("frame-ancestors 'self'");
+    // reveal.js's speaker view writes one inline script into its window: allowed by its hash only.
+    expect(csp).toMatch(/script-src 'self' 'sha256-[A-Za-z0-9+/]{43}='/);
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['cache-control']).toBe('no-cache');
   });
 

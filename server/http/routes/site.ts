@@ -8,12 +8,6 @@ export interface SiteOptions {
   siteDir: string;
 }
 
-export const securityHeaders = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'same-origin',
-  'x-frame-options': 'SAMEORIGIN',
-} as const;
-
 export const siteRoutes: FastifyPluginAsync<SiteOptions> = async (app, options) => {
   const root = path.resolve(options.siteDir);
   await app.register(fastifyStatic, {

@@ -9,7 +9,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
-import { parseAttributes } from '../deck/parse.ts';
+import { parseAttributes } from './deck-parse.ts';
 
 /** Where a deck's `images/...` files are served from. */
 export const deckImageBase = '/slides/images/';

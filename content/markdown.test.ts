@@ -1,6 +1,6 @@
 // Unit tests of the slide renderer: element annotations, image paths, build-time highlighting.
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from './render.ts';
+import { renderMarkdown } from './markdown.ts';
 
 describe('renderMarkdown', () => {
   it('applies .element attributes to the element before the comment', async () => {

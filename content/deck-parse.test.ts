@@ -1,10 +1,10 @@
 // Unit tests of the pure deck parser, on a fixture deck.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { splitDeckSource } from '../../content/deck-loader.ts';
-import { countSlides, DeckParseError, parseDeck, type DeckSlide } from './parse.ts';
+import { splitDeckSource } from './deck-loader.ts';
+import { countSlides, DeckParseError, parseDeck, type DeckSlide } from './deck-parse.ts';
 
-const fixture = readFileSync(new URL('../../tests/fixtures/deck-basic.md', import.meta.url), 'utf8');
+const fixture = readFileSync(new URL('../tests/fixtures/deck-basic.md', import.meta.url), 'utf8');
 
 describe('parseDeck', () => {
   const { body } = splitDeckSource(fixture);
