@@ -1,6 +1,8 @@
 // The `dockerfile-lint` check: lints a Dockerfile of the student's sandbox and passes when no
 // error or warning is left (info findings are advice). Options: `path`, the Dockerfile to read.
-import { lintDockerfile, type LintFinding } from './dockerfile-lint.ts';
+// The lint runs in the linter's thread, never on the event loop (dockerfile-lint-thread.ts).
+import { lintDockerfileOffThread, maxDockerfileBytes } from './dockerfile-lint-thread.ts';
+import type { LintFinding } from './dockerfile-lint.ts';
 import type { TsCheck } from './types.ts';
 
 /** How many findings the message lists; the rest are counted. */
@@ -13,7 +15,9 @@ function describe(finding: LintFinding): string {
 export const dockerfileLintCheck: TsCheck = async (context, options) => {
   const path = options.path;
   if (!path) throw new Error('dockerfile-lint : option « path » manquante dans la définition de l’étape.');
-  const text = await context.readFile(path);
+  // One byte past the bound: a bigger file arrives cut, still over the bound, and is refused
+  // rather than linted cut short; the sandbox never sends more than that.
+  const text = await context.readFile(path, maxDockerfileBytes + 1);
   if (text === null) {
     return {
       passed: false,
@@ -21,7 +25,14 @@ export const dockerfileLintCheck: TsCheck = async (context, options) => {
     };
   }
 
-  const findings = lintDockerfile(text);
+  const result = await lintDockerfileOffThread(text);
+  if (!result.ok) {
+    if (result.reason === 'timeout' || result.reason === 'crashed') {
+      context.log?.warn('dockerfile lint failed', { path, reason: result.reason, detail: result.detail });
+    }
+    return { passed: false, message: result.message };
+  }
+  const findings = result.findings;
   const blocking = findings.filter((finding) => finding.severity !== 'info');
   const infos = findings.length - blocking.length;
   if (blocking.length > 0) {

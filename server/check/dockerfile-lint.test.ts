@@ -1,8 +1,9 @@
 // Unit tests of the Dockerfile linter (each rule fires on a bad Dockerfile and stays silent on
 // the corrected one) and of the dockerfile-lint check built on it, with a fake sandbox context.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dockerfileLintCheck } from './dockerfile-lint-check.ts';
-import { lintDockerfile, type LintFinding } from './dockerfile-lint.ts';
+import { lintDockerfile, removesAptLists, type LintFinding } from './dockerfile-lint.ts';
 import type { CheckContext } from './types.ts';
 
 const df = (...lines: string[]): string => `${lines.join('\n')}\n`;
@@ -297,6 +298,33 @@ describe('lintDockerfile', () => {
     const heredoc = df('FROM debian:12', 'RUN <<EOF', 'apt-get update', 'apt-get upgrade -y', 'EOF');
     expect(rules(heredoc)).toEqual(expect.arrayContaining(['DL3005', 'DL3009']));
     expect(rules(df('FROM debian:12', 'RUN ["apt-get", "dist-upgrade"]'))).toContain('DL3005');
+  });
+
+  describe('linear rewrites', () => {
+    // The regex removesAptLists replaces: it backtracks quadratically, fine on short strings.
+    const oldCleanUp = /\brm\s+[^;&|]*\/var\/lib\/apt\/lists/;
+    const lists = '/var/lib/apt/lists';
+
+    it('finds the apt lists clean-up exactly where the former regex did', () => {
+      // Repeated pieces come up more often: about one script in forty is a clean-up.
+      const pieces = ['rm', 'rm', 'xrm', '-rm', ' ', ' ', '\t', '\n', ';', '&', '|', '-rf', lists, lists, 'a'];
+      const scripts = fc.array(fc.constantFrom(...pieces), { maxLength: 8 }).map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(scripts, (script) => removesAptLists(script) === oldCleanUp.test(script)),
+        { numRuns: 5000 },
+      );
+      expect(removesAptLists('apt-get update && /bin/rm -rf /var/lib/apt/lists/*')).toBe(true);
+      expect(removesAptLists('rm -rf /tmp && ls /var/lib/apt/lists')).toBe(false);
+      expect(removesAptLists('xrm -rf /var/lib/apt/lists')).toBe(false);
+    });
+
+    it('reads the arguments after many flags (dockerfile-ast drops them in one slice)', () => {
+      expect(rules(df('FROM debian:12', 'RUN --mount=type=cache,target=/root --network=none apt-get upgrade'))).toEqual(
+        ['DL3005'],
+      );
+      expect(rules(df('FROM debian:12', `RUN ${'--network=none '.repeat(50)}apt-get upgrade`))).toEqual(['DL3005']);
+      expect(rules(df('FROM debian:12 AS b', 'COPY --from=b --chown=1:1 /a /a'))).toEqual([]);
+    });
   });
 });
 

@@ -27,13 +27,17 @@ export interface CheckRequest {
   library: string;
 }
 
-function contextFor(driver: SandboxDriver, sessionId: string, timeoutMs: number): CheckContext {
+/** What readFile keeps of a file by default; a check that bounds its input asks for less. */
+const defaultReadBytes = 512 * 1024;
+
+function contextFor(driver: SandboxDriver, sessionId: string, timeoutMs: number, log: Logger): CheckContext {
   return {
-    async readFile(path) {
-      const result = await driver.exec(sessionId, ['cat', '--', path], { timeoutMs, maxOutputBytes: 512 * 1024 });
+    async readFile(path, maxBytes = defaultReadBytes) {
+      const result = await driver.exec(sessionId, ['cat', '--', path], { timeoutMs, maxOutputBytes: maxBytes });
       return result.exitCode === 0 ? result.stdout : null;
     },
     exec: (command) => driver.exec(sessionId, command, { timeoutMs }),
+    log,
   };
 }
 
@@ -53,7 +57,7 @@ export async function runCheck(
         timeoutMs,
       ),
     );
-    return Promise.race([check(contextFor(driver, sessionId, timeoutMs), step.check.options), timeout]);
+    return Promise.race([check(contextFor(driver, sessionId, timeoutMs, log), step.check.options), timeout]);
   }
   const result = await driver.exec(sessionId, ['bash', '-c', `${library}\n${step.checkScript ?? ''}`], {
     timeoutMs,

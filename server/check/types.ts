@@ -1,4 +1,5 @@
 // Types of the checker runner: what a check gets to look at the sandbox, and what it answers.
+import type { Logger } from '../log/log.ts';
 
 /** The result of a check, as sent to the browser: passed or not, and a French message. */
 export interface CheckResult {
@@ -8,10 +9,15 @@ export interface CheckResult {
 
 /** What a TypeScript check may use: read-only looks into the student's sandbox. */
 export interface CheckContext {
-  /** Reads a file of the sandbox (as root); null when it does not exist. */
-  readFile(path: string): Promise<string | null>;
+  /**
+   * Reads a file of the sandbox (as root); null when it does not exist. A file longer than
+   * `maxBytes` (default 512 KB) comes back cut at that many bytes.
+   */
+  readFile(path: string, maxBytes?: number): Promise<string | null>;
   /** Runs a command in the sandbox as its own process (never in the student's shell). */
   exec(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  /** For what the operators should know of (a check that failed on its own side). */
+  log?: Logger;
 }
 
 /** A check written in TypeScript; `options` come from the step's front matter. */
