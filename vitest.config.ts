@@ -7,7 +7,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'content/**/*.test.ts', 'shared/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/content/**/*.test.ts'],
+          include: [
+            'src/**/*.test.ts',
+            'server/**/*.test.ts',
+            'content/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'tests/unit/**/*.test.ts',
+            'tests/content/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },

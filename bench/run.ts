@@ -150,7 +150,12 @@ async function terminalBench(server: RunningServer) {
 
 async function concurrencyBench() {
   process.stdout.write('\n[3] 20 sessions ouvertes en même temps (à froid)\n');
-  const server = await startServer({ POOL_SIZE: '0', MAX_SESSIONS: '25', SESSIONS_PER_CLIENT: '25', SESSIONS_PER_CLIENT_PER_MINUTE: '100' });
+  const server = await startServer({
+    POOL_SIZE: '0',
+    MAX_SESSIONS: '25',
+    SESSIONS_PER_CLIENT: '25',
+    SESSIONS_PER_CLIENT_PER_MINUTE: '100',
+  });
   const started = performance.now();
   const results = await Promise.allSettled(Array.from({ length: 20 }, () => timeToPrompt(server)));
   const seconds = (performance.now() - started) / 1000;

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
       homeBytes: config.SANDBOX_HOME,
       egress: config.SANDBOX_EGRESS,
       subnetPool: config.SANDBOX_SUBNET_POOL,
-      registryContainer: images.REGISTRY_CONTAINER,
+      // Sandboxes reach only the read-only mirror; the writable registry stays on the host's loopback.
+      registryContainer: images.REGISTRY_MIRROR_CONTAINER,
       registryAlias: images.REGISTRY_ALIAS,
       readyTimeoutSeconds: 60,
       instance: instanceId(config),

@@ -19,7 +19,10 @@ export function speakerViewScriptHashes(): string[] {
     const literal = source.slice(start + '.document.write('.length, end + 1);
     const html = runInNewContext(literal, {}, { timeout: 1000 }) as string;
     return [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
-      (m) => `'sha256-${createHash('sha256').update(m[1] ?? '').digest('base64')}'`,
+      (m) =>
+        `'sha256-${createHash('sha256')
+          .update(m[1] ?? '')
+          .digest('base64')}'`,
     );
   } catch {
     return [];

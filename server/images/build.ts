@@ -26,6 +26,7 @@ export {
   REGISTRY_CONTAINER,
   REGISTRY_IMAGE,
   REGISTRY_MIRROR,
+  REGISTRY_MIRROR_CONTAINER,
   REGISTRY_NETWORK,
   ensureRegistryRunning,
   type RegistryInfo,

@@ -49,7 +49,7 @@ export const REGISTRY_BUILD: BuildSpec = {
   label: 'cours-docker/registry',
   contextDir: join(REPO_ROOT, 'server/registry'),
   dockerfile: join(REPO_ROOT, 'server/registry/Dockerfile'),
-  hashFiles: ['Dockerfile', '.dockerignore', 'config.yml'],
+  hashFiles: ['Dockerfile', '.dockerignore', 'config.yml', 'config-readonly.yml'],
   tags: [REGISTRY_IMAGE],
 };
 

@@ -5,6 +5,12 @@ import { ImagesError } from './images-error.ts';
 
 export const REGISTRY_IMAGE = 'cours-docker/registry:latest';
 export const REGISTRY_CONTAINER = 'cours-docker-registry';
+/**
+ * The read-only instance sandboxes reach, on the same data volume mounted read-only and in the
+ * registry's `maintenance: readonly` mode: pulls work, uploads and deletes do not. The
+ * writable one above is reached only from the host (127.0.0.1:REGISTRY_HOST_PORT) for preloads.
+ */
+export const REGISTRY_MIRROR_CONTAINER = 'cours-docker-registry-mirror';
 export const REGISTRY_NETWORK = 'cours-docker-registry';
 /** Name under which sandboxes reach the registry on their own networks. */
 export const REGISTRY_ALIAS = 'cours-docker-registry';
@@ -34,6 +40,7 @@ export function registryHostPort(): number {
 
 interface InspectedContainer {
   Image: string;
+  Config?: { Cmd?: string[] | null };
   State: { Running: boolean };
   HostConfig: { PortBindings?: Record<string, { HostIp: string; HostPort: string }[] | null> | null };
   NetworkSettings: { Networks?: Record<string, { Aliases?: string[] | null }> | null };
@@ -69,10 +76,111 @@ async function waitForRegistry(hostPort: number, timeoutMs: number): Promise<boo
   return false;
 }
 
+/** The mirror's configuration file, in the registry image (server/registry/config-readonly.yml). */
+const readOnlyConfig = '/etc/docker/registry/config-readonly.yml';
+
+interface RegistryContainer {
+  name: string;
+  /** The mirror for sandboxes: read-only, not published, joined to sandbox networks. */
+  readOnly: boolean;
+}
+
+function runArguments(spec: RegistryContainer, hostPort: number): string[] {
+  const common = ['run', '-d', '--name', spec.name, '--restart', 'unless-stopped', '--label', ROLE_LABEL];
+  if (!spec.readOnly) {
+    return [
+      ...common,
+      '--network',
+      REGISTRY_NETWORK,
+      '-p',
+      `127.0.0.1:${hostPort}:5000`,
+      '-v',
+      `${REGISTRY_VOLUME}:/var/lib/docker-registry`,
+      REGISTRY_IMAGE,
+    ];
+  }
+  return [
+    ...common,
+    '--network',
+    REGISTRY_NETWORK,
+    '--read-only',
+    '-v',
+    `${REGISTRY_VOLUME}:/var/lib/docker-registry:ro`,
+    REGISTRY_IMAGE,
+    // Its own configuration: read-only maintenance mode, no delete, no upload purging.
+    '/usr/bin/docker-registry',
+    'serve',
+    readOnlyConfig,
+  ];
+}
+
+/** Whether the container runs from the current image with the settings this code gives it. */
+function upToDate(current: InspectedContainer, imageId: string, spec: RegistryContainer, hostPort: number): boolean {
+  if (current.Image !== imageId || current.NetworkSettings.Networks?.[REGISTRY_NETWORK] === undefined) return false;
+  const binding = current.HostConfig.PortBindings?.['5000/tcp']?.[0];
+  if (spec.readOnly) {
+    return binding === undefined && (current.Config?.Cmd ?? []).includes(readOnlyConfig);
+  }
+  return binding?.HostIp === '127.0.0.1' && binding.HostPort === String(hostPort);
+}
+
+/** Starts (or replaces) one registry container; returns the sandbox networks it must be on. */
+async function ensureContainer(
+  spec: RegistryContainer,
+  imageId: string,
+  hostPort: number,
+  log: (line: string) => void,
+): Promise<void> {
+  const current = await inspectContainer(spec.name);
+  const sandboxNetworks = Object.entries(current?.NetworkSettings.Networks ?? {}).filter(
+    ([name]) => name !== REGISTRY_NETWORK && name !== 'bridge',
+  );
+  const what = spec.readOnly ? 'miroir en lecture seule des bacs à sable' : `127.0.0.1:${hostPort}`;
+  if (current && upToDate(current, imageId, spec, hostPort)) {
+    if (current.State.Running) {
+      log(`[images] registre du cours : ${spec.name} tourne déjà (${what})`);
+    } else {
+      log(`[images] registre du cours : redémarrage de ${spec.name}`);
+      const started = await docker(['start', spec.name]);
+      if (started.code !== 0) {
+        throw new ImagesError(`Le registre ${spec.name} ne redémarre pas.`, { logTail: tailLines(started.stderr, 10) });
+      }
+    }
+  } else {
+    if (current) {
+      log(`[images] registre du cours : remplacement de ${spec.name} (image ou réglages changés)`);
+      await docker(['rm', '-f', spec.name]);
+    } else {
+      log(`[images] registre du cours : création de ${spec.name} (${what})`);
+    }
+    const created = await docker(runArguments(spec, hostPort));
+    if (created.code !== 0) {
+      const portTaken = /address already in use|port is already allocated/i.test(created.stderr);
+      throw new ImagesError(
+        portTaken
+          ? `Le port 127.0.0.1:${hostPort} est déjà pris : libérez-le ou choisissez-en un autre avec REGISTRY_HOST_PORT.`
+          : `Le registre ${spec.name} ne démarre pas.`,
+        { logTail: tailLines(created.stderr, 10) },
+      );
+    }
+    // Only the read-only mirror goes back on the sandbox networks the old container was on.
+    if (spec.readOnly) {
+      for (const [network] of sandboxNetworks) {
+        await docker(['network', 'connect', '--alias', REGISTRY_ALIAS, network, spec.name]);
+      }
+    }
+  }
+  if (!spec.readOnly) {
+    // An older server joined the writable registry to sandbox networks: it leaves them.
+    for (const [network] of sandboxNetworks) await docker(['network', 'disconnect', '-f', network, spec.name]);
+  }
+}
+
 /**
- * Makes sure the course registry runs from the current registry image, published on
- * 127.0.0.1:REGISTRY_HOST_PORT, and answers. A container from an older image is replaced
- * (its data volume stays) and reconnected to the sandbox networks it was on.
+ * Makes sure the course registry runs from the current registry image: the writable instance
+ * published on 127.0.0.1:REGISTRY_HOST_PORT (for the preload), and the read-only mirror that
+ * sandboxes reach. A container from an older image or with other settings is replaced (the
+ * data volume stays).
  */
 export async function ensureRegistryRunning(log: (line: string) => void = () => undefined): Promise<RegistryInfo> {
   const hostPort = registryHostPort();
@@ -87,75 +195,20 @@ export async function ensureRegistryRunning(log: (line: string) => void = () => 
     throw new ImagesError(`L'image ${REGISTRY_IMAGE} est absente : construisez les images avec « npm run images ».`);
   }
   await ensureNetwork();
-
-  const current = await inspectContainer(REGISTRY_CONTAINER);
-  const binding = current?.HostConfig.PortBindings?.['5000/tcp']?.[0];
-  const upToDate =
-    current !== undefined &&
-    current.Image === image.id &&
-    binding?.HostIp === '127.0.0.1' &&
-    binding.HostPort === String(hostPort) &&
-    current.NetworkSettings.Networks?.[REGISTRY_NETWORK] !== undefined;
-
-  if (current && upToDate && current.State.Running) {
-    log(`[images] registre du cours : ${REGISTRY_CONTAINER} tourne déjà (127.0.0.1:${hostPort})`);
-  } else if (current && upToDate) {
-    log(`[images] registre du cours : redémarrage de ${REGISTRY_CONTAINER}`);
-    const started = await docker(['start', REGISTRY_CONTAINER]);
-    if (started.code !== 0) {
-      throw new ImagesError(`Le registre ${REGISTRY_CONTAINER} ne redémarre pas.`, {
-        logTail: tailLines(started.stderr, 10),
-      });
-    }
-  } else {
-    // Sandbox networks the old container was on, to join them again.
-    const otherNetworks = Object.entries(current?.NetworkSettings.Networks ?? {}).filter(
-      ([name]) => name !== REGISTRY_NETWORK && name !== 'bridge',
-    );
-    if (current) {
-      log(`[images] registre du cours : remplacement de ${REGISTRY_CONTAINER} (image ou port changés)`);
-      await docker(['rm', '-f', REGISTRY_CONTAINER]);
-    } else {
-      log(`[images] registre du cours : création de ${REGISTRY_CONTAINER} sur 127.0.0.1:${hostPort}`);
-    }
-    await docker(['volume', 'create', '--label', ROLE_LABEL, REGISTRY_VOLUME]);
-    const created = await docker([
-      'run',
-      '-d',
-      '--name',
-      REGISTRY_CONTAINER,
-      '--restart',
-      'unless-stopped',
-      '--label',
-      ROLE_LABEL,
-      '--network',
-      REGISTRY_NETWORK,
-      '--network-alias',
-      REGISTRY_ALIAS,
-      '-p',
-      `127.0.0.1:${hostPort}:5000`,
-      '-v',
-      `${REGISTRY_VOLUME}:/var/lib/docker-registry`,
-      REGISTRY_IMAGE,
-    ]);
-    if (created.code !== 0) {
-      const portTaken = /address already in use|port is already allocated/i.test(created.stderr);
-      throw new ImagesError(
-        portTaken
-          ? `Le port 127.0.0.1:${hostPort} est déjà pris : libérez-le ou choisissez-en un autre avec REGISTRY_HOST_PORT.`
-          : `Le registre ${REGISTRY_CONTAINER} ne démarre pas.`,
-        { logTail: tailLines(created.stderr, 10) },
-      );
-    }
-    for (const [network, settings] of otherNetworks) {
-      const aliases = (settings.Aliases ?? []).includes(REGISTRY_ALIAS) ? ['--alias', REGISTRY_ALIAS] : [];
-      await docker(['network', 'connect', ...aliases, network, REGISTRY_CONTAINER]);
-    }
-  }
-
+  await docker(['volume', 'create', '--label', ROLE_LABEL, REGISTRY_VOLUME]);
+  await ensureContainer({ name: REGISTRY_CONTAINER, readOnly: false }, image.id, hostPort, log);
   if (!(await waitForRegistry(hostPort, 30_000))) {
     const logs = await docker(['logs', '--tail', '20', REGISTRY_CONTAINER]);
     throw new ImagesError(`Le registre du cours ne répond pas sur http://127.0.0.1:${hostPort}/v2/.`, {
+      logTail: tailLines(logs.stdout + logs.stderr, 20),
+    });
+  }
+  await ensureContainer({ name: REGISTRY_MIRROR_CONTAINER, readOnly: true }, image.id, hostPort, log);
+  // The mirror has no port on the host: it is up once its container runs and stays running.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  if (!(await inspectContainer(REGISTRY_MIRROR_CONTAINER))?.State.Running) {
+    const logs = await docker(['logs', '--tail', '20', REGISTRY_MIRROR_CONTAINER]);
+    throw new ImagesError(`Le miroir en lecture seule ${REGISTRY_MIRROR_CONTAINER} ne démarre pas.`, {
       logTail: tailLines(logs.stdout + logs.stderr, 20),
     });
   }

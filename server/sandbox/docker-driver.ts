@@ -179,6 +179,29 @@ function goneOr(error: unknown, sessionId: string): unknown {
   return status === 404 || status === 409 ? new SandboxGoneError(sessionId, { cause: error }) : error;
 }
 
+/** The capabilities a sandbox keeps (all others are dropped); tested by sandbox-isolation. */
+export const sandboxCapabilities = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'DAC_READ_SEARCH',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'NET_RAW',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+  'AUDIT_WRITE',
+  'SYS_ADMIN',
+  'NET_ADMIN',
+  'IPC_LOCK',
+  'SYS_NICE',
+];
+
 export class DockerSandboxDriver implements SandboxDriver {
   readonly docker: Docker;
   private readonly options: DockerDriverOptions;
@@ -270,24 +293,25 @@ export class DockerSandboxDriver implements SandboxDriver {
     try {
       await this.joinRegistry(network);
       const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
-      const hostConfig: Docker.HostConfig & {
-        CgroupnsMode: 'private' | 'host';
-        MaskedPaths?: string[];
-        ReadonlyPaths?: string[];
-      } = {
+      const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' | 'host' } = {
         NetworkMode: network,
         Runtime: o.runtime,
         Privileged: o.privileged,
         ...(o.privileged
           ? {}
           : {
-              CapAdd: ['ALL'],
-              CapDrop: ['SYS_RESOURCE'],
+              // Only what nested Docker needs: Docker's defaults, plus mounts and cgroups
+              // (SYS_ADMIN), bridges and iptables (NET_ADMIN), overlay2 (DAC_READ_SEARCH),
+              // and what images such as mariadb ask for (IPC_LOCK, SYS_NICE). No SYS_MODULE,
+              // SYS_TIME, SYS_BOOT, SYS_RAWIO, SYSLOG, SYS_PTRACE...
+              CapDrop: ['ALL'],
+              CapAdd: sandboxCapabilities,
               SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-              // The API form of `--security-opt systempaths=unconfined`: /proc and /sys unmasked.
-              MaskedPaths: [],
-              ReadonlyPaths: [],
+              // Docker's masked and read-only /proc and /sys paths stay as they are
+              // (/proc/sysrq-trigger, /proc/sys, /proc/kcore…): nested Docker does without them.
             }),
+        // The inner dockerd finds forwarding on, rather than writing /proc/sys (read-only).
+        Sysctls: { 'net.ipv4.ip_forward': '1' },
         // A private cgroup namespace lets the inner dockerd remount its cgroups read-write.
         CgroupnsMode: 'private',
         Memory: o.memoryBytes,
