@@ -108,7 +108,7 @@ describe('network isolation', () => {
     const probe = String.raw`exec 3<>/dev/tcp/$2/7681 || exit 3
 printf '%s' "$1" >&3
 printf '\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x0d\x00\x00\x00\x00\x00\x00\x00' >&3
-timeout 3 cat <&3 | wc -c`;
+timeout 3 cat <&3 2>/dev/null | wc -c`;
     await ta.run(`base64 -d > /root/probe.sh <<< ${Buffer.from(probe).toString('base64')}`);
     // The control: with the sandbox's own secret (root in the sandbox can read it), the probe gets the shell.
     const secret = (
@@ -145,7 +145,7 @@ describe('least privilege', () => {
       'refusé',
     );
     // Nested Docker still works without them.
-    expect((await ta.run('docker run --rm hello-world 2>&1 | grep -c "Hello from Docker"')).trim()).toBe('1');
+    expect(await ta.run('docker run --rm hello-world 2>&1 | tail -n 25', 120_000)).toContain('Bonjour depuis Docker');
   });
 });
 
