@@ -216,13 +216,22 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.execLimit = pLimit(options.maxConcurrentExecs ?? Math.max(4, 4 * availableParallelism()));
   }
 
-  async engineAvailable(): Promise<boolean> {
-    try {
-      await this.docker.ping();
-      return true;
-    } catch {
-      return false;
-    }
+  /** The last answer and when it came, so a burst of health probes asks the engine once. */
+  private engineSeen: { at: number; answer: Promise<boolean> } | undefined;
+
+  /** Answers within 2 s whatever the engine does: a slow or absent engine reads as unavailable. */
+  engineAvailable(): Promise<boolean> {
+    const now = Date.now();
+    if (this.engineSeen && now - this.engineSeen.at < 1000) return this.engineSeen.answer;
+    const answer = Promise.race([
+      this.docker.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+    ]);
+    this.engineSeen = { at: now, answer };
+    return answer;
   }
 
   /** Picks a free /24 in the pool; concurrent creations may collide, so the caller retries. */

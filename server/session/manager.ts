@@ -274,8 +274,20 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
   }
 
   /** Ends expired and idle sessions, recycles stale pool sandboxes, reconciles with the engine. */
+  /** A pass slower than the interval (a busy engine) must not overlap the next one. */
+  private reaping = false;
+
   async reap(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.reaping) return;
+    this.reaping = true;
+    try {
+      await this.reapOnce();
+    } finally {
+      this.reaping = false;
+    }
+  }
+
+  private async reapOnce(): Promise<void> {
     const now = Date.now();
     for (const session of [...this.sessions.values()]) {
       if (now >= session.expiresAt.getTime()) await this.destroy(session.id, 'expired');

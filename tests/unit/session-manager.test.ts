@@ -137,4 +137,20 @@ describe('SessionManager', () => {
     expect(driver.sandboxes.has('stranger')).toBe(false);
     await second.stop();
   });
+
+  it('never runs two reaper passes at once, even when the engine is slow', async () => {
+    const { m, driver } = manager();
+    let lists = 0;
+    const list = driver.list.bind(driver);
+    driver.list = async () => {
+      lists++;
+      await new Promise((r) => setTimeout(r, 50));
+      return list();
+    };
+    await Promise.all([m.reap(), m.reap(), m.reap()]);
+    // One pass lists the sandboxes once; the calls that came during it returned at once.
+    expect(lists).toBe(1);
+    await m.reap();
+    expect(lists).toBe(2);
+  });
 });
