@@ -46,6 +46,8 @@ export interface DockerDriverOptions {
   readyTimeoutSeconds: number;
   /** Most `docker exec` (checks, set-ups) running at once on the engine; more wait their turn. */
   maxConcurrentExecs?: number;
+  /** Most sandboxes starting at once; more wait their turn. */
+  maxConcurrentStarts?: number;
   /** Labels objects as this server instance's, so two servers on one engine ignore each other. */
   instance: string;
   /** DNS servers for the containers a student runs (the engine's embedded DNS is not theirs). */
@@ -214,6 +216,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.log = log;
     this.docker = docker;
     this.execLimit = pLimit(options.maxConcurrentExecs ?? Math.max(4, 4 * availableParallelism()));
+    this.startLimit = pLimit(options.maxConcurrentStarts ?? Math.max(2, 2 * availableParallelism()));
   }
 
   /** The last answer and when it came, so a burst of health probes asks the engine once. */
@@ -296,7 +299,16 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
   }
 
-  async create(spec: SandboxSpec): Promise<Sandbox> {
+  /**
+   * Sandbox starts wait their turn: thirty inner engines booting at once on two cores all miss
+   * their readiness deadline, while a few at a time each start in about a second. The deadline
+   * counts from the start of the work, not from the request.
+   */
+  create(spec: SandboxSpec): Promise<Sandbox> {
+    return this.startLimit(() => this.createNow(spec));
+  }
+
+  private async createNow(spec: SandboxSpec): Promise<Sandbox> {
     const o = this.options;
     const network = await this.createNetwork(spec);
     try {
@@ -438,6 +450,7 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   /** One bound for every session's execs: a class checking at once queues instead of drowning the engine. */
   private readonly execLimit: LimitFunction;
+  private readonly startLimit: LimitFunction;
 
   exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     return this.execLimit(() => this.execNow(sessionId, command, options));
