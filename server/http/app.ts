@@ -104,7 +104,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
         .code(405)
         .header('allow', 'GET, HEAD')
         .type('text/plain; charset=utf-8')
-        .send('Méthode non autorisée.');
+        .send('Méthode non autorisée : les pages du cours se lisent avec GET.');
     }
     if (!existsSync(path.join(options.siteDir, '404.html'))) {
       return reply
