@@ -282,14 +282,19 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
     };
   };
 
-  const registryTask = buildTask(REGISTRY_BUILD, 4, async () => {
+  const registryBuild = buildTask(REGISTRY_BUILD, 4, async () => {
+    registryResolve(await ensureRegistryRunning(log));
+  });
+  // A failed build or start of the registry fails the tasks waiting for it too, instead of
+  // leaving them waiting for ever.
+  const registryTask = async (): Promise<void> => {
     try {
-      registryResolve(await ensureRegistryRunning(log));
+      await registryBuild();
     } catch (error) {
       registryReject(error);
       throw error;
     }
-  });
+  };
   const sandboxTask = buildTask(SANDBOX_BUILD, 5);
   const mirrorTasks = MIRROR_IMAGES.map(({ name, tags }, index) => {
     const spec = mirrorBuild(name, tags);
