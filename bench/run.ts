@@ -1,6 +1,7 @@
 // `npm run bench`: measures the platform on this machine and prints the figures: sandbox start
 // to first prompt (cold and warm), keystroke echo, terminal throughput, idle memory, 20
-// sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the wire.
+// sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the
+// wire, and a class at work (30 students starting and building at once) with health latency.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -165,6 +166,56 @@ async function concurrencyBench() {
   await server.stop();
 }
 
+/** A class at work: 30 students open a TP sandbox at once, pull debian:bookworm and build a small image. */
+async function classBench() {
+  const students = quick ? 10 : 30;
+  process.stdout.write(
+    `\n[7] une classe au travail : ${students} élèves démarrent, tirent debian:bookworm et construisent une image\n`,
+  );
+  const server = await startServer({
+    POOL_SIZE: '0',
+    MAX_SESSIONS: String(students + 4),
+    SESSIONS_PER_CLIENT: String(students + 4),
+    SESSIONS_PER_CLIENT_PER_MINUTE: '1000',
+  });
+  // /api/health polled all along: the server's own work must keep answering while sandboxes start.
+  const health: number[] = [];
+  let working = true;
+  const poll = (async () => {
+    while (working) {
+      const t = performance.now();
+      await fetch(`${server.base}/api/health`).catch(() => undefined);
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  const started = performance.now();
+  const finished: number[] = [];
+  const work = async () => {
+    const r = await timeToPrompt(server);
+    const out = await r.terminal.run(
+      "docker pull -q debian:bookworm >/dev/null && mkdir -p /root/classe && cd /root/classe && printf 'FROM debian:bookworm\\nRUN echo bonjour > /bonjour\\n' > Dockerfile && docker build -q -t classe . >/dev/null && echo FINI",
+      600_000,
+    );
+    if (!out.includes('FINI')) throw new Error(out.slice(-300));
+    finished.push((performance.now() - started) / 1000);
+    r.terminal.close();
+    await api(server, 'DELETE', `/api/sessions/${r.id}`, { token: r.token });
+  };
+  const results = await Promise.allSettled(Array.from({ length: students }, work));
+  working = false;
+  await poll;
+  const failures = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason).slice(0, 120));
+  report('élèves ayant fini', `${finished.length} / ${students}`, `${students} / ${students}`);
+  report('le dernier a fini après', `${Math.max(0, ...finished).toFixed(0)} s`);
+  report(
+    '/api/health pendant ce temps p50 / p95 / max',
+    `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
+  );
+  for (const failure of new Set(failures)) process.stdout.write(`  échec : ${failure}\n`);
+  await server.stop();
+}
+
 async function checkBench() {
   process.stdout.write('\n[4] latence des vérifications (étapes non faites)\n');
   const server = await startServer({ POOL_SIZE: '0' });
@@ -248,7 +299,7 @@ async function deckWire() {
   await server.stop();
 }
 
-/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks. */
+/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -265,5 +316,6 @@ if (wanted('startup') || wanted('terminal')) {
 }
 if (wanted('concurrency')) await concurrencyBench();
 if (wanted('checks')) await checkBench();
+if (wanted('class')) await classBench();
 process.stdout.write('\nRésumé\n');
 for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
