@@ -2,8 +2,8 @@
 // client address are bounded (429 in French) while another address still gets a seat, and a
 // session runs one check at a time.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { appFixture, type Fixture } from './app-fixture.ts';
+import { testLab, testStep } from './lab-fixtures.ts';
 
 let fixture: Fixture | undefined;
 afterEach(async () => {
@@ -66,29 +66,7 @@ describe('fair share', () => {
   });
 
   it('runs one check at a time per session: a third at once is refused', async () => {
-    const step: LabStep = {
-      id: 'construire',
-      title: 'Construire',
-      kind: 'task',
-      check: 'construire.sh',
-      checkScript: 'exit 0',
-      hints: [],
-      solution: 's',
-      solve: 'true',
-      timeout: 10,
-      instructions: 'i',
-    };
-    const lab: Lab = {
-      id: 'tp-x',
-      title: 'TP',
-      description: 'd',
-      duration: 10,
-      level: 'débutant',
-      deck: 'd',
-      setupTimeout: 10,
-      files: [],
-      steps: [step],
-    };
+    const lab = testLab('tp-x', [testStep('construire', { hints: [], timeout: 10 })]);
     fixture = await appFixture({ labs: [lab] });
     let running = 0;
     let most = 0;

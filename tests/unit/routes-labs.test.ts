@@ -1,40 +1,15 @@
 // Unit tests of the labs plugin through inject: the TP list, one TP, and French errors for unknown or malformed ids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiError, LabSummary } from '../../shared/contract.ts';
-import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { appFixture, type Fixture } from './app-fixture.ts';
+import { testLab, testStep } from './lab-fixtures.ts';
 
-function step(id: string, title: string): LabStep {
-  return {
-    id,
-    title,
-    kind: 'task',
-    check: `${id}.sh`,
-    checkScript: 'exit 0',
-    hints: ['h'],
-    solution: 's',
-    solve: 's',
-    timeout: 5,
-    instructions: 'i',
-  };
-}
-
-function lab(id: string, title: string, steps: LabStep[]): Lab {
-  return {
-    id,
-    title,
-    description: 'd',
-    duration: 10,
-    level: 'débutant',
-    deck: 'd',
-    setupTimeout: 10,
-    steps,
-    files: [],
-  };
-}
-
-const images = lab('tp-images', 'Les images', [step('pull', 'Télécharger une image'), step('list', 'Lister')]);
-const volumes = lab('tp-volumes', 'Les volumes', [step('create', 'Créer un volume')]);
+const images = testLab(
+  'tp-images',
+  [testStep('pull', { title: 'Télécharger une image' }), testStep('list', { title: 'Lister' })],
+  { title: 'Les images' },
+);
+const volumes = testLab('tp-volumes', [testStep('create', { title: 'Créer un volume' })], { title: 'Les volumes' });
 
 let fixture: Fixture;
 beforeAll(async () => {

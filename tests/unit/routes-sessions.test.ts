@@ -2,22 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { engineMissing } from '../../server/http/errors.ts';
 import type { ApiError, SessionState } from '../../shared/contract.ts';
-import type { Lab } from '../../shared/lab-schema.ts';
 import { limits } from '../../shared/limits.ts';
 import { appFixture, type Fixture, type FixtureOptions } from './app-fixture.ts';
+import { testLab } from './lab-fixtures.ts';
 
-const lab: Lab = {
-  id: 'tp-images',
-  title: 'Les images',
-  description: 'd',
-  duration: 10,
-  level: 'débutant',
-  deck: 'd',
-  setupTimeout: 10,
-  steps: [],
-  files: [],
-  setupScript: 'echo prêt',
-};
+const lab = testLab('tp-images', [], { title: 'Les images', setupScript: 'echo prêt' });
 const learner = 'Apprenant_0123-abcdef';
 
 const fixtures: Fixture[] = [];

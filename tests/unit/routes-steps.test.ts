@@ -2,8 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxGoneError } from '../../server/sandbox/driver.ts';
 import type { ApiError, CheckAnswer, Progress } from '../../shared/contract.ts';
-import type { Lab, LabStep } from '../../shared/lab-schema.ts';
+import type { LabStep } from '../../shared/lab-schema.ts';
 import { appFixture, type Fixture } from './app-fixture.ts';
+import { testLab } from './lab-fixtures.ts';
 
 const task: LabStep = {
   id: 'construire',
@@ -32,22 +33,7 @@ const question: LabStep = {
   instructions: 'i',
 };
 
-function lab(id: string, steps: LabStep[], setupScript?: string): Lab {
-  return {
-    id,
-    title: id,
-    description: 'd',
-    duration: 10,
-    level: 'débutant',
-    deck: 'd',
-    setupTimeout: 10,
-    steps,
-    files: [],
-    ...(setupScript ? { setupScript } : {}),
-  };
-}
-
-const labs = [lab('tp-images', [task, question]), lab('tp-casse', [task], 'exit 1')];
+const labs = [testLab('tp-images', [task, question]), testLab('tp-casse', [task], { setupScript: 'exit 1' })];
 const learner = 'Apprenant_0123-abcdef';
 
 let fixture: Fixture;

@@ -1,0 +1,34 @@
+// TPs and steps for unit tests, with every field a schema-valid default so a test only names
+// what it is about.
+import type { Lab, LabStep } from '../../shared/lab-schema.ts';
+
+export function testStep(id: string, fields: Partial<LabStep> = {}): LabStep {
+  return {
+    id,
+    title: id,
+    kind: 'task',
+    check: `${id}.sh`,
+    checkScript: 'exit 0',
+    hints: ['h'],
+    solution: 's',
+    solve: 's',
+    timeout: 5,
+    instructions: 'i',
+    ...fields,
+  };
+}
+
+export function testLab(id: string, steps: LabStep[], fields: Partial<Lab> = {}): Lab {
+  return {
+    id,
+    title: id,
+    description: 'd',
+    duration: 10,
+    level: 'débutant',
+    deck: 'd',
+    setupTimeout: 10,
+    steps,
+    files: [],
+    ...fields,
+  };
+}
