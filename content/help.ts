@@ -9,21 +9,18 @@ export interface StepHelp {
   solution: string;
 }
 
-/** Key of a step in the help map. */
-export function helpKey(labId: string, stepId: string): string {
-  return `${labId}/${stepId}`;
-}
+/** A step's help, by TP and step id; undefined for a step that does not exist. */
+export type HelpLookup = (labId: string, stepId: string) => StepHelp | undefined;
 
-export async function renderHelp(labs: Iterable<Lab>): Promise<Map<string, StepHelp>> {
+export async function renderHelp(labs: Iterable<Lab>): Promise<HelpLookup> {
   const html = async (markdown: string) => (await renderMarkdown(markdown, { commandBlocks: true })).html;
-  const help = new Map<string, StepHelp>();
+  const help = new Map<string, Map<string, StepHelp>>();
   for (const lab of labs) {
+    const steps = new Map<string, StepHelp>();
     for (const step of lab.steps) {
-      help.set(helpKey(lab.id, step.id), {
-        hints: await Promise.all(step.hints.map(html)),
-        solution: await html(step.solution),
-      });
+      steps.set(step.id, { hints: await Promise.all(step.hints.map(html)), solution: await html(step.solution) });
     }
+    help.set(lab.id, steps);
   }
-  return help;
+  return (labId, stepId) => help.get(labId)?.get(stepId);
 }

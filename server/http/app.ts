@@ -94,6 +94,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     return reply.code(status).header('cache-control', 'no-store').send({ error: message });
   });
 
+  // Looked up once: the site is built before the server starts.
+  const hasNotFoundPage = existsSync(path.join(options.siteDir, '404.html'));
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '';
     if (pathname.startsWith('/api/') || pathname.startsWith('/ws/')) {
@@ -106,7 +108,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
         .type('text/plain; charset=utf-8')
         .send('Méthode non autorisée : les pages du cours se lisent avec GET.');
     }
-    if (!existsSync(path.join(options.siteDir, '404.html'))) {
+    if (!hasNotFoundPage) {
       return reply
         .code(404)
         .type('text/plain; charset=utf-8')

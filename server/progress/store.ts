@@ -23,6 +23,8 @@ export interface ProgressStore {
   forLearner(learnerId: string): StepProgress[];
   recordHelp(help: HelpShown, at?: Date): void;
   helpForSession(sessionId: string): (HelpShown & { shownAt: string })[];
+  /** How many of a step's hints a session was shown (they come in order). */
+  hintsShown(sessionId: string, stepId: string): number;
 }
 
 export class SqliteProgressStore implements ProgressStore {
@@ -81,5 +83,14 @@ export class SqliteProgressStore implements ProgressStore {
         ...(row.hint_index === null ? {} : { hintIndex: Number(row.hint_index) }),
         shownAt: String(row.shown_at),
       }));
+  }
+
+  hintsShown(sessionId: string, stepId: string): number {
+    const row = this.db
+      .prepare(
+        "SELECT COUNT(DISTINCT hint_index) AS n FROM help_shown WHERE session_id = ? AND step_id = ? AND kind = 'hint'",
+      )
+      .get(sessionId, stepId);
+    return Number(row?.n ?? 0);
   }
 }

@@ -36,8 +36,6 @@ export interface Session {
   ready: Promise<void>;
   /** Steps whose own set-up already ran in this sandbox. */
   stepsSetUp: Set<string>;
-  /** Per step, how many hints this session was shown. */
-  hintsShown: Map<string, number>;
   tokenHash: string;
 }
 
@@ -181,7 +179,6 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
         state: lab ? 'preparing' : 'ready',
         ready: Promise.resolve(),
         stepsSetUp: new Set(),
-        hintsShown: new Map(),
         tokenHash: hashToken(token),
       };
       if (lab) {
@@ -336,7 +333,6 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
           state: 'ready',
           ready: Promise.resolve(),
           stepsSetUp: new Set(),
-          hintsShown: new Map(),
           tokenHash: record.tokenHash,
         });
         this.log.info('session re-adopted', { sessionId: record.id });

@@ -25,8 +25,8 @@ export interface StepWorkflowDeps {
   progress: ProgressStore;
   /** The check helper library (labs/_lib/check.sh), prepended to every check script. */
   checkLibrary: string;
-  /** Hints and solutions as HTML, by `labId/stepId` (content/help.ts). */
-  help: Map<string, { hints: string[]; solution: string }>;
+  /** A step's hints and solution as HTML (rendered by content/help.ts). */
+  help: (labId: string, stepId: string) => { hints: string[]; solution: string } | undefined;
   log: Logger;
 }
 
@@ -100,7 +100,7 @@ export class StepWorkflow {
 
   private helpOf(session: Session, stepId: string) {
     const { lab, step } = this.stepOf(session, stepId);
-    const help = this.deps.help.get(`${lab.id}/${step.id}`) ?? { hints: [], solution: '' };
+    const help = this.deps.help(lab.id, step.id) ?? { hints: [], solution: '' };
     return { lab, step, help };
   }
 
@@ -108,11 +108,11 @@ export class StepWorkflow {
   hint(session: Session, stepId: string, index: number): { index: number; count: number; html: string } {
     const { lab, step, help } = this.helpOf(session, stepId);
     const count = help.hints.length;
-    const shown = session.hintsShown.get(step.id) ?? 0;
+    // The store is the record of what was shown: it survives a restart of the server.
+    const shown = this.deps.progress.hintsShown(session.id, step.id);
     if (index >= count) throw new HintUnavailableError('none-left', count);
     if (index > shown) throw new HintUnavailableError('too-soon', count);
     if (index === shown) {
-      session.hintsShown.set(step.id, shown + 1);
       this.deps.progress.recordHelp({
         sessionId: session.id,
         learnerId: session.learnerId,

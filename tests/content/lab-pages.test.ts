@@ -35,7 +35,7 @@ describe.each(labs.map((lab) => [lab.id, lab] as const))('TP page %s', (id, lab)
   it('holds none of its hints nor solutions', () => {
     expect(page).not.toContain('data-solution-body');
     for (const step of lab.steps) {
-      const stepHelp = help.get(`${lab.id}/${step.id}`);
+      const stepHelp = help(lab.id, step.id);
       expect(stepHelp).toBeDefined();
       for (const html of [...(stepHelp?.hints ?? []), stepHelp?.solution ?? '']) {
         expect(page).not.toContain(html);
