@@ -33,12 +33,7 @@ export const terminalRoutes: FastifyPluginAsyncZod<TerminalRouteOptions> = async
         if (!sessions.get(id)) throw new HttpError(404, 'Session introuvable ou terminée.');
       },
     },
-    (socket, request) => {
-      if (!sockets) {
-        socket.close(1011, 'indisponible');
-        return;
-      }
-      sockets.open(socket, request.params.id);
-    },
+    // Without session services the upgrade was refused above (503): sockets is there.
+    (socket, request) => sockets?.open(socket, request.params.id),
   );
 };
