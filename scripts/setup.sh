@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Prepares a machine for the platform, idempotently: system packages (Docker engine, Chromium,
-# debootstrap, iptables), a running Docker daemon, and the npm dependencies (Node 24 included).
+# debootstrap, iptables), a running Docker daemon and a second one with user namespaces, and
+# the npm dependencies (Node 24 included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then
   bash scripts/install-system.sh
   bash scripts/start-docker.sh
+  # The engine of SANDBOX_ISOLATION=userns, which the tests run every TP step on too.
+  bash scripts/start-docker-userns.sh
 else
   echo "[système] pas root : installation des paquets et démarrage de dockerd sautés (voir README)"
 fi

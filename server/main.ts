@@ -61,6 +61,7 @@ async function main(): Promise<void> {
       instance: instanceId(config),
       dns: hostResolvers(),
       terminalTransport: terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST),
+      isolation: config.SANDBOX_ISOLATION,
     },
     log.child({ module: 'sandbox' }),
   );
@@ -85,6 +86,12 @@ async function main(): Promise<void> {
     try {
       // Fails closed: without the isolation the operator asked for, no sandbox starts.
       await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
+      const mode = await driver.resolveIsolation();
+      say(
+        mode === 'userns'
+          ? '[sécurité] Isolation userns : le root d’un bac à sable est un utilisateur ordinaire de l’hôte (userns-remap).'
+          : '[sécurité] Isolation none : le root d’un bac à sable est le root de l’hôte, avec peu de capacités (machine dédiée ; voir SANDBOX_ISOLATION).',
+      );
     } catch (error) {
       log.error('sandbox isolation not in place: no sandbox will start', { error });
       unavailable = toUserError(error).message;

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { usernsEngine } from './integration/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const reports = path.join(root, 'test-results');
@@ -57,6 +58,11 @@ const stages: Stage[] = [
     count: vitestCount(path.join(reports, 'unit.json')),
   },
   { name: 'images (build + registry)', command: [process.execPath, 'server/images/build.ts'] },
+  {
+    name: 'images, userns engine (build + registry)',
+    command: [process.execPath, 'server/images/build.ts'],
+    env: usernsEngine.env,
+  },
   {
     name: 'integration (vitest, real Docker engine)',
     command: [

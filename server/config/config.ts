@@ -71,6 +71,13 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9._-]+$/)
       .default('runc'),
+    /**
+     * Whose root a sandbox's root is: `userns`: an ordinary user of the host (needs an engine
+     * run with `userns-remap`; the server refuses to open sandboxes otherwise); `none`: the
+     * host's root, with few capabilities (for a dedicated, disposable host); `auto`: `userns`
+     * when the engine remaps users, else `none`.
+     */
+    SANDBOX_ISOLATION: z.enum(['auto', 'userns', 'none']).default('auto'),
     /** Run sandboxes with --privileged instead of the capability recipe (where the host allows it). */
     SANDBOX_PRIVILEGED: boolSchema.prefault('false'),
     /** Memory limit of a sandbox (tmpfs included). */
@@ -122,6 +129,13 @@ export const configSchema = z
         code: 'custom',
         path: ['SANDBOX_MEMORY'],
         message: `trop petit : il faut au moins SANDBOX_DISK + SANDBOX_HOME + 384m (${Math.ceil(needed / 1024 ** 2)}m), car le disque des bacs à sable est en mémoire (tmpfs)`,
+      });
+    }
+    if (config.SANDBOX_ISOLATION === 'userns' && config.SANDBOX_PRIVILEGED) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_PRIVILEGED'],
+        message: 'incompatible avec SANDBOX_ISOLATION=userns (un bac à sable privilégié a les pouvoirs du root de l’hôte)',
       });
     }
     if (config.POOL_SIZE > config.MAX_SESSIONS) {

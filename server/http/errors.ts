@@ -8,6 +8,7 @@ import { FirewallError } from '../sandbox/firewall.ts';
 import {
   SandboxGoneError,
   SandboxStartError,
+  IsolationError,
   SandboxTerminalError,
   SubnetPoolExhaustedError,
 } from '../sandbox/driver.ts';
@@ -141,6 +142,13 @@ export function toUserError(error: unknown): { status: number; message: string }
           : error.reason === 'silent'
             ? 'Le terminal du bac à sable ne répond pas : réessayez, ou cliquez sur « Réinitialiser ».'
             : "Le bac à sable n'a pas d'adresse réseau : rechargez la page.",
+    };
+  }
+  if (error instanceof IsolationError) {
+    return {
+      status: 503,
+      message:
+        'Bacs à sable désactivés : SANDBOX_ISOLATION=userns demande un moteur Docker qui remappe les utilisateurs, et celui-ci ne le fait pas. Ajoutez "userns-remap": "default" à /etc/docker/daemon.json et redémarrez dockerd (voir la section Sécurité du README), ou réglez SANDBOX_ISOLATION=none en connaissance de cause, puis relancez.',
     };
   }
   if (error instanceof FirewallError) {

@@ -1,6 +1,6 @@
 // The course registry: the container that serves the preloaded images as registry mirror to
 // every sandbox. Starts it (idempotently) and pushes images to it through its host port.
-import { docker, inspectImage, tailLines } from './docker-cli.ts';
+import { docker, dockerQuick, inspectImage, tailLines } from './docker-cli.ts';
 import { ImagesError } from './images-error.ts';
 
 export const REGISTRY_IMAGE = 'cours-docker/registry:latest';
@@ -47,14 +47,14 @@ interface InspectedContainer {
 }
 
 async function inspectContainer(name: string): Promise<InspectedContainer | undefined> {
-  const result = await docker(['container', 'inspect', name]);
+  const result = await dockerQuick(['container', 'inspect', name]);
   if (result.code !== 0) return undefined;
   return (JSON.parse(result.stdout) as InspectedContainer[])[0];
 }
 
 async function ensureNetwork(): Promise<void> {
-  if ((await docker(['network', 'inspect', REGISTRY_NETWORK])).code === 0) return;
-  const created = await docker(['network', 'create', '--label', ROLE_LABEL, REGISTRY_NETWORK]);
+  if ((await dockerQuick(['network', 'inspect', REGISTRY_NETWORK])).code === 0) return;
+  const created = await dockerQuick(['network', 'create', '--label', ROLE_LABEL, REGISTRY_NETWORK]);
   if (created.code !== 0 && !created.stderr.includes('already exists')) {
     throw new ImagesError(`Impossible de créer le réseau ${REGISTRY_NETWORK}.`, {
       logTail: tailLines(created.stderr, 5),
@@ -141,7 +141,7 @@ async function ensureContainer(
       log(`[images] registre du cours : ${spec.name} tourne déjà (${what})`);
     } else {
       log(`[images] registre du cours : redémarrage de ${spec.name}`);
-      const started = await docker(['start', spec.name]);
+      const started = await dockerQuick(['start', spec.name]);
       if (started.code !== 0) {
         throw new ImagesError(`Le registre ${spec.name} ne redémarre pas.`, { logTail: tailLines(started.stderr, 10) });
       }
@@ -149,7 +149,7 @@ async function ensureContainer(
   } else {
     if (current) {
       log(`[images] registre du cours : remplacement de ${spec.name} (image ou réglages changés)`);
-      await docker(['rm', '-f', spec.name]);
+      await dockerQuick(['rm', '-f', spec.name]);
     } else {
       log(`[images] registre du cours : création de ${spec.name} (${what})`);
     }
@@ -166,13 +166,13 @@ async function ensureContainer(
     // Only the read-only mirror goes back on the sandbox networks the old container was on.
     if (spec.readOnly) {
       for (const [network] of sandboxNetworks) {
-        await docker(['network', 'connect', '--alias', REGISTRY_ALIAS, network, spec.name]);
+        await dockerQuick(['network', 'connect', '--alias', REGISTRY_ALIAS, network, spec.name]);
       }
     }
   }
   if (!spec.readOnly) {
     // An older server joined the writable registry to sandbox networks: it leaves them.
-    for (const [network] of sandboxNetworks) await docker(['network', 'disconnect', '-f', network, spec.name]);
+    for (const [network] of sandboxNetworks) await dockerQuick(['network', 'disconnect', '-f', network, spec.name]);
   }
 }
 
@@ -195,10 +195,10 @@ export async function ensureRegistryRunning(log: (line: string) => void = () => 
     throw new ImagesError(`L'image ${REGISTRY_IMAGE} est absente : construisez les images avec « npm run images ».`);
   }
   await ensureNetwork();
-  await docker(['volume', 'create', '--label', ROLE_LABEL, REGISTRY_VOLUME]);
+  await dockerQuick(['volume', 'create', '--label', ROLE_LABEL, REGISTRY_VOLUME]);
   await ensureContainer({ name: REGISTRY_CONTAINER, readOnly: false }, image.id, hostPort, log);
   if (!(await waitForRegistry(hostPort, 30_000))) {
-    const logs = await docker(['logs', '--tail', '20', REGISTRY_CONTAINER]);
+    const logs = await dockerQuick(['logs', '--tail', '20', REGISTRY_CONTAINER]);
     throw new ImagesError(`Le registre du cours ne répond pas sur http://127.0.0.1:${hostPort}/v2/.`, {
       logTail: tailLines(logs.stdout + logs.stderr, 20),
     });
@@ -207,7 +207,7 @@ export async function ensureRegistryRunning(log: (line: string) => void = () => 
   // The mirror has no port on the host: it is up once its container runs and stays running.
   await new Promise((resolve) => setTimeout(resolve, 500));
   if (!(await inspectContainer(REGISTRY_MIRROR_CONTAINER))?.State.Running) {
-    const logs = await docker(['logs', '--tail', '20', REGISTRY_MIRROR_CONTAINER]);
+    const logs = await dockerQuick(['logs', '--tail', '20', REGISTRY_MIRROR_CONTAINER]);
     throw new ImagesError(`Le miroir en lecture seule ${REGISTRY_MIRROR_CONTAINER} ne démarre pas.`, {
       logTail: tailLines(logs.stdout + logs.stderr, 20),
     });
@@ -259,7 +259,7 @@ export async function pushToRegistry(
     const [sourceImage, targetImage] = [await inspectImage(source), await inspectImage(target)];
     if (!sourceImage) throw new ImagesError(`L'image ${source} est introuvable pour l'envoi au registre.`);
     if (targetImage?.id !== sourceImage.id) {
-      const tagged = await docker(['tag', source, target]);
+      const tagged = await dockerQuick(['tag', source, target]);
       if (tagged.code !== 0) {
         throw new ImagesError(`docker tag ${source} ${target} a échoué.`, { logTail: tailLines(tagged.stderr, 5) });
       }

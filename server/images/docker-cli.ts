@@ -82,8 +82,14 @@ export function run(command: string, args: string[], options: RunOptions = {}): 
   });
 }
 
+/** The docker CLI; a hung engine fails the call after 30 minutes (a build) unless told sooner. */
 export function docker(args: string[], options: RunOptions = {}): Promise<RunResult> {
-  return run('docker', args, options);
+  return run('docker', args, { timeoutMs: 30 * 60_000, ...options });
+}
+
+/** Engine calls that answer at once (inspect, create, start, connect…): a minute at most. */
+export function dockerQuick(args: string[]): Promise<RunResult> {
+  return docker(args, { timeoutMs: 60_000 });
 }
 
 /** The last lines of a command's output, without colour codes, for error messages. */

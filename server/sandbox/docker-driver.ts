@@ -10,6 +10,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../log/log.ts';
 import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
 import {
+  IsolationError,
   labels,
   SandboxError,
   SandboxGoneError,
@@ -54,7 +55,12 @@ export interface DockerDriverOptions {
   dns: string[];
   /** How the shell is reached: TCP to the sandbox's address, or `docker exec` (remote engines). */
   terminalTransport: 'tcp' | 'exec';
+  /** SANDBOX_ISOLATION: whether the sandbox's root is the host's (see resolveIsolation). */
+  isolation?: 'auto' | 'userns' | 'none';
 }
+
+/** What a sandbox's root is on the host: an ordinary user (userns) or root itself (none). */
+export type IsolationMode = 'userns' | 'none';
 
 /** `auto` means TCP when the engine is on this machine (its containers' addresses are reachable). */
 export function terminalTransport(setting: 'auto' | 'tcp' | 'exec', dockerHost: string | undefined): 'tcp' | 'exec' {
@@ -237,6 +243,30 @@ export class DockerSandboxDriver implements SandboxDriver {
     return answer;
   }
 
+  /** Whether the engine remaps users (userns-remap); known once resolveIsolation() ran. */
+  private engineRemapsUsers = false;
+  /** The mode sandboxes are created in; `none` until resolveIsolation() says otherwise. */
+  isolation: IsolationMode = 'none';
+
+  /**
+   * Settles the isolation mode with the engine, once at start: `userns` needs an engine run
+   * with userns-remap (Docker then maps each sandbox's root to an unprivileged host user);
+   * `none` on such an engine opts the sandboxes out of it. Throws IsolationError when
+   * `userns` was asked of an engine that cannot give it.
+   */
+  async resolveIsolation(): Promise<IsolationMode> {
+    // dockerode's types omit info()'s options, which it does pass on.
+    const docker = this.docker as unknown as { info(o: { abortSignal: AbortSignal }): Promise<unknown> };
+    const info = (await docker.info({ abortSignal: AbortSignal.timeout(10_000) })) as { SecurityOptions?: string[] };
+    this.engineRemapsUsers = (info.SecurityOptions ?? []).some((option) => option.split(',').includes('name=userns'));
+    const asked = this.options.isolation ?? 'auto';
+    if (asked === 'userns' && !this.engineRemapsUsers) {
+      throw new IsolationError('SANDBOX_ISOLATION=userns but the engine does not run with userns-remap');
+    }
+    this.isolation = asked === 'none' || this.options.privileged || !this.engineRemapsUsers ? 'none' : 'userns';
+    return this.isolation;
+  }
+
   /** Picks a free /24 in the pool; concurrent creations may collide, so the caller retries. */
   private async freeSubnet(): Promise<string> {
     const prefix = this.options.subnetPool.split('.').slice(0, 2).join('.');
@@ -316,6 +346,8 @@ export class DockerSandboxDriver implements SandboxDriver {
       const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
       const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' | 'host' } = {
         NetworkMode: network,
+        // On an engine with userns-remap, `host` gives the sandbox the host's root (mode none).
+        ...(this.engineRemapsUsers && this.isolation === 'none' ? { UsernsMode: 'host' } : {}),
         Runtime: o.runtime,
         Privileged: o.privileged,
         ...(o.privileged

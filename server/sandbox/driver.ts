@@ -104,6 +104,11 @@ export class SandboxStartError extends SandboxError {
   override name = 'SandboxStartError';
 }
 
+/** The user-namespace isolation asked for is not what the engine does (SANDBOX_ISOLATION=userns). */
+export class IsolationError extends SandboxError {
+  override name = 'IsolationError';
+}
+
 /** Every /24 of the subnet pool is taken. */
 export class SubnetPoolExhaustedError extends SandboxError {
   override name = 'SubnetPoolExhaustedError';

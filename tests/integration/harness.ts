@@ -22,6 +22,27 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The second engine, with userns-remap (scripts/start-docker-userns.sh), and what a server on
+ * it needs: its own registry port and subnet pool, so that it never meets the main engine's.
+ */
+export interface Engine {
+  socketPath: string;
+  env: Record<string, string>;
+}
+
+export const usernsEngine: Engine = {
+  socketPath: process.env.USERNS_DOCKER_SOCKET ?? '/run/cours-docker-userns/docker.sock',
+  get env() {
+    return {
+      DOCKER_HOST: `unix://${this.socketPath}`,
+      REGISTRY_HOST_PORT: '5002',
+      SANDBOX_SUBNET_POOL: '10.214.0.0/16',
+      SANDBOX_ISOLATION: 'userns',
+    };
+  },
+};
+
 export interface RunningServer {
   base: string;
   port: number;
@@ -255,9 +276,10 @@ export class TerminalClient {
 }
 
 /** Labelled objects the engine still holds for a session (containers, networks, volumes). */
-export async function leftovers(sessionId?: string): Promise<string[]> {
+/** What a test server left on the engine (DOCKER_HOST's, or the one named). */
+export async function leftovers(sessionId?: string, engine?: Engine): Promise<string[]> {
   const { default: Docker } = await import('dockerode');
-  const docker = new Docker();
+  const docker = engine ? new Docker({ socketPath: engine.socketPath }) : new Docker();
   const label = sessionId ? `cours-docker.session=${sessionId}` : 'cours-docker.managed=true';
   const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
   const networks = await docker.listNetworks({ filters: { label: [label] } });

@@ -1,0 +1,133 @@
+// Every TP step, for real, in one fresh sandbox per TP with the earlier steps solved: the check
+// FAILS before the step's solve script runs and PASSES after it. Where tests/labs/ has variants
+// of a step, each wrong one (ko-*) must fail with its expected message and each right one
+// (ok-*) must pass, before the reference solve runs. Run per isolation mode by lab-steps*.test.ts.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLabs } from '../../content/labs.ts';
+import { silentLogger } from '../../server/log/log.ts';
+import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
+import Docker from 'dockerode';
+import { api, createSession, leftovers, startServer, waitUntil, type Engine, type RunningServer } from './harness.ts';
+import type { SessionCreated } from '../../shared/contract.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const labs = loadLabs(path.join(root, 'labs'));
+const only = process.env.LAB_STEPS_ONLY?.split(',');
+
+/** Used only for its exec: runs solve scripts as a student would, inside the sandbox. */
+const execDriver = (engine?: Engine) =>
+  new DockerSandboxDriver(
+    {
+      image: '',
+      runtime: 'runc',
+      privileged: false,
+      memoryBytes: 0,
+      cpus: 1,
+      pidsLimit: 0,
+      diskBytes: 0,
+      homeBytes: 0,
+      egress: 'internet',
+      subnetPool: '10.213.0.0/16',
+      registryContainer: '',
+      registryAlias: '',
+      readyTimeoutSeconds: 0,
+      instance: 'tests',
+      dns: [],
+      terminalTransport: 'tcp',
+    },
+    silentLogger,
+    engine ? new Docker({ socketPath: engine.socketPath }) : new Docker(),
+  );
+
+interface Variant {
+  name: string;
+  script: string;
+  expect?: string;
+}
+
+function variants(labId: string, stepId: string): Variant[] {
+  const dir = path.join(root, 'tests/labs', labId, stepId);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^(ok|ko)-.*\.sh$/.test(f))
+    .sort((a, b) => (a.startsWith('ko') === b.startsWith('ko') ? a.localeCompare(b) : a.startsWith('ko') ? -1 : 1))
+    .map((name) => {
+      const script = readFileSync(path.join(dir, name), 'utf8');
+      const expected = /^# expect: (.+)$/m.exec(script)?.[1]?.trim();
+      return { name, script, ...(expected ? { expect: expected } : {}) };
+    });
+}
+
+/** One describe per TP, on the main engine or the one given (with its server settings). */
+export function labStepsSuite(engine?: Engine): void {
+  describe.each(labs.filter((lab) => !only || only.includes(lab.id)))('TP $id', (lab) => {
+    const driver = execDriver(engine);
+    let server: RunningServer;
+    let session: SessionCreated;
+
+    beforeAll(async () => {
+      // Every variant of every step piles up images: more room than a student needs.
+      server = await startServer({ SANDBOX_DISK: '3g', SANDBOX_MEMORY: '4g', ...engine?.env });
+      session = await createSession(server, lab.id);
+      await waitUntil(
+        async () =>
+          (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !==
+          'preparing',
+        300_000,
+        'the TP set-up',
+      );
+      const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+      expect(state.body.state).toBe('ready');
+    }, 400_000);
+
+    afterAll(async () => {
+      await server?.stop();
+      expect(await leftovers(undefined, engine)).toEqual([]);
+    });
+
+    const check = async (stepId: string, answer?: string) => {
+      const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
+        token: session.token,
+        body: answer === undefined ? {} : { answer },
+      });
+      expect(status, JSON.stringify(body)).toBe(200);
+      return body as { passed: boolean; message: string };
+    };
+
+    const solve = async (script: string) => {
+      const result = await driver.exec(session.id, ['bash', '-e', '-c', script], { timeoutMs: 600_000 });
+      expect(result.exitCode, `${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`).toBe(0);
+      return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
+    };
+
+    for (const step of lab.steps) {
+      it(`${step.id}: fails before its solve, passes after`, { timeout: 1_200_000 }, async () => {
+        const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/setup`, {
+          token: session.token,
+        });
+        expect(setup.status, JSON.stringify(setup.body)).toBe(200);
+
+        const before = await check(step.id, step.kind === 'question' ? '' : undefined);
+        expect(before.passed, before.message).toBe(false);
+        expect(before.message.length).toBeGreaterThan(5);
+
+        for (const variant of variants(lab.id, step.id)) {
+          const answer = await solve(variant.script);
+          const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
+          if (variant.name.startsWith('ok-')) {
+            expect(outcome.passed, `${variant.name}: ${outcome.message}`).toBe(true);
+          } else {
+            expect(outcome.passed, `${variant.name} should fail`).toBe(false);
+            if (variant.expect) expect(outcome.message, variant.name).toContain(variant.expect);
+          }
+        }
+
+        const answer = await solve(step.solve);
+        const after = await check(step.id, step.kind === 'question' ? answer : undefined);
+        expect(after.passed, after.message).toBe(true);
+      });
+    }
+  });
+}
