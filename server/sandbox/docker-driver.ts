@@ -55,6 +55,8 @@ export interface DockerDriverOptions {
   dns: string[];
   /** How the shell is reached: TCP to the sandbox's address, or `docker exec` (remote engines). */
   terminalTransport: 'tcp' | 'exec';
+  /** Deadline of engine calls that answer at once; 30 s by default (removals get three times it). */
+  engineCallTimeoutMs?: number;
   /** SANDBOX_ISOLATION: whether the sandbox's root is the host's (see resolveIsolation). */
   isolation?: 'auto' | 'userns' | 'none';
 }
@@ -85,6 +87,7 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<Sock
 }
 
 const readyLine = 'sandbox: ready';
+
 const namePrefix = 'cours-docker-sb-';
 
 /** A shell behind dtach's client protocol: `output` carries the shell's bytes, `input` takes packets. */
@@ -233,14 +236,26 @@ export class DockerSandboxDriver implements SandboxDriver {
     const now = Date.now();
     if (this.engineSeen && now - this.engineSeen.at < 1000) return this.engineSeen.answer;
     const answer = Promise.race([
-      this.docker.ping().then(
-        () => true,
-        () => false,
-      ),
+      // dockerode's types omit ping()'s options, which it does pass on.
+      (this.docker as unknown as { ping(o: { abortSignal: AbortSignal }): Promise<unknown> })
+        .ping(this.within(2000))
+        .then(
+          () => true,
+          () => false,
+        ),
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
     ]);
     this.engineSeen = { at: now, answer };
     return answer;
+  }
+
+  /**
+   * Deadline of an engine call that answers at once (inspect, list, create, connect…), so
+   * that a hung engine fails the call rather than holding a seat, a check or the reaper
+   * forever. Streams (logs, exec output) have deadlines of their own.
+   */
+  private within(ms = this.options.engineCallTimeoutMs ?? 30_000): { abortSignal: AbortSignal } {
+    return { abortSignal: AbortSignal.timeout(ms) };
   }
 
   /** Whether the engine remaps users (userns-remap); known once resolveIsolation() ran. */
@@ -257,7 +272,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   async resolveIsolation(): Promise<IsolationMode> {
     // dockerode's types omit info()'s options, which it does pass on.
     const docker = this.docker as unknown as { info(o: { abortSignal: AbortSignal }): Promise<unknown> };
-    const info = (await docker.info({ abortSignal: AbortSignal.timeout(10_000) })) as { SecurityOptions?: string[] };
+    const info = (await docker.info(this.within())) as { SecurityOptions?: string[] };
     this.engineRemapsUsers = (info.SecurityOptions ?? []).some((option) => option.split(',').includes('name=userns'));
     const asked = this.options.isolation ?? 'auto';
     if (asked === 'userns' && !this.engineRemapsUsers) {
@@ -270,7 +285,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   /** Picks a free /24 in the pool; concurrent creations may collide, so the caller retries. */
   private async freeSubnet(): Promise<string> {
     const prefix = this.options.subnetPool.split('.').slice(0, 2).join('.');
-    const networks = await this.docker.listNetworks();
+    const networks = await this.docker.listNetworks(this.within());
     const used = new Set<string>();
     for (const network of networks) {
       for (const config of network.IPAM?.Config ?? []) if (config.Subnet) used.add(config.Subnet);
@@ -306,6 +321,7 @@ export class DockerSandboxDriver implements SandboxDriver {
             [labels.expires]: spec.expiresAt.toISOString(),
             [labels.instance]: this.options.instance,
           },
+          ...this.within(),
         });
         return name;
       } catch (error) {
@@ -322,6 +338,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       await this.docker.getNetwork(network).connect({
         Container: this.options.registryContainer,
         EndpointConfig: { Aliases: [this.options.registryAlias] },
+        ...this.within(),
       });
     } catch (error) {
       // Without the registry the sandbox still works; only offline pulls fail.
@@ -340,7 +357,14 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   private async createNow(spec: SandboxSpec): Promise<Sandbox> {
     const o = this.options;
-    const network = await this.createNetwork(spec);
+    let network: string;
+    try {
+      network = await this.createNetwork(spec);
+    } catch (error) {
+      throw error instanceof SandboxError
+        ? error
+        : new SandboxStartError(`sandbox network not created: ${(error as Error).message}`, { cause: error });
+    }
     try {
       await this.joinRegistry(network);
       const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
@@ -406,10 +430,11 @@ export class DockerSandboxDriver implements SandboxDriver {
           [labels.instance]: o.instance,
         },
         HostConfig: hostConfig,
+        ...this.within(),
       });
-      await container.start();
+      await container.start(this.within());
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
-      const info = await container.inspect();
+      const info = await container.inspect(this.within());
       return {
         containerId: info.Id,
         sessionId: spec.sessionId,
@@ -429,7 +454,13 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   /** Resolves when the sandbox prints its ready line; fails if it exits or takes too long. */
   private async waitReady(container: Docker.Container, timeoutMs: number): Promise<void> {
-    const stream = (await container.logs({ follow: true, stdout: true, stderr: true })) as NodeJS.ReadableStream & {
+    // The signal bounds the wait for the stream too; the timer below bounds what follows.
+    const stream = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      ...this.within(timeoutMs),
+    })) as NodeJS.ReadableStream & {
       destroy(): void;
     };
     const out = new PassThrough();
@@ -461,7 +492,9 @@ export class DockerSandboxDriver implements SandboxDriver {
   async remove(sessionId: string): Promise<void> {
     this.addresses.delete(sessionId);
     try {
-      await this.docker.getContainer(containerName(sessionId)).remove({ force: true, v: true });
+      await this.docker
+        .getContainer(containerName(sessionId))
+        .remove({ force: true, v: true, ...this.within(3 * (this.options.engineCallTimeoutMs ?? 30_000)) });
     } catch (error) {
       if (!isNotFound(error)) this.log.warn('sandbox container not removed', { sessionId, error });
     }
@@ -471,10 +504,12 @@ export class DockerSandboxDriver implements SandboxDriver {
   private async removeNetwork(name: string): Promise<void> {
     const network = this.docker.getNetwork(name);
     if (this.options.registryContainer) {
-      await network.disconnect({ Container: this.options.registryContainer, Force: true }).catch(() => {});
+      await network
+        .disconnect({ Container: this.options.registryContainer, Force: true, ...this.within() })
+        .catch(() => {});
     }
     try {
-      await network.remove();
+      await network.remove(this.within());
     } catch (error) {
       if (!isNotFound(error)) this.log.warn('sandbox network not removed', { name, error });
     }
@@ -505,8 +540,10 @@ export class DockerSandboxDriver implements SandboxDriver {
         User: 'root',
         WorkingDir: options.workdir ?? '/root',
         Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
+        ...this.within(),
       });
-      stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined });
+      // Bounds the wait for the stream only: once upgraded, the request is done with.
+      stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined, ...this.within() });
     } catch (error) {
       throw goneOr(error, sessionId);
     }
@@ -533,7 +570,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     // The engine records the exit code before it closes the exec's streams.
     let exitCode = -1;
     try {
-      const info = await exec.inspect();
+      const info = await exec.inspect(this.within());
       if (!info.Running) exitCode = info.ExitCode ?? -1;
     } catch (error) {
       throw goneOr(error, sessionId);
@@ -585,8 +622,9 @@ export class DockerSandboxDriver implements SandboxDriver {
       AttachStderr: true,
       Tty: false,
       User: 'root',
+      ...this.within(),
     });
-    const stream = await exec.start({ hijack: true, stdin: true });
+    const stream = await exec.start({ hijack: true, stdin: true, ...this.within() });
     return dtachTerminal(demuxStdout(stream), stream, cols, rows, () => stream.destroy());
   }
 
@@ -596,7 +634,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     if (cached) return cached;
     let info: Docker.ContainerInspectInfo;
     try {
-      info = await this.docker.getContainer(containerName(sessionId)).inspect();
+      info = await this.docker.getContainer(containerName(sessionId)).inspect(this.within());
     } catch (error) {
       if (isNotFound(error)) throw new SandboxGoneError(sessionId, { cause: error });
       throw error;
@@ -615,6 +653,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       filters: {
         label: [`${labels.managed}=true`, `${labels.role}=sandbox`, `${labels.instance}=${this.options.instance}`],
       },
+      ...this.within(),
     });
     return containers.map(toSandbox);
   }
@@ -624,8 +663,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     const mine = [`${labels.managed}=true`, `${labels.instance}=${this.options.instance}`];
     // Networks and volumes first, containers after: a sandbox whose start ends in between is
     // then seen live. `starting` is read at each removal, since starts go on meanwhile.
-    const networks = await this.docker.listNetworks({ filters: { label: mine } });
-    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: mine } });
+    const networks = await this.docker.listNetworks({ filters: { label: mine }, ...this.within() });
+    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: mine }, ...this.within() });
     const live = new Set((await this.list()).map((s) => s.sessionId));
     const orphan = (session: string | undefined): session is string =>
       session !== undefined && !live.has(session) && !starting.has(session);
@@ -639,7 +678,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       if (orphan(volume.Labels?.[labels.session])) {
         await this.docker
           .getVolume(volume.Name)
-          .remove()
+          .remove(this.within())
           .catch(() => {});
         removed++;
       }

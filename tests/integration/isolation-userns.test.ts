@@ -20,7 +20,7 @@ const engine = new Docker({ socketPath: usernsEngine.socketPath });
 async function hostUids(sessionId: string): Promise<number[]> {
   const top = await engine.getContainer(`cours-docker-sb-${sessionId}`).top({ ps_args: '-o pid,uid,comm' });
   const uid = top.Titles.indexOf('UID');
-  return top.Processes.map((row) => Number(row[uid]));
+  return (top.Processes as string[][]).map((row) => Number(row[uid]));
 }
 
 describe('SANDBOX_ISOLATION=userns on the userns-remap engine', () => {
