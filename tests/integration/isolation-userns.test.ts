@@ -18,9 +18,12 @@ const engine = new Docker({ socketPath: usernsEngine.socketPath });
 
 /** Host uids of every process of the session's sandbox, as the host sees them. */
 async function hostUids(sessionId: string): Promise<number[]> {
-  const top = await engine.getContainer(`cours-docker-sb-${sessionId}`).top({ ps_args: '-o pid,uid,comm' });
+  const top = (await engine.getContainer(`cours-docker-sb-${sessionId}`).top({ ps_args: '-o pid,uid,comm' })) as {
+    Titles: string[];
+    Processes: string[][];
+  };
   const uid = top.Titles.indexOf('UID');
-  return (top.Processes as string[][]).map((row) => Number(row[uid]));
+  return top.Processes.map((row) => Number(row[uid]));
 }
 
 describe('SANDBOX_ISOLATION=userns on the userns-remap engine', () => {
