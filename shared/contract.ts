@@ -56,7 +56,7 @@ export const createSessionBody = z.object({
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
-export const sessionStates = ['preparing', 'ready', 'failed'] as const;
+export const sessionStates = ['starting', 'preparing', 'ready', 'failed'] as const;
 
 export const sessionStateSchema = z.object({
   id: z.string(),
@@ -67,8 +67,13 @@ export const sessionStateSchema = z.object({
   expiresAt: z.string(),
   /** ISO 8601 date at which the sandbox is removed if nothing happens in it until then. */
   idleExpiresAt: z.string(),
-  /** `preparing` while the TP's set-up runs, `ready` once the terminal can be used. */
+  /**
+   * `starting` while the sandbox waits its turn or starts, `preparing` while the TP's set-up
+   * runs, `ready` once the terminal can be used, `failed` when either went wrong.
+   */
   state: z.enum(sessionStates),
+  /** While starting or preparing: how many students' work waits before this session's. */
+  ahead: z.number().int().min(0).optional(),
 });
 export type SessionState = z.infer<typeof sessionStateSchema>;
 /** What `POST /api/sessions` answers. */

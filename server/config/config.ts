@@ -135,7 +135,8 @@ export const configSchema = z
       context.addIssue({
         code: 'custom',
         path: ['SANDBOX_PRIVILEGED'],
-        message: 'incompatible avec SANDBOX_ISOLATION=userns (un bac à sable privilégié a les pouvoirs du root de l’hôte)',
+        message:
+          'incompatible avec SANDBOX_ISOLATION=userns (un bac à sable privilégié a les pouvoirs du root de l’hôte)',
       });
     }
     if (config.POOL_SIZE > config.MAX_SESSIONS) {

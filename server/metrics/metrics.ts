@@ -7,6 +7,7 @@ collectDefaultMetrics({ register: registry, prefix: 'cours_docker_' });
 
 /** Live sessions by state and warm-pool size, read from the session layer at each scrape. */
 export interface SessionCounts {
+  starting: number;
   preparing: number;
   ready: number;
   failed: number;
@@ -27,7 +28,8 @@ export const sessionsGauge = new Gauge({
   registers: [registry],
   collect() {
     const counts = sessionSource?.();
-    for (const state of ['preparing', 'ready', 'failed'] as const) this.set({ state }, counts?.[state] ?? 0);
+    for (const state of ['starting', 'preparing', 'ready', 'failed'] as const)
+      this.set({ state }, counts?.[state] ?? 0);
   },
 });
 

@@ -1,13 +1,16 @@
 // Session lifecycle: a student's session owns one sandbox, taken from the warm pool when one is
-// ready; lifetime and idle limits; a cap on sessions; a reaper that reconciles with the engine.
+// ready, else started in its turn (admission queue); lifetime and idle limits; a cap on
+// sessions; a reaper that reconciles with the engine.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { sandboxLabId } from '../../shared/limits.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import { prepareLab } from '../lab/prepare.ts';
 import type { Logger } from '../log/log.ts';
 import { sandboxStartSeconds, type SessionCounts } from '../metrics/metrics.ts';
 import type { Sandbox, SandboxDriver, SandboxSpec } from '../sandbox/driver.ts';
+import { AdmissionCancelledError, AdmissionQueue } from './admission.ts';
 import { SessionLimitError, UnknownLabError } from './errors.ts';
 import type { SessionStore } from './store.ts';
 
@@ -16,6 +19,8 @@ export interface SessionLimits {
   /** Sessions one client address may hold at once (unbounded when absent). */
   perClient?: number;
   poolSize: number;
+  /** Sandbox starts and TP set-ups running at once; more wait their turn (default 2 × cores). */
+  startsAtOnce?: number;
   lifetimeSeconds: number;
   idleSeconds: number;
   reaperIntervalSeconds: number;
@@ -30,9 +35,11 @@ export interface Session {
   createdAt: Date;
   expiresAt: Date;
   lastActivity: number;
-  state: 'preparing' | 'ready' | 'failed';
+  state: 'starting' | 'preparing' | 'ready' | 'failed';
   failure?: string;
-  /** Resolves once the TP's set-up is done (or failed). */
+  /** Why the sandbox did not start (state `failed` with no sandbox). */
+  startError?: Error;
+  /** Resolves once the sandbox started and the TP's set-up is done, or one of them failed. */
   ready: Promise<void>;
   /** Steps whose own set-up already ran in this sandbox. */
   stepsSetUp: Set<string>;
@@ -58,8 +65,9 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
   /** Session ids of sandboxes being created, so the reaper leaves them alone. */
   private readonly creating = new Set<string>();
   private poolPending = 0;
-  /** Student sessions being created: they count against the cap. */
-  private sessionsPending = 0;
+  /** Student sandboxes queued or starting (their sessions are in `sessions` already). */
+  private starting = 0;
+  private readonly admission: AdmissionQueue;
   private reaper: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly driver: SandboxDriver;
@@ -75,6 +83,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     this.labs = labs;
     this.limits = limits;
     this.log = log;
+    this.admission = new AdmissionQueue(limits.startsAtOnce ?? Math.max(2, 2 * availableParallelism()));
   }
 
   /** Re-adopts the sandboxes of live sessions, removes everything else, starts the reaper and the pool. */
@@ -95,7 +104,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
 
   /** Live sessions by state, and the warm pool, for the metrics. */
   counts(): SessionCounts {
-    const counts = { preparing: 0, ready: 0, failed: 0, pool: this.pool.length };
+    const counts = { starting: 0, preparing: 0, ready: 0, failed: 0, pool: this.pool.length };
     for (const session of this.sessions.values()) counts[session.state]++;
     return counts;
   }
@@ -130,96 +139,129 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     return idle < session.expiresAt ? idle : session.expiresAt;
   }
 
-  /** Sessions held by a client address, those being created included. */
+  /** Sessions held by a client address, those still starting included. */
   private heldBy(client: string): number {
-    let held = this.pendingByClient.get(client) ?? 0;
+    let held = 0;
     for (const session of this.sessions.values()) if (session.client === client) held++;
     return held;
   }
 
-  private readonly pendingByClient = new Map<string, number>();
-
-  async create(
-    labId: string,
-    learnerId: string | null,
-    client: string | null = null,
-  ): Promise<{ session: Session; token: string }> {
+  /**
+   * Opens a session at once: with a warm-pool sandbox when one is ready, else its sandbox start
+   * waits its turn in the admission queue (state `starting`, `ahead(id)` tells how many wait
+   * before it). The TP's set-up goes through the same queue. `session.ready` settles when both
+   * are done or one failed; it never rejects.
+   */
+  create(labId: string, learnerId: string | null, client: string | null = null): { session: Session; token: string } {
     if (this.stopped) throw new SessionLimitError('stopping', this.limits.maxSessions);
     const lab = this.labs.get(labId);
     if (!lab && labId !== sandboxLabId) throw new UnknownLabError(labId, [...this.labs.keys(), sandboxLabId]);
-    if (this.sessions.size + this.sessionsPending >= this.limits.maxSessions) {
+    if (this.sessions.size >= this.limits.maxSessions) {
       throw new SessionLimitError('full', this.limits.maxSessions);
     }
     const perClient = this.limits.perClient ?? Infinity;
     if (client !== null && this.heldBy(client) >= perClient) throw new SessionLimitError('client', perClient);
-    if (client !== null) this.pendingByClient.set(client, (this.pendingByClient.get(client) ?? 0) + 1);
     const now = Date.now();
-    let sandbox = this.pool.shift();
-    const reservation = sandbox?.sessionId ?? newId();
-    this.creating.add(reservation);
-    this.sessionsPending++;
-    try {
-      if (!sandbox) {
-        sandbox = await this.startSandbox({
-          sessionId: reservation,
-          expiresAt: new Date(now + this.limits.lifetimeSeconds * 1000),
-          pooled: false,
+    const pooled = this.pool.shift();
+    const token = randomBytes(32).toString('base64url');
+    const lifetimeEnd = new Date(now + this.limits.lifetimeSeconds * 1000);
+    const session: Session = {
+      id: pooled?.sessionId ?? newId(),
+      labId,
+      learnerId,
+      client,
+      createdAt: new Date(now),
+      expiresAt: pooled && pooled.expiresAt < lifetimeEnd ? pooled.expiresAt : lifetimeEnd,
+      lastActivity: now,
+      state: 'starting',
+      ready: Promise.resolve(),
+      stepsSetUp: new Set(),
+      tokenHash: hashToken(token),
+    };
+    this.sessions.set(session.id, session);
+    if (pooled) {
+      session.ready = this.started(session, lab);
+    } else {
+      this.creating.add(session.id);
+      this.starting++;
+      session.ready = this.admission
+        .run(session.id, () => this.startSandbox({ sessionId: session.id, expiresAt: lifetimeEnd, pooled: false }))
+        .then(
+          async () => {
+            if (this.sessions.get(session.id) !== session) {
+              // Ended while it started: its sandbox goes at once.
+              await this.track(this.driver.remove(session.id));
+              return;
+            }
+            await this.started(session, lab);
+          },
+          (error: Error) => this.startFailed(session, error),
+        )
+        .finally(() => {
+          this.creating.delete(session.id);
+          this.starting--;
         });
-      }
-      const token = randomBytes(32).toString('base64url');
-      const lifetimeEnd = new Date(now + this.limits.lifetimeSeconds * 1000);
-      const session: Session = {
-        id: sandbox.sessionId,
-        labId,
-        learnerId,
-        client,
-        createdAt: new Date(now),
-        expiresAt: lifetimeEnd < sandbox.expiresAt ? lifetimeEnd : sandbox.expiresAt,
-        lastActivity: now,
-        state: lab ? 'preparing' : 'ready',
-        ready: Promise.resolve(),
-        stepsSetUp: new Set(),
-        tokenHash: hashToken(token),
-      };
-      if (lab) {
-        session.ready = prepareLab(this.driver, session.id, lab).then(
-          () => {
-            session.state = 'ready';
-          },
-          (error: Error) => {
-            session.state = 'failed';
-            session.failure = error.message;
-            this.log.error('lab set-up failed', { sessionId: session.id, lab: labId, error });
-          },
-        );
-      }
-      this.sessions.set(session.id, session);
-      this.store.save({
-        id: session.id,
-        tokenHash: session.tokenHash,
-        labId,
-        learnerId,
-        createdAt: session.createdAt.toISOString(),
-        expiresAt: session.expiresAt.toISOString(),
-      });
-      this.log.info('session created', { sessionId: session.id, lab: labId, fromPool: sandbox.pooled });
-      return { session, token };
-    } finally {
-      if (client !== null) {
-        const pending = (this.pendingByClient.get(client) ?? 1) - 1;
-        if (pending > 0) this.pendingByClient.set(client, pending);
-        else this.pendingByClient.delete(client);
-      }
-      this.creating.delete(reservation);
-      this.sessionsPending--;
-      this.fillPool();
     }
+    this.log.info('session created', { sessionId: session.id, lab: labId, fromPool: pooled !== undefined });
+    this.fillPool();
+    return { session, token };
+  }
+
+  /** How many students wait before this session's start or set-up; undefined when none waits. */
+  ahead(sessionId: string): number | undefined {
+    return this.admission.ahead(sessionId);
+  }
+
+  /** The sandbox is there: the session is recorded (for restarts) and the TP prepared. */
+  private started(session: Session, lab: Lab | undefined): Promise<void> {
+    this.store.save({
+      id: session.id,
+      tokenHash: session.tokenHash,
+      labId: session.labId,
+      learnerId: session.learnerId,
+      createdAt: session.createdAt.toISOString(),
+      expiresAt: session.expiresAt.toISOString(),
+    });
+    if (!lab) {
+      session.state = 'ready';
+      return Promise.resolve();
+    }
+    session.state = 'preparing';
+    return this.admission
+      .run(session.id, () => prepareLab(this.driver, session.id, lab))
+      .then(
+        () => {
+          session.state = 'ready';
+        },
+        (error: Error) => {
+          session.state = 'failed';
+          session.failure = error.message;
+          if (!(error instanceof AdmissionCancelledError)) {
+            this.log.error('lab set-up failed', { sessionId: session.id, lab: lab.id, error });
+          }
+        },
+      );
+  }
+
+  /** How long a session whose sandbox could not start stays, so its page can say why. */
+  private static readonly failedStartKeptMs = 30_000;
+
+  private startFailed(session: Session, error: Error): void {
+    session.state = 'failed';
+    session.startError = error;
+    if (error instanceof AdmissionCancelledError) return;
+    this.log.error('sandbox failed to start', { sessionId: session.id, error });
+    setTimeout(() => {
+      if (this.sessions.get(session.id) === session) void this.destroy(session.id, 'lost');
+    }, SessionManager.failedStartKeptMs).unref();
   }
 
   async destroy(id: string, reason: EndReason): Promise<boolean> {
     const session = this.sessions.get(id);
     if (!session) return false;
     this.sessions.delete(id);
+    // Its start or set-up still waiting in the queue is given up.
+    this.admission.cancel(id);
     this.store.delete(id);
     // The terminal hears of the end once the sandbox is really gone.
     await this.track(this.driver.remove(id));
@@ -244,7 +286,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
   /** Keeps the warm pool full, within the session cap. */
   private fillPool(): void {
     if (this.stopped) return;
-    const room = this.limits.maxSessions - this.sessions.size - this.sessionsPending;
+    const room = this.limits.maxSessions - this.sessions.size;
     const wanted = Math.min(this.limits.poolSize, Math.max(0, room)) - this.pool.length - this.poolPending;
     for (let i = 0; i < wanted; i++) {
       const sessionId = newId();
@@ -356,8 +398,8 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     await Promise.all(ids.map((id) => this.destroy(id, 'shutdown')));
     await Promise.all(this.pool.splice(0).map((s) => this.track(this.driver.remove(s.sessionId))));
     await Promise.all([...this.removals]);
-    // Pool sandboxes still starting are removed when their creation resolves (see fillPool).
+    // Sandboxes still starting are removed when their creation resolves (see fillPool, create).
     const deadline = Date.now() + 30_000;
-    while (this.poolPending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (this.poolPending + this.starting > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   }
 }

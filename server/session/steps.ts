@@ -40,6 +40,7 @@ export class StepWorkflow {
   /** Resolves once the session's TP is prepared; throws when its set-up failed. */
   async whenReady(session: Session): Promise<void> {
     await session.ready;
+    if (session.startError) throw session.startError;
     if (session.state === 'failed') throw new LabNotPreparedError(session.failure ?? '');
   }
 

@@ -129,10 +129,23 @@ export async function api(
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+/** Opens a session and waits until its sandbox has started (the TP may still be preparing). */
 export async function createSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
   const { status, body } = await api(server, 'POST', '/api/sessions', { body: { lab } });
   if (status !== 201) throw new Error(`session not created: ${status} ${JSON.stringify(body)}`);
-  return body as unknown as SessionCreated;
+  const created = body as unknown as SessionCreated;
+  let state = created.state;
+  const deadline = Date.now() + 300_000;
+  while (state === 'starting') {
+    if (Date.now() > deadline) throw new Error(`sandbox of ${created.id} not started after 300 s`);
+    await new Promise((r) => setTimeout(r, 25));
+    const seen = await api(server, 'GET', `/api/sessions/${created.id}`, { token: created.token });
+    if (seen.status !== 200)
+      throw new Error(`session lost while starting: ${seen.status} ${JSON.stringify(seen.body)}`);
+    state = (seen.body as unknown as SessionCreated).state;
+  }
+  if (state === 'failed' && lab === 'bac-a-sable') throw new Error(`sandbox of ${created.id} failed to start`);
+  return { ...created, state };
 }
 
 // eslint-disable-next-line no-control-regex

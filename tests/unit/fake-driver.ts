@@ -15,7 +15,16 @@ export class FakeDriver implements SandboxDriver {
     return Promise.resolve(true);
   }
 
-  create(spec: SandboxSpec): Promise<Sandbox> {
+  /** When set, sandbox starts wait for it, as on a busy engine. */
+  startGate: Promise<void> | undefined;
+  /** When set, the next start fails with it. */
+  failNextStart: Error | undefined;
+
+  async create(spec: SandboxSpec): Promise<Sandbox> {
+    await this.startGate;
+    const failure = this.failNextStart;
+    this.failNextStart = undefined;
+    if (failure) throw failure;
     this.created++;
     const sandbox: Sandbox = {
       containerId: `c-${spec.sessionId}`,
@@ -27,7 +36,7 @@ export class FakeDriver implements SandboxDriver {
       running: true,
     };
     this.sandboxes.set(spec.sessionId, sandbox);
-    return Promise.resolve(sandbox);
+    return sandbox;
   }
 
   remove(sessionId: string): Promise<void> {

@@ -48,9 +48,12 @@ describe('POST /api/sessions', () => {
       expiresAt: expect.any(String) as unknown,
       idleExpiresAt: expect.any(String) as unknown,
       lab: 'bac-a-sable',
-      state: 'ready',
+      // Answered at once: the sandbox starts in its turn.
+      state: 'starting',
     });
     expect(body.token.length).toBeGreaterThanOrEqual(40);
+    await fixture.sessions.get(body.id)?.ready;
+    expect(fixture.sessions.get(body.id)?.state).toBe('ready');
     expect(Date.parse(body.expiresAt)).toBeGreaterThanOrEqual(before + 600_000);
     expect(Date.parse(body.idleExpiresAt)).toBeLessThanOrEqual(Date.parse(body.expiresAt));
     expect(fixture.driver.created).toBe(1);
@@ -61,9 +64,10 @@ describe('POST /api/sessions', () => {
     const fixture = await setup();
     const body = await created(fixture, { lab: 'tp-images', learner });
     expect(body.lab).toBe('tp-images');
-    expect(body.state).toBe('preparing');
+    expect(body.state).toBe('starting');
     expect(fixture.sessions.get(body.id)?.learnerId).toBe(learner);
     await fixture.sessions.get(body.id)?.ready;
+    expect(fixture.sessions.get(body.id)?.state).toBe('ready');
     expect(fixture.driver.execs.map((e) => e.command[0])).toEqual(['bash']);
   });
 
@@ -178,13 +182,19 @@ describe('GET /api/sessions/:id', () => {
   it('answers the session’s state to its token, without the token', async () => {
     const fixture = await setup();
     const session = await created(fixture);
+    await fixture.sessions.get(session.id)?.ready;
     const res = await fixture.app.inject({
       method: 'GET',
       url: `/api/sessions/${session.id}`,
       headers: { authorization: `Bearer ${session.token}` },
     });
     expect(res.statusCode).toBe(200);
-    expect(res.json<SessionState>()).toEqual({ ...session, token: '', idleExpiresAt: expect.any(String) as unknown });
+    expect(res.json<SessionState>()).toEqual({
+      ...session,
+      state: 'ready',
+      token: '',
+      idleExpiresAt: expect.any(String) as unknown,
+    });
   });
 
   it('answers 401 without a token', async () => {
@@ -284,5 +294,30 @@ describe('DELETE /api/sessions/:id', () => {
     expect(errorOf(foreign)).toMatch(/Origine non autorisée/);
     expect(fixture.driver.removed).toEqual([]);
     expect(fixture.sessions.get(session.id)).toBeDefined();
+  });
+});
+
+describe('admission queue', () => {
+  it('answers at once while sandboxes wait their turn, and tells each how many are ahead', async () => {
+    const fixture = await setup({ limits: { startsAtOnce: 1 } });
+    let open = () => {};
+    fixture.driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    const [first, second, third] = [await created(fixture), await created(fixture), await created(fixture)];
+    const state = async (s: SessionState) =>
+      (
+        await fixture.app.inject({
+          method: 'GET',
+          url: `/api/sessions/${s.id}`,
+          headers: { authorization: `Bearer ${s.token}` },
+        })
+      ).json<SessionState>();
+    expect(await state(first)).toMatchObject({ state: 'starting' });
+    expect((await state(first)).ahead).toBeUndefined();
+    expect(await state(second)).toMatchObject({ state: 'starting', ahead: 0 });
+    expect(await state(third)).toMatchObject({ state: 'starting', ahead: 1 });
+    open();
+    await fixture.sessions.get(third?.id ?? '')?.ready;
+    expect(await state(third)).toEqual(expect.objectContaining({ state: 'ready' }));
+    expect((await state(third)).ahead).toBeUndefined();
   });
 });

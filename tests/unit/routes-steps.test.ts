@@ -44,7 +44,8 @@ afterEach(() => fixture.close());
 
 /** A session of the TP, prepared, with its bearer header. */
 async function session(labId = 'tp-images') {
-  const { session, token } = await fixture.sessions.create(labId, learner);
+  const { session, token } = fixture.sessions.create(labId, learner);
+  await session.ready;
   await session.ready;
   return { id: session.id, headers: { authorization: `Bearer ${token}` } };
 }

@@ -44,9 +44,9 @@ afterEach(() => {
 });
 
 describe('SessionManager', () => {
-  it('creates sessions with unguessable tokens checked in constant time', async () => {
+  it('creates sessions with unguessable tokens checked in constant time', () => {
     const { m } = manager();
-    const { session, token } = await m.create('bac-a-sable', null);
+    const { session, token } = m.create('bac-a-sable', null);
     expect(token.length).toBeGreaterThanOrEqual(40);
     expect(m.authenticate(session.id, token)).toBe(session);
     expect(m.authenticate(session.id, token + 'x')).toBeUndefined();
@@ -54,18 +54,18 @@ describe('SessionManager', () => {
     expect(m.authenticate('other', token)).toBeUndefined();
   });
 
-  it('refuses sessions beyond the cap with a typed error', async () => {
+  it('refuses sessions beyond the cap with a typed error', () => {
     const { m } = manager();
-    await m.create('bac-a-sable', null);
-    await m.create('bac-a-sable', null);
-    await expect(m.create('bac-a-sable', null)).rejects.toThrow(SessionLimitError);
-    await expect(m.create('bac-a-sable', null)).rejects.toMatchObject({ reason: 'full', maxSessions: 2 });
+    m.create('bac-a-sable', null);
+    m.create('bac-a-sable', null);
+    expect(() => m.create('bac-a-sable', null)).toThrow(SessionLimitError);
+    expect(() => m.create('bac-a-sable', null)).toThrow(expect.objectContaining({ reason: 'full', maxSessions: 2 }));
   });
 
   it('copies the lab files and runs its set-up before the session is ready', async () => {
     const { m, driver } = manager();
-    const { session } = await m.create(lab.id, null);
-    expect(session.state).toBe('preparing');
+    const { session } = m.create(lab.id, null);
+    expect(session.state).toBe('starting');
     await session.ready;
     expect(session.state).toBe('ready');
     expect(driver.execs.map((e) => e.command[0])).toEqual(['tar', 'bash']);
@@ -75,7 +75,7 @@ describe('SessionManager', () => {
     const driver = new FakeDriver();
     driver.nextExec = { exitCode: 2, stderr: 'boum' };
     const { m } = manager({}, driver);
-    const { session } = await m.create(lab.id, null);
+    const { session } = m.create(lab.id, null);
     await session.ready;
     expect(session.state).toBe('failed');
     expect(session.failure).toMatch(/boum/);
@@ -86,8 +86,9 @@ describe('SessionManager', () => {
     await m.start();
     await vi.waitFor(() => expect(m.poolReady).toBe(1));
     const pooledId = [...driver.sandboxes.keys()][0];
-    const { session } = await m.create('bac-a-sable', null);
+    const { session } = m.create('bac-a-sable', null);
     expect(session.id).toBe(pooledId);
+    expect(session.state).toBe('ready');
     await vi.waitFor(() => expect(m.poolReady).toBe(1));
     expect(driver.created).toBe(2);
     await m.stop();
@@ -112,8 +113,9 @@ describe('SessionManager', () => {
     const { m, driver } = manager({ maxSessions: 5 });
     const ended: string[] = [];
     m.on('ended', (_id, reason) => ended.push(reason));
-    const idle = (await m.create('bac-a-sable', null)).session;
-    const busy = (await m.create('bac-a-sable', null)).session;
+    const idle = m.create('bac-a-sable', null).session;
+    const busy = m.create('bac-a-sable', null).session;
+    await Promise.all([idle.ready, busy.ready]);
     vi.setSystemTime(Date.now() + 31_000);
     m.touch(busy);
     await m.reap();
@@ -129,7 +131,8 @@ describe('SessionManager', () => {
     const db = openDatabase(':memory:');
     const driver = new FakeDriver();
     const first = manager({}, driver, db).m;
-    const { session, token } = await first.create('bac-a-sable', null);
+    const { session, token } = first.create('bac-a-sable', null);
+    await session.ready;
     await driver.create({ sessionId: 'stranger', expiresAt: new Date(Date.now() + 1000), pooled: false });
     const second = manager({}, driver, db).m;
     await second.start();
@@ -152,5 +155,65 @@ describe('SessionManager', () => {
     expect(lists).toBe(1);
     await m.reap();
     expect(lists).toBe(2);
+  });
+
+  it('queues starts beyond the bound, tells each how many wait before it, first come first served', async () => {
+    const driver = new FakeDriver();
+    let open = () => {};
+    driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    const { m } = manager({ maxSessions: 10, startsAtOnce: 2 }, driver);
+    const sessions = Array.from({ length: 5 }, () => m.create('bac-a-sable', null).session);
+    expect(sessions.map((s) => s.state)).toEqual(Array(5).fill('starting'));
+    // Two start at once; the others wait their turn, in order.
+    expect(sessions.map((s) => m.ahead(s.id))).toEqual([undefined, undefined, 0, 1, 2]);
+    open();
+    await Promise.all(sessions.map((s) => s.ready));
+    expect(sessions.map((s) => s.state)).toEqual(Array(5).fill('ready'));
+    expect(sessions.map((s) => m.ahead(s.id))).toEqual(Array(5).fill(undefined));
+  });
+
+  it('a session ended while it waits never gets a sandbox, and gives its place to the next', async () => {
+    const driver = new FakeDriver();
+    let open = () => {};
+    driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    const { m } = manager({ maxSessions: 10, startsAtOnce: 1 }, driver);
+    const first = m.create('bac-a-sable', null).session;
+    const gone = m.create('bac-a-sable', null).session;
+    const third = m.create('bac-a-sable', null).session;
+    expect(m.ahead(third.id)).toBe(1);
+    await m.destroy(gone.id, 'deleted');
+    expect(m.ahead(third.id)).toBe(0);
+    open();
+    await Promise.all([first.ready, gone.ready, third.ready]);
+    expect(driver.sandboxes.has(gone.id)).toBe(false);
+    expect([...driver.sandboxes.keys()].sort()).toEqual([first.id, third.id].sort());
+  });
+
+  it('a sandbox that cannot start leaves the session failed, with the reason, and frees the seat', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const driver = new FakeDriver();
+    driver.failNextStart = new Error('moteur saturé');
+    const { m } = manager({ maxSessions: 1 }, driver);
+    const { session } = m.create('bac-a-sable', null);
+    await session.ready;
+    expect(session.state).toBe('failed');
+    expect(session.startError?.message).toBe('moteur saturé');
+    // Kept a moment so the page can say why, then ended: the seat is free again.
+    expect(() => m.create('bac-a-sable', null)).toThrow(SessionLimitError);
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(m.get(session.id)).toBeUndefined();
+    expect(m.create('bac-a-sable', null).session.state).toBe('starting');
+  });
+
+  it('stop() waits for sandboxes still starting and removes them', async () => {
+    const driver = new FakeDriver();
+    let open = () => {};
+    driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    const { m } = manager({ maxSessions: 5 }, driver);
+    m.create('bac-a-sable', null);
+    const stopped = m.stop();
+    open();
+    await stopped;
+    expect(driver.sandboxes.size).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import type { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
+import { SandboxStartError } from '../../server/sandbox/driver.ts';
 import { appFixture, listen } from './app-fixture.ts';
 
 const closers: (() => Promise<void>)[] = [];
@@ -14,7 +15,8 @@ async function setup(options: Partial<TerminalOptions>) {
   const fixture = await appFixture({ terminal: options });
   closers.push(() => fixture.close());
   const port = await listen(fixture.app);
-  const { session, token } = await fixture.sessions.create('bac-a-sable', null);
+  const { session, token } = fixture.sessions.create('bac-a-sable', null);
+  await session.ready;
   return { port, session, token, terminals: fixture.terminals, driver: fixture.driver };
 }
 
@@ -181,5 +183,43 @@ describe('terminal socket', () => {
     for (let i = 0; i < 16; i++) client.ws.send(Buffer.alloc(16 * 1024, 98));
     expect(await closed).toBe(4413);
     expect(JSON.stringify(client.messages)).toMatch(/ne lit plus le clavier/);
+  });
+
+  it('tells a student waiting for a sandbox their place in French, then gives the shell', async () => {
+    const fixture = await appFixture({ limits: { startsAtOnce: 1 } });
+    closers.push(() => fixture.close());
+    const port = await listen(fixture.app);
+    let open = () => {};
+    fixture.driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    const ahead = [fixture.sessions.create('bac-a-sable', null), fixture.sessions.create('bac-a-sable', null)];
+    const { session, token } = fixture.sessions.create('bac-a-sable', null);
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    const statuses = () =>
+      client.messages.filter((m) => m.type === 'status').map((m) => (m as { message: string }).message);
+    await vi.waitFor(() => expect(statuses()).toContain('Votre bac à sable démarre : 1 élève avant vous…'));
+    open();
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    await Promise.all(ahead.map((a) => a.session.ready));
+    client.ws.close();
+  });
+
+  it('says why when the sandbox could not start, and opens no shell', async () => {
+    const fixture = await appFixture({});
+    closers.push(() => fixture.close());
+    const port = await listen(fixture.app);
+    fixture.driver.failNextStart = new SandboxStartError('moteur saturé');
+    const { session, token } = fixture.sessions.create('bac-a-sable', null);
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'error')).toBe(true));
+    const error = client.messages.find((m) => m.type === 'error') as { message: string };
+    expect(error.message).toMatch(/n'a pas pu démarrer/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(client.messages.some((m) => m.type === 'ready')).toBe(false);
+    expect(fixture.terminals).toHaveLength(0);
+    client.ws.close();
   });
 });

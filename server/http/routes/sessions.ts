@@ -17,6 +17,7 @@ function sessionState(manager: SessionManager, session: Session, token = '') {
     expiresAt: session.expiresAt.toISOString(),
     idleExpiresAt: manager.idleExpiresAt(session).toISOString(),
     state: session.state,
+    ...(manager.ahead(session.id) === undefined ? {} : { ahead: manager.ahead(session.id) }),
   };
 }
 
@@ -41,20 +42,21 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
         },
       },
       schema: {
-        summary: 'Opens a session: a sandbox with the TP prepared in it',
+        summary:
+          'Opens a session at once: its sandbox starts in its turn (state starting, ahead), then the TP is prepared in it',
         tags: ['sessions'],
         body: createSessionBody,
         response: { 201: sessionStateSchema, ...errorReplies(400, 403, 404, 413, 415, 429, 500, 503) },
       },
     },
-    async (request, reply) => {
+    (request, reply) => {
       const { sessions } = servicesOf(deps);
-      const { session, token } = await sessions.create(
+      const { session, token } = sessions.create(
         request.body.lab ?? sandboxLabId,
         request.body.learner ?? null,
         request.ip,
       );
-      return reply.code(201).send(sessionState(sessions, session, token));
+      void reply.code(201).send(sessionState(sessions, session, token));
     },
   );
 

@@ -38,6 +38,21 @@ export const defaultTerminalOptions: TerminalOptions = {
 
 const authFirst = 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.';
 
+/** What the student reads while their session is not ready yet; undefined once it is. */
+export function progressMessage(state: string, ahead: number | undefined): string | undefined {
+  const queue =
+    ahead === undefined || ahead === 0 ? '' : ` : ${ahead === 1 ? '1 élève' : `${ahead} élèves`} avant vous`;
+  if (state === 'starting')
+    return ahead === undefined
+      ? 'Votre bac à sable démarre…'
+      : `Votre bac à sable démarre${queue || ' : vous êtes le prochain'}…`;
+  if (state === 'preparing')
+    return ahead === undefined
+      ? 'Préparation du TP dans votre bac à sable…'
+      : `Préparation du TP${queue || ' : vous êtes le prochain'}…`;
+  return undefined;
+}
+
 function send(ws: WebSocket, message: ServerMessage): void {
   if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
 }
@@ -230,13 +245,26 @@ class TerminalConnection {
     this.ackMode = flow === 'ack';
     this.ownership.claim(this.sessionId);
     sessions.touch(found);
-    if (found.state === 'preparing') {
-      send(this.ws, { type: 'status', message: 'Préparation du TP dans votre bac à sable…' });
-    }
+    // While the sandbox waits its turn, starts or gets the TP ready, the student sees where it is.
+    let shown = '';
+    const showProgress = () => {
+      const message = progressMessage(found.state, sessions.ahead(found.id));
+      if (message && message !== shown) send(this.ws, { type: 'status', message });
+      shown = message ?? shown;
+    };
+    showProgress();
+    const progress = setInterval(showProgress, 500);
     // A TP whose set-up failed still gets its terminal, with the reason shown.
+    let startFailed = false;
     await steps
       .whenReady(found)
-      .catch((error: unknown) => send(this.ws, { type: 'error', message: toUserError(error).message }));
+      .catch((error: unknown) => {
+        startFailed = found.startError !== undefined;
+        send(this.ws, { type: 'error', message: toUserError(error).message });
+      })
+      .finally(() => clearInterval(progress));
+    // Without a sandbox there is no shell to attach.
+    if (startFailed) return;
     this.sendTime();
     if (this.closed) return;
     this.shell = terminals.shellFor(this.sessionId);
