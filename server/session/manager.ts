@@ -353,7 +353,11 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     for (const sandbox of found) {
       const known = this.sessions.has(sandbox.sessionId) || this.pool.some((p) => p.sessionId === sandbox.sessionId);
       if (known || this.creating.has(sandbox.sessionId)) {
-        if (!sandbox.running && this.sessions.has(sandbox.sessionId)) await this.destroy(sandbox.sessionId, 'lost');
+        // A sandbox still starting is created but not running yet: not lost.
+        const starting = this.creating.has(sandbox.sessionId);
+        if (!sandbox.running && !starting && this.sessions.has(sandbox.sessionId)) {
+          await this.destroy(sandbox.sessionId, 'lost');
+        }
         const pooled = this.pool.findIndex((p) => p.sessionId === sandbox.sessionId);
         if (!sandbox.running && pooled >= 0) {
           // A pooled sandbox that died must not be handed to a student.

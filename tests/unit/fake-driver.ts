@@ -21,11 +21,7 @@ export class FakeDriver implements SandboxDriver {
   failNextStart: Error | undefined;
 
   async create(spec: SandboxSpec): Promise<Sandbox> {
-    await this.startGate;
-    const failure = this.failNextStart;
-    this.failNextStart = undefined;
-    if (failure) throw failure;
-    this.created++;
+    // As on the engine: the container exists, not running yet, while its start goes on.
     const sandbox: Sandbox = {
       containerId: `c-${spec.sessionId}`,
       sessionId: spec.sessionId,
@@ -33,9 +29,18 @@ export class FakeDriver implements SandboxDriver {
       expiresAt: spec.expiresAt,
       pooled: spec.pooled,
       createdAt: new Date(),
-      running: true,
+      running: false,
     };
     this.sandboxes.set(spec.sessionId, sandbox);
+    await this.startGate;
+    const failure = this.failNextStart;
+    this.failNextStart = undefined;
+    if (failure) {
+      this.sandboxes.delete(spec.sessionId);
+      throw failure;
+    }
+    this.created++;
+    sandbox.running = true;
     return sandbox;
   }
 

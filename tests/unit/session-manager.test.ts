@@ -205,6 +205,20 @@ describe('SessionManager', () => {
     expect(m.create('bac-a-sable', null).session.state).toBe('starting');
   });
 
+  it('the reaper leaves a sandbox that is still starting (created, not running yet) alone', async () => {
+    const driver = new FakeDriver();
+    let open = () => {};
+    driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    const { m } = manager({ maxSessions: 5 }, driver);
+    const { session } = m.create('bac-a-sable', null);
+    await vi.waitFor(() => expect(driver.sandboxes.get(session.id)?.running).toBe(false));
+    await m.reap();
+    expect(m.get(session.id)).toBe(session);
+    open();
+    await session.ready;
+    expect(session.state).toBe('ready');
+  });
+
   it('stop() waits for sandboxes still starting and removes them', async () => {
     const driver = new FakeDriver();
     let open = () => {};
