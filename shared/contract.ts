@@ -20,7 +20,6 @@ export const stepParams = z.object({
   id: sessionIdSchema.describe('Id of the session'),
   stepId: contentIdSchema.describe('Id of the step in the session’s TP'),
 });
-export const learnerParams = z.object({ learner: learnerIdSchema });
 
 // ---- REST bodies and replies --------------------------------------------------------------
 
@@ -51,8 +50,6 @@ export const labListSchema = z.array(labSummarySchema);
 export const createSessionBody = z.object({
   /** The TP to prepare in the sandbox; `bac-a-sable` or absent for a bare sandbox. */
   lab: contentIdSchema.optional(),
-  /** The browser's anonymous learner id, to record progress. */
-  learner: learnerIdSchema.optional(),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
@@ -121,8 +118,19 @@ export const solutionSchema = z.object({
 });
 export type Solution = z.infer<typeof solutionSchema>;
 
+export const createLearnerBody = z.object({
+  /** The id this browser made itself before keys were issued: its progress is taken over, once. */
+  legacyId: learnerIdSchema.optional(),
+});
+export type CreateLearnerBody = z.infer<typeof createLearnerBody>;
+
+export const learnerCreatedSchema = z.object({
+  /** The learner's secret: sent as the X-Learner-Key header to open sessions and read progress. */
+  key: z.string(),
+});
+export type LearnerCreated = z.infer<typeof learnerCreatedSchema>;
+
 export const progressSchema = z.object({
-  learner: z.string(),
   steps: z.array(z.object({ labId: z.string(), stepId: z.string(), passedAt: z.string() })),
 });
 export type Progress = z.infer<typeof progressSchema>;

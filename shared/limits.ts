@@ -1,4 +1,4 @@
-// The contract's constants: limits, terminal bounds, close codes, the learner id pattern. Plain
+// The contract's constants: limits, terminal bounds, close codes, learner ids and keys. Plain
 // values without zod, so the browser's bundles import them without the schema library.
 
 /** Lab id that gives a plain sandbox, with no TP. */
@@ -32,5 +32,9 @@ export const closeCodes = {
   tooBig: 1009,
 } as const;
 
-/** The anonymous learner id a browser keeps (random, base64url). */
+/** A learner's id (random, base64url); before server-issued keys, browsers made their own. */
 export const learnerIdPattern = /^[A-Za-z0-9_-]{16,64}$/;
+
+/** The secret the server issues to a learner (256 bits, base64url), sent in this header. */
+export const learnerKeyPattern = /^[A-Za-z0-9_-]{43}$/;
+export const learnerKeyHeader = 'x-learner-key';

@@ -185,7 +185,12 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     ...(options.sessionsPerClientPerMinute ? { perMinute: options.sessionsPerClientPerMinute } : {}),
   });
   await app.register(stepRoutes, deps);
-  await app.register(learnerRoutes, deps);
+  // Each new browser asks for one key before its first session: a class behind one NAT needs
+  // a few per session opened.
+  await app.register(learnerRoutes, {
+    ...deps,
+    ...(options.sessionsPerClientPerMinute ? { perMinute: 3 * options.sessionsPerClientPerMinute } : {}),
+  });
   await app.register(terminalRoutes, {
     ...deps,
     allowedOrigins: options.allowedOrigins,

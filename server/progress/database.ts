@@ -1,5 +1,5 @@
-// The embedded SQLite database (Node's built-in node:sqlite): learners' progress, the help they
-// were shown and the live sessions, so none is lost when the server restarts.
+// The embedded SQLite database (Node's built-in node:sqlite): learners and their progress, the
+// help they were shown and the live sessions, so none is lost when the server restarts.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -29,6 +29,12 @@ const migrations = [
      kind TEXT NOT NULL CHECK (kind IN ('hint', 'solution')),
      hint_index INTEGER,
      shown_at TEXT NOT NULL
+   ) STRICT`,
+  // Learners hold a key the server issued; only its hash is kept.
+  `CREATE TABLE IF NOT EXISTS learners (
+     id TEXT PRIMARY KEY,
+     key_hash TEXT NOT NULL UNIQUE,
+     created_at TEXT NOT NULL
    ) STRICT`,
 ];
 

@@ -1,5 +1,12 @@
-// Learners' progress: which steps of which TP an anonymous learner has passed, and when.
+// Learners and their progress: the keys the server issued them, which steps of which TP each
+// has passed and when, and the help they were shown.
+import { createHash, randomBytes } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
+
+/** Keys are 256-bit random: one fast hash is enough to keep a stolen database from giving them. */
+function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
 
 export interface StepProgress {
   labId: string;
@@ -19,6 +26,13 @@ export interface HelpShown {
 }
 
 export interface ProgressStore {
+  /**
+   * A new learner and their key (shown once, kept hashed). A browser's own id from before keys
+   * (`legacyId`) becomes the learner's id, with its progress, unless a learner already has it.
+   */
+  createLearner(legacyId?: string): { id: string; key: string };
+  /** The learner whose key this is. */
+  learnerForKey(key: string): string | undefined;
   recordPass(learnerId: string, labId: string, stepId: string, at?: Date): void;
   forLearner(learnerId: string): StepProgress[];
   recordHelp(help: HelpShown, at?: Date): void;
@@ -32,6 +46,21 @@ export class SqliteProgressStore implements ProgressStore {
 
   constructor(db: DatabaseSync) {
     this.db = db;
+  }
+
+  createLearner(legacyId?: string): { id: string; key: string } {
+    const key = randomBytes(32).toString('base64url');
+    const taken = legacyId ? this.db.prepare('SELECT 1 FROM learners WHERE id = ?').get(legacyId) !== undefined : true;
+    const id = legacyId && !taken ? legacyId : randomBytes(18).toString('base64url');
+    this.db
+      .prepare('INSERT INTO learners (id, key_hash, created_at) VALUES (?, ?, ?)')
+      .run(id, hashKey(key), new Date().toISOString());
+    return { id, key };
+  }
+
+  learnerForKey(key: string): string | undefined {
+    const row = this.db.prepare('SELECT id FROM learners WHERE key_hash = ?').get(hashKey(key));
+    return row === undefined ? undefined : String(row.id);
   }
 
   recordPass(learnerId: string, labId: string, stepId: string, at: Date = new Date()): void {

@@ -3,7 +3,7 @@
 // "▶ Exécuter"/"Copier" on commands, progress kept in the browser and on the server, step
 // set-up when a step opens, reset, and the resizable splitter.
 import type { CheckAnswer, Hint, Solution } from '../../shared/contract.ts';
-import { learnerId, sessionApi } from '../terminal/session-client.ts';
+import { learnerProgress, sessionApi } from '../terminal/session-client.ts';
 import { mountTerminalPane } from '../terminal/terminal-pane.ts';
 
 interface StoredProgress {
@@ -48,20 +48,15 @@ export function mountLabPage(root: HTMLElement): void {
     if (end) end.hidden = done < steps.length;
   };
 
-  // The server keeps progress too (keyed by this browser's anonymous learner id): merge it in,
-  // so a cleared tab or another day finds it again.
-  void fetch(`/api/learners/${learnerId()}/progress`)
-    .then((r) =>
-      r.ok ? (r.json() as Promise<{ steps: { labId: string; stepId: string; passedAt: string }[] }>) : null,
-    )
-    .then((remote) => {
-      for (const entry of remote?.steps ?? []) {
-        if (entry.labId === lab && !progress[entry.stepId]) progress[entry.stepId] = entry.passedAt;
-      }
-      saveProgress();
-      render();
-    })
-    .catch(() => {});
+  // The server keeps progress too (for this browser's learner key): merge it in, so a cleared
+  // tab or another day finds it again.
+  void learnerProgress().then((remote) => {
+    for (const entry of remote?.steps ?? []) {
+      if (entry.labId === lab && !progress[entry.stepId]) progress[entry.stepId] = entry.passedAt;
+    }
+    saveProgress();
+    render();
+  });
   render();
 
   // Open the first step not done yet.

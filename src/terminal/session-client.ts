@@ -1,10 +1,10 @@
 // Browser side of the session REST API: opens a session for a TP (or reuses the one this tab
-// had, so a reload keeps the same shell), and remembers it in localStorage.
-import type { Health, SessionCreated, SessionState } from '../../shared/contract.ts';
-import { learnerIdPattern } from '../../shared/limits.ts';
+// had, so a reload keeps the same shell), and remembers it in localStorage; the learner's key
+// and progress.
+import type { Health, LearnerCreated, Progress, SessionCreated, SessionState } from '../../shared/contract.ts';
+import { learnerIdPattern, learnerKeyHeader, learnerKeyPattern } from '../../shared/limits.ts';
 
 const storageKey = (lab: string) => `cours-docker:session:${lab}`;
-const learnerKey = 'cours-docker:learner';
 
 export class ApiRequestError extends Error {
   readonly status: number;
@@ -30,17 +30,40 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   return body as T;
 }
 
-/** The anonymous learner id of this browser (random, kept in localStorage). */
-export function learnerId(): string {
-  let id = localStorage.getItem(learnerKey);
-  if (!id || !learnerIdPattern.test(id)) {
-    const bytes = crypto.getRandomValues(new Uint8Array(18));
-    id = btoa(String.fromCharCode(...bytes))
-      .replace(/\+/g, '-')
-      .replace(/\//g, '_');
-    localStorage.setItem(learnerKey, id);
+/** Where the browser kept the id it made itself before the server issued keys. */
+const legacyLearnerKey = 'cours-docker:learner';
+const learnerKeyStorage = 'cours-docker:learner-key';
+
+/**
+ * This browser's learner key, issued by the server on first use (kept in localStorage). An id
+ * the browser made itself before keys existed is handed over once, so its progress follows.
+ */
+export async function learnerKey(): Promise<string> {
+  const kept = localStorage.getItem(learnerKeyStorage);
+  if (kept && learnerKeyPattern.test(kept)) return kept;
+  const legacy = localStorage.getItem(legacyLearnerKey);
+  const created = await api<LearnerCreated>('/api/learners', {
+    method: 'POST',
+    body: JSON.stringify(legacy && learnerIdPattern.test(legacy) ? { legacyId: legacy } : {}),
+  });
+  localStorage.setItem(learnerKeyStorage, created.key);
+  localStorage.removeItem(legacyLearnerKey);
+  return created.key;
+}
+
+/** A key the server no longer knows (its data was reset) is dropped; the next call gets a new one. */
+function forgetLearnerKey(): void {
+  localStorage.removeItem(learnerKeyStorage);
+}
+
+/** The learner's progress on the server (every TP), or null when it cannot be read now. */
+export async function learnerProgress(): Promise<Progress | null> {
+  try {
+    return await api<Progress>('/api/learners/me/progress', { headers: { [learnerKeyHeader]: await learnerKey() } });
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 403) forgetLearnerKey();
+    return null;
   }
-  return id;
 }
 
 /** A session this browser holds: its state and its token. */
@@ -69,10 +92,22 @@ export async function openSession(lab: string, forceNew = false): Promise<OpenSe
       localStorage.removeItem(storageKey(lab));
     }
   }
-  const created = await api<SessionCreated>('/api/sessions', {
-    method: 'POST',
-    body: JSON.stringify({ lab, learner: learnerId() }),
-  });
+  const create = async () =>
+    api<SessionCreated>('/api/sessions', {
+      method: 'POST',
+      headers: { [learnerKeyHeader]: await learnerKey() },
+      body: JSON.stringify({ lab }),
+    });
+  let created: SessionCreated;
+  try {
+    created = await create();
+  } catch (error) {
+    if (!(error instanceof ApiRequestError && error.status === 403 && /Clé d’apprenant/.test(error.message))) {
+      throw error;
+    }
+    forgetLearnerKey();
+    created = await create();
+  }
   localStorage.setItem(storageKey(lab), JSON.stringify(created));
   return created;
 }

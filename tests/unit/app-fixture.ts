@@ -6,6 +6,7 @@ import { renderHelp } from '../../content/help.ts';
 import { buildApp, type AppOptions } from '../../server/http/app.ts';
 import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
 import { silentLogger } from '../../server/log/log.ts';
+import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../server/progress/database.ts';
 import { SqliteProgressStore } from '../../server/progress/store.ts';
 import type { TerminalProcess } from '../../server/sandbox/driver.ts';
@@ -33,6 +34,7 @@ export interface Fixture {
   driver: FakeDriver;
   sessions: SessionManager;
   progress: SqliteProgressStore;
+  db: DatabaseSync;
   /** Every terminal the driver opened, in order. */
   terminals: TerminalProcess[];
   close(): Promise<void>;
@@ -98,6 +100,7 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     driver,
     sessions,
     progress,
+    db,
     terminals,
     close: async () => {
       await app.close();

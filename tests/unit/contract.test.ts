@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkBody,
   clientMessageSchema,
+  createLearnerBody,
   createSessionBody,
   learnerIdSchema,
   serverMessageSchema,
@@ -42,15 +43,15 @@ describe('createSessionBody', () => {
     ['a slash', 'abcdefgh/ijklmnop'],
     ['an accent', 'abcdéfghijklmnopq'],
     ['empty', ''],
-  ])('refuses a learner id with %s', (_what, id) => {
-    const result = createSessionBody.safeParse({ learner: id });
+  ])('refuses an old learner id with %s', (_what, id) => {
+    const result = createLearnerBody.safeParse({ legacyId: id });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.path).toEqual(['learner']);
+    expect(result.error?.issues[0]?.path).toEqual(['legacyId']);
     expect(result.error?.issues[0]?.message).toMatch(/Identifiant d’apprenant invalide/);
   });
 
-  it('refuses a learner id that is not a string', () => {
-    expect(createSessionBody.safeParse({ learner: 1234567890123456 }).success).toBe(false);
+  it('refuses an old learner id that is not a string', () => {
+    expect(createLearnerBody.safeParse({ legacyId: 1234567890123456 }).success).toBe(false);
   });
 });
 

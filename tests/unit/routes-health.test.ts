@@ -78,7 +78,8 @@ describe('GET /api/openapi.json', () => {
         '/api/sessions',
         '/api/sessions/{id}',
         '/api/sessions/{id}/steps/{stepId}/check',
-        '/api/learners/{learner}/progress',
+        '/api/learners',
+        '/api/learners/me/progress',
       ]),
     );
     expect(doc.paths['/api/sessions']).toHaveProperty('post');

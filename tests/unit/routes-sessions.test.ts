@@ -60,12 +60,15 @@ describe('POST /api/sessions', () => {
     expect(fixture.driver.sandboxes.has(body.id)).toBe(true);
   });
 
-  it('opens a session with the TP being prepared, for a learner', async () => {
+  it('opens a session with the TP being prepared, for the learner whose key it carries', async () => {
     const fixture = await setup();
-    const body = await created(fixture, { lab: 'tp-images', learner });
+    const { id, key } = fixture.progress.createLearner();
+    const res = await post(fixture, { lab: 'tp-images' }, { 'x-learner-key': key });
+    expect(res.statusCode).toBe(201);
+    const body = res.json<SessionState>();
     expect(body.lab).toBe('tp-images');
     expect(body.state).toBe('starting');
-    expect(fixture.sessions.get(body.id)?.learnerId).toBe(learner);
+    expect(fixture.sessions.get(body.id)?.learnerId).toBe(id);
     await fixture.sessions.get(body.id)?.ready;
     expect(fixture.sessions.get(body.id)?.state).toBe('ready');
     expect(fixture.driver.execs.map((e) => e.command[0])).toEqual(['bash']);
@@ -97,11 +100,21 @@ describe('POST /api/sessions', () => {
     expect(fixture.driver.created).toBe(0);
   });
 
-  it('refuses a bad learner id with a 400 that names the field', async () => {
+  it('records no learner without a key, and ignores a learner id in the body', async () => {
     const fixture = await setup();
-    const res = await post(fixture, { learner: 'court' });
-    expect(res.statusCode).toBe(400);
-    expect(errorOf(res)).toMatch(/champ « learner \(identifiant d’apprenant\) » : Identifiant d’apprenant invalide/);
+    const body = await created(fixture, { learner });
+    expect(fixture.sessions.get(body.id)?.learnerId).toBeNull();
+  });
+
+  it.each([
+    ['an unknown key', 'A'.repeat(43)],
+    ['a malformed key', 'court'],
+  ])('refuses %s with a 403 in French, before any sandbox is made', async (_what, key) => {
+    const fixture = await setup();
+    const res = await post(fixture, {}, { 'x-learner-key': key });
+    expect(res.statusCode).toBe(403);
+    expect(errorOf(res)).toMatch(/^Clé d’apprenant inconnue : rechargez la page/);
+    expect(fixture.driver.created).toBe(0);
   });
 
   it('refuses an unknown TP with a 404, before any sandbox is made', async () => {

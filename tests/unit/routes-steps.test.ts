@@ -1,7 +1,7 @@
 // Unit tests of the steps plugin through inject: checks, answers, a step's own set-up, and the failures of the sandbox.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SandboxGoneError } from '../../server/sandbox/driver.ts';
-import type { ApiError, CheckAnswer, Progress } from '../../shared/contract.ts';
+import type { ApiError, CheckAnswer } from '../../shared/contract.ts';
 import type { LabStep } from '../../shared/lab-schema.ts';
 import { appFixture, type Fixture } from './app-fixture.ts';
 import { testLab } from './lab-fixtures.ts';
@@ -81,8 +81,7 @@ describe('POST /api/sessions/:id/steps/:stepId/check', () => {
     expect(exec?.sessionId).toBe(s.id);
     expect(exec?.env).toMatchObject({ LAB_ID: 'tp-images', STEP_ID: 'construire' });
     expect(exec?.command.at(-1)).toContain(task.checkScript);
-    const progress = await fixture.app.inject({ method: 'GET', url: `/api/learners/${learner}/progress` });
-    expect(progress.json<Progress>().steps).toEqual([
+    expect(fixture.progress.forLearner(learner)).toEqual([
       { labId: 'tp-images', stepId: 'construire', passedAt: expect.any(String) as unknown },
     ]);
   });

@@ -22,9 +22,9 @@ async function setup(options: Partial<TerminalOptions>) {
 
 function connect(port: number, id: string, options: WebSocket.ClientOptions = {}) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/sessions/${id}/terminal`, options);
-  const messages: { type: string }[] = [];
+  const messages: { type: string; message?: string }[] = [];
   ws.on('message', (data: Buffer, binary: boolean) => {
-    if (!binary) messages.push(JSON.parse(data.toString()) as { type: string });
+    if (!binary) messages.push(JSON.parse(data.toString()) as { type: string; message?: string });
   });
   return { ws, messages, opened: new Promise((r) => ws.once('open', r)) };
 }
@@ -196,8 +196,7 @@ describe('terminal socket', () => {
     const client = connect(port, session.id);
     await client.opened;
     client.ws.send(JSON.stringify({ type: 'auth', token }));
-    const statuses = () =>
-      client.messages.filter((m) => m.type === 'status').map((m) => (m as { message: string }).message);
+    const statuses = () => client.messages.filter((m) => m.type === 'status').map((m) => m.message);
     await vi.waitFor(() => expect(statuses()).toContain('Votre bac à sable démarre : 1 élève avant vous…'));
     open();
     await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
@@ -215,8 +214,8 @@ describe('terminal socket', () => {
     await client.opened;
     client.ws.send(JSON.stringify({ type: 'auth', token }));
     await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'error')).toBe(true));
-    const error = client.messages.find((m) => m.type === 'error') as { message: string };
-    expect(error.message).toMatch(/n'a pas pu démarrer/);
+    const error = client.messages.find((m) => m.type === 'error');
+    expect(error?.message).toMatch(/n'a pas pu démarrer/);
     await new Promise((r) => setTimeout(r, 100));
     expect(client.messages.some((m) => m.type === 'ready')).toBe(false);
     expect(fixture.terminals).toHaveLength(0);

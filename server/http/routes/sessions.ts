@@ -7,6 +7,7 @@ import type { Session, SessionManager } from '../../session/manager.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { learnerOf } from './learners.ts';
 import { errorReplies } from './schemas.ts';
 
 function sessionState(manager: SessionManager, session: Session, token = '') {
@@ -51,11 +52,9 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
     },
     (request, reply) => {
       const { sessions } = servicesOf(deps);
-      const { session, token } = sessions.create(
-        request.body.lab ?? sandboxLabId,
-        request.body.learner ?? null,
-        request.ip,
-      );
+      // Progress is recorded for the learner whose key opened the session, and only for them.
+      const learner = learnerOf(deps.progress, request) ?? null;
+      const { session, token } = sessions.create(request.body.lab ?? sandboxLabId, learner, request.ip);
       void reply.code(201).send(sessionState(sessions, session, token));
     },
   );
