@@ -49,7 +49,14 @@ export const REGISTRY_BUILD: BuildSpec = {
   label: 'cours-docker/registry',
   contextDir: join(REPO_ROOT, 'server/registry'),
   dockerfile: join(REPO_ROOT, 'server/registry/Dockerfile'),
-  hashFiles: ['Dockerfile', '.dockerignore', 'config.yml', 'config-readonly.yml'],
+  hashFiles: [
+    'Dockerfile',
+    '.dockerignore',
+    'config.yml',
+    'config-readonly.yml',
+    'mirror-nginx.conf',
+    'mirror-entrypoint',
+  ],
   tags: [REGISTRY_IMAGE],
 };
 

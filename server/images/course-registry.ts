@@ -7,7 +7,7 @@ export const REGISTRY_IMAGE = 'cours-docker/registry:latest';
 export const REGISTRY_CONTAINER = 'cours-docker-registry';
 /**
  * The read-only instance sandboxes reach, on the same data volume mounted read-only and in the
- * registry's `maintenance: readonly` mode: pulls work, uploads and deletes do not. The
+ * registry's `maintenance: readonly` mode behind nginx: pulls work, uploads, deletes and listings do not. The
  * writable one above is reached only from the host (127.0.0.1:REGISTRY_HOST_PORT) for preloads.
  */
 export const REGISTRY_MIRROR_CONTAINER = 'cours-docker-registry-mirror';
@@ -76,8 +76,8 @@ async function waitForRegistry(hostPort: number, timeoutMs: number): Promise<boo
   return false;
 }
 
-/** The mirror's configuration file, in the registry image (server/registry/config-readonly.yml). */
-const readOnlyConfig = '/etc/docker/registry/config-readonly.yml';
+/** The mirror's command, in the registry image (server/registry/mirror-entrypoint). */
+const mirrorEntrypoint = '/usr/local/bin/mirror-entrypoint';
 
 interface RegistryContainer {
   name: string;
@@ -104,13 +104,16 @@ function runArguments(spec: RegistryContainer, hostPort: number): string[] {
     '--network',
     REGISTRY_NETWORK,
     '--read-only',
+    '--tmpfs',
+    '/run:rw,size=16m',
+    '--tmpfs',
+    '/var/lib/nginx:rw,size=1m',
     '-v',
     `${REGISTRY_VOLUME}:/var/lib/docker-registry:ro`,
     REGISTRY_IMAGE,
-    // Its own configuration: read-only maintenance mode, no delete, no upload purging.
-    '/usr/bin/docker-registry',
-    'serve',
-    readOnlyConfig,
+    // The registry in read-only maintenance mode on the loopback, and nginx in front letting
+    // only pulls through (no catalog nor tag listing).
+    mirrorEntrypoint,
   ];
 }
 
@@ -119,7 +122,7 @@ function upToDate(current: InspectedContainer, imageId: string, spec: RegistryCo
   if (current.Image !== imageId || current.NetworkSettings.Networks?.[REGISTRY_NETWORK] === undefined) return false;
   const binding = current.HostConfig.PortBindings?.['5000/tcp']?.[0];
   if (spec.readOnly) {
-    return binding === undefined && (current.Config?.Cmd ?? []).includes(readOnlyConfig);
+    return binding === undefined && (current.Config?.Cmd ?? []).includes(mirrorEntrypoint);
   }
   return binding?.HostIp === '127.0.0.1' && binding.HostPort === String(hostPort);
 }

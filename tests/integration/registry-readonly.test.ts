@@ -60,6 +60,12 @@ describe('the course registry seen from a sandbox', () => {
     expect(after).toBe(digest);
   });
 
+  it('answers no catalog nor tag listing: a pull needs neither', async () => {
+    expect(await status(`${registry}/v2/_catalog`)).toBe('403');
+    expect(await status(`${registry}/v2/library/debian/tags/list`)).toBe('403');
+    expect(await status(`-I ${registry}/v2/`)).toBe('200');
+  });
+
   it('is not the writable instance: the host’s registry port is not reachable from the sandbox', async () => {
     const gateway = (await terminal.run("ip route | awk '/default/ {print $3}'")).trim();
     expect(await status(`http://${gateway}:5001/v2/`)).toMatch(/^000|refusé/);
