@@ -1,7 +1,8 @@
 // `npm run bench`: measures the platform on this machine and prints the figures: sandbox start
 // to first prompt (cold and warm), keystroke echo, terminal throughput, idle memory, 20
 // sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the
-// wire, and a class at work (30 students starting and building at once) with health latency.
+// wire, a class at work (30 students starting and building at once) with health latency, and
+// the userns isolation mode's start time and memory.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -11,9 +12,11 @@ import { loadLabs } from '../content/labs.ts';
 import {
   api,
   createSession,
+  openSession,
   startServer,
   TerminalClient,
   waitUntil,
+  usernsEngine,
   type RunningServer,
 } from '../tests/integration/harness.ts';
 
@@ -34,14 +37,17 @@ function report(name: string, value: string, target = '') {
   process.stdout.write(`  ${name}: ${value}${target ? `  (cible ${target})` : ''}\n`);
 }
 
-/** POST a session, open its terminal, and time until the first prompt is on screen. */
+/**
+ * POST a session and open its terminal at once, as the browser does (the terminal waits for the
+ * sandbox's turn and start), and time until the first prompt is on screen.
+ */
 async function timeToPrompt(
   server: RunningServer,
 ): Promise<{ ms: number; id: string; token: string; terminal: TerminalClient }> {
   const started = performance.now();
-  const session = await createSession(server);
+  const session = await openSession(server);
   const terminal = new TerminalClient(server, session.id);
-  await terminal.open(session.token);
+  await terminal.open(session.token, undefined, 600_000);
   await waitUntil(() => /# $/.test(terminal.text.trimEnd() + ' '), 30_000, 'the prompt');
   return { ms: performance.now() - started, id: session.id, token: session.token, terminal };
 }
@@ -191,8 +197,14 @@ async function classBench() {
   })();
   const started = performance.now();
   const finished: number[] = [];
+  const placesShown: number[] = [];
   const work = async () => {
     const r = await timeToPrompt(server);
+    // The places in the queue this student was shown while waiting.
+    for (const m of r.terminal.messages) {
+      const place = m.type === 'status' ? /(\d+) élèves? avant vous/.exec(m.message)?.[1] : undefined;
+      if (place) placesShown.push(Number(place));
+    }
     const out = await r.terminal.run(
       "docker pull -q debian:bookworm >/dev/null && mkdir -p /root/classe && cd /root/classe && printf 'FROM debian:bookworm\\nRUN echo bonjour > /bonjour\\n' > Dockerfile && docker build -q -t classe . >/dev/null && echo FINI",
       600_000,
@@ -208,6 +220,10 @@ async function classBench() {
   const failures = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason).slice(0, 120));
   report('élèves ayant fini', `${finished.length} / ${students}`, `${students} / ${students}`);
   report('le dernier a fini après', `${Math.max(0, ...finished).toFixed(0)} s`);
+  report(
+    'places dans la file montrées aux élèves',
+    placesShown.length ? `jusqu’à ${Math.max(...placesShown)} élèves avant soi` : 'aucune (pas d’attente)',
+  );
   report(
     '/api/health pendant ce temps p50 / p95 / max',
     `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
@@ -299,7 +315,44 @@ async function deckWire() {
   await server.stop();
 }
 
-/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class. */
+/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class, isolation. */
+/** The userns isolation mode, on the engine with userns-remap: start time and idle memory. */
+async function isolationBench() {
+  process.stdout.write('\n[8] isolation userns (moteur avec userns-remap) : démarrage à froid, mémoire au repos\n');
+  const engine = new Docker({ socketPath: usernsEngine.socketPath });
+  if (
+    !(await engine.ping().then(
+      () => true,
+      () => false,
+    ))
+  ) {
+    report('isolation userns', `moteur absent (${usernsEngine.socketPath}) : lancez scripts/start-docker-userns.sh`);
+    return;
+  }
+  const server = await startServer({ ...usernsEngine.env, POOL_SIZE: '0', MAX_SESSIONS: '30' });
+  const times: number[] = [];
+  let last: Awaited<ReturnType<typeof timeToPrompt>> | undefined;
+  for (let i = 0; i < (quick ? 3 : 7); i++) {
+    if (last) {
+      last.terminal.close();
+      await api(server, 'DELETE', `/api/sessions/${last.id}`, { token: last.token });
+    }
+    last = await timeToPrompt(server);
+    times.push(last.ms);
+  }
+  report('userns : à froid p50 / p95', `${ms(percentile(times, 50))} / ${ms(percentile(times, 95))}`, '≤ 2500 ms');
+  if (last) {
+    await new Promise((r) => setTimeout(r, 5000));
+    const stats = (await engine.getContainer(`cours-docker-sb-${last.id}`).stats({ stream: false })) as {
+      memory_stats: { usage: number; stats?: { total_inactive_file?: number } };
+    };
+    const usage = stats.memory_stats.usage - (stats.memory_stats.stats?.total_inactive_file ?? 0);
+    report('userns : mémoire d’un bac à sable au repos', `${(usage / 1024 / 1024).toFixed(0)} Mio`, '≤ 80 Mio');
+    last.terminal.close();
+  }
+  await server.stop();
+}
+
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -317,5 +370,6 @@ if (wanted('startup') || wanted('terminal')) {
 if (wanted('concurrency')) await concurrencyBench();
 if (wanted('checks')) await checkBench();
 if (wanted('class')) await classBench();
+if (wanted('isolation')) await isolationBench();
 process.stdout.write('\nRésumé\n');
 for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);

@@ -129,11 +129,16 @@ export async function api(
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-/** Opens a session and waits until its sandbox has started (the TP may still be preparing). */
-export async function createSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
+/** Opens a session as a browser does: answered at once, the sandbox starting in its turn. */
+export async function openSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
   const { status, body } = await api(server, 'POST', '/api/sessions', { body: { lab } });
   if (status !== 201) throw new Error(`session not created: ${status} ${JSON.stringify(body)}`);
-  const created = body as unknown as SessionCreated;
+  return body as unknown as SessionCreated;
+}
+
+/** Opens a session and waits until its sandbox has started (the TP may still be preparing). */
+export async function createSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
+  const created = await openSession(server, lab);
   let state = created.state;
   const deadline = Date.now() + 300_000;
   while (state === 'starting') {
@@ -229,11 +234,12 @@ export class TerminalClient {
     return this.clean;
   }
 
-  async open(token: string, size = { cols: 100, rows: 30 }): Promise<void> {
+  /** Authenticates and waits for the shell (which waits for the sandbox's start, if need be). */
+  async open(token: string, size = { cols: 100, rows: 30 }, timeoutMs = 120_000): Promise<void> {
     await this.opened;
     this.ws.send(JSON.stringify({ type: 'auth', token }));
     this.ws.send(JSON.stringify({ type: 'resize', ...size }));
-    await this.waitForMessage('ready', 120_000);
+    await this.waitForMessage('ready', timeoutMs);
   }
 
   async waitForMessage(type: ServerMessage['type'], timeoutMs = 30_000, after = 0): Promise<ServerMessage> {
