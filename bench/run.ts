@@ -1,8 +1,8 @@
 // `npm run bench`: measures the platform on this machine and prints the figures: sandbox start
 // to first prompt (cold and warm), keystroke echo, terminal throughput, idle memory, 20
 // sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the
-// wire, a class at work (30 students starting and building at once) with health latency, and
-// the userns isolation mode's start time and memory.
+// wire, a class at work (30 students starting and building at once) with health latency, the
+// userns isolation mode's start time and memory, and health under hostile students.
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -184,6 +184,14 @@ async function classBench() {
     SESSIONS_PER_CLIENT: String(students + 4),
     SESSIONS_PER_CLIENT_PER_MINUTE: '1000',
   });
+  // The server's own event-loop delay over the class (prom-client resets it at each scrape).
+  const eventLoop = async () => {
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    const value = (name: string) =>
+      Number(new RegExp(`^cours_docker_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
+    return { p99: value('p99'), max: value('max') };
+  };
+  await eventLoop();
   // /api/health polled all along: the server's own work must keep answering while sandboxes start.
   const health: number[] = [];
   let working = true;
@@ -228,6 +236,8 @@ async function classBench() {
     '/api/health pendant ce temps p50 / p95 / max',
     `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
   );
+  const lag = await eventLoop();
+  report('boucle d’événements du serveur pendant ce temps p99 / max', `${ms(lag.p99)} / ${ms(lag.max)}`);
   for (const failure of new Set(failures)) process.stdout.write(`  échec : ${failure}\n`);
   await server.stop();
 }
@@ -315,7 +325,7 @@ async function deckWire() {
   await server.stop();
 }
 
-/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class, isolation. */
+/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class, isolation, hostile. */
 /** The userns isolation mode, on the engine with userns-remap: start time and idle memory. */
 async function isolationBench() {
   process.stdout.write('\n[8] isolation userns (moteur avec userns-remap) : démarrage à froid, mémoire au repos\n');
@@ -353,6 +363,105 @@ async function isolationBench() {
   await server.stop();
 }
 
+/**
+ * Hostile students while the server works: a fork bomb, an output flood, a memory hog, crafted
+ * Dockerfiles sent to the linter over and over, and a stream of malformed requests; the
+ * server's health latency and event-loop delay meanwhile. `HOSTILE=flood,lint` (bomb, flood,
+ * hog, lint, requests) runs only some of them, to see which one weighs.
+ */
+async function hostileBench() {
+  const seconds = quick ? 15 : 30;
+  process.stdout.write(`\n[9] élèves hostiles pendant ${seconds} s : santé du serveur pendant les attaques\n`);
+  const server = await startServer({
+    POOL_SIZE: '0',
+    MAX_SESSIONS: '10',
+    SANDBOX_MEMORY: '1g',
+    SANDBOX_DISK: '384m',
+    SANDBOX_HOME: '128m',
+    SANDBOX_PIDS: '256',
+  });
+  const [bomber, flooder, hog] = await Promise.all([timeToPrompt(server), timeToPrompt(server), timeToPrompt(server)]);
+  const lab = loadLabs(path.join(root, 'labs')).find((l) => l.id === 'tp-dockerfile');
+  const step = lab?.steps.find((s) => typeof s.check === 'object' && s.check.ts === 'dockerfile-lint');
+  if (!lab || !step) throw new Error('no dockerfile-lint step in tp-dockerfile');
+  const linter = await createSession(server, lab.id);
+  const linterTerminal = new TerminalClient(server, linter.id);
+  await linterTerminal.open(linter.token, undefined, 600_000);
+  await api(server, 'POST', `/api/sessions/${linter.id}/steps/${step.id}/setup`, { token: linter.token });
+  // Under the linter's byte bound: the shape that used to backtrack for seconds.
+  await linterTerminal.run(
+    "{ printf 'FROM debian:12\\nRUN apt-get update '; yes rm | head -n 85000 | tr '\\n' ' '; echo; } > /root/tp-dockerfile/lint/Dockerfile; wc -c < /root/tp-dockerfile/lint/Dockerfile",
+  );
+
+  const eventLoopLag = async () => {
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    const value = (name: string) =>
+      Number(new RegExp(`^cours_docker_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
+    return { p99: value('p99'), max: value('max') };
+  };
+  await eventLoopLag();
+  const until = Date.now() + seconds * 1000;
+  const health: number[] = [];
+  const poll = (async () => {
+    while (Date.now() < until) {
+      const t = performance.now();
+      await fetch(`${server.base}/api/health`).catch(() => undefined);
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  const part = (p: string) => !process.env.HOSTILE || process.env.HOSTILE.split(',').includes(p);
+  if (part('bomb')) bomber.terminal.type(':(){ :|:& };:\r');
+  if (part('flood')) flooder.terminal.type(`timeout ${seconds} sh -c 'cat /dev/urandom | base64'\r`);
+  if (part('hog')) hog.terminal.type('while :; do head -c 2G /dev/zero | tail; done\r');
+  let lints = 0;
+  const lint = (async () => {
+    while (part('lint') && Date.now() < until) {
+      await api(server, 'POST', `/api/sessions/${linter.id}/steps/${step.id}/check`, { token: linter.token });
+      lints++;
+    }
+  })();
+  const malformed = ['//x:y', '/api/labs/%ZZ', '/api/sessions/zz/steps/%/check', '/ws/sessions/00/terminal'];
+  let requests = 0;
+  let errors5xx = 0;
+  const flood = Array.from({ length: 8 }, async (_, i) => {
+    while (part('requests') && Date.now() < until) {
+      const target = malformed[(requests + i) % malformed.length] ?? '/';
+      const status = await new Promise<number>((resolve) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: target,
+            method: i % 2 ? 'POST' : 'GET',
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', () => resolve(0));
+        req.end(i % 2 ? '{"lab": [' + '['.repeat(5000) : undefined);
+      });
+      requests++;
+      if (status >= 500) errors5xx++;
+    }
+  });
+  await Promise.all([poll, lint, ...flood]);
+  const lag = await eventLoopLag();
+  report(
+    'attaques : /api/health p50 / p95 / max',
+    `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
+  );
+  report('attaques : boucle d’événements du serveur p99 / max', `${ms(lag.p99)} / ${ms(lag.max)}`);
+  report('attaques : requêtes malformées, réponses ≥ 500', `${requests} envoyées, ${errors5xx} ≥ 500`, '0');
+  report('attaques : Dockerfiles piégés vérifiés', String(lints));
+  for (const r of [bomber, flooder, hog]) r.terminal.close();
+  linterTerminal.close();
+  await server.stop();
+}
+
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -371,5 +480,6 @@ if (wanted('concurrency')) await concurrencyBench();
 if (wanted('checks')) await checkBench();
 if (wanted('class')) await classBench();
 if (wanted('isolation')) await isolationBench();
+if (wanted('hostile')) await hostileBench();
 process.stdout.write('\nRésumé\n');
 for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
