@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       ...(unavailable ? { unavailable } : {}),
       labs,
       progress,
-      engineAvailable: () => driver.engineAvailable(),
+      engineAvailable: () => driver.engineStatus(),
       readiness,
       log: log.child({ module: 'http' }),
     },

@@ -21,7 +21,7 @@ export interface AppDeps {
   unavailable?: string;
   labs: Map<string, Lab>;
   progress: ProgressStore;
-  /** True when the Docker engine answers now. */
+  /** Whether the Docker engine answers (its last known state: a busy engine must not slow /api/health). */
   engineAvailable(): Promise<boolean>;
   readiness(): Promise<Readiness>;
   log: Logger;

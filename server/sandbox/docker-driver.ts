@@ -249,6 +249,19 @@ export class DockerSandboxDriver implements SandboxDriver {
     return answer;
   }
 
+  /** The engine's last known state, for engineStatus(). */
+  private engineKnown: boolean | undefined;
+
+  /**
+   * For liveness probes (/api/health): the engine's last known state at once, refreshed in the
+   * background (one ping a second at most), so a busy engine never slows the probe; only the
+   * first call waits for an answer.
+   */
+  engineStatus(): Promise<boolean> {
+    const fresh = this.engineAvailable().then((answer) => (this.engineKnown = answer));
+    return this.engineKnown === undefined ? fresh : Promise.resolve(this.engineKnown);
+  }
+
   /**
    * Deadline of an engine call that answers at once (inspect, list, create, connect…), so
    * that a hung engine fails the call rather than holding a seat, a check or the reaper

@@ -56,8 +56,16 @@ afterAll(() => {
 });
 
 describe('engine calls against a hung engine', () => {
-  it('the health probe reads it as unavailable', async () => {
+  it('the health probe reads it as unavailable, and does not wait for it again', { timeout: 15_000 }, async () => {
     expect(await driver.engineAvailable()).toBe(false);
+    expect(await driver.engineStatus()).toBe(false);
+    // Past the one-second cache a new ping (2 s) starts; the probe answers what it knew.
+    await new Promise((r) => setTimeout(r, 1100));
+    const answer = await Promise.race([
+      driver.engineStatus(),
+      new Promise((r) => setTimeout(() => r('attendu le moteur'), 1000)),
+    ]);
+    expect(answer).toBe(false);
   });
 
   it('listing sandboxes and the reaper’s sweep fail instead of waiting', async () => {
