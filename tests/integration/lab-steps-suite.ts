@@ -10,7 +10,6 @@ import { silentLogger } from '../../server/log/log.ts';
 import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
 import Docker from 'dockerode';
 import { api, createSession, leftovers, startServer, waitUntil, type Engine, type RunningServer } from './harness.ts';
-import type { SessionCreated } from '../../shared/contract.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const labs = loadLabs(path.join(root, 'labs'));
@@ -60,74 +59,87 @@ function variants(labId: string, stepId: string): Variant[] {
     });
 }
 
-/** One describe per TP, on the main engine or the one given (with its server settings). */
+/**
+ * Every TP at once on one server, each in its own sandbox and its steps in order: two cores do
+ * more than twice one TP's work in less than twice its time. On the main engine or the one
+ * given (with its server settings).
+ */
 export function labStepsSuite(engine?: Engine): void {
-  describe.each(labs.filter((lab) => !only || only.includes(lab.id)))('TP $id', (lab) => {
-    const driver = execDriver(engine);
-    let server: RunningServer;
-    let session: SessionCreated;
+  const driver = execDriver(engine);
+  let server: RunningServer;
 
-    beforeAll(async () => {
-      // Every variant of every step piles up images: more room than a student needs.
-      server = await startServer({ SANDBOX_DISK: '3g', SANDBOX_MEMORY: '4g', ...engine?.env });
-      session = await createSession(server, lab.id);
-      await waitUntil(
-        async () =>
-          (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !==
-          'preparing',
-        300_000,
-        'the TP set-up',
-      );
-      const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
-      expect(state.body.state).toBe('ready');
-    }, 400_000);
+  beforeAll(async () => {
+    // Every variant of every step piles up images: more room than a student needs.
+    server = await startServer({ SANDBOX_DISK: '3g', SANDBOX_MEMORY: '4g', ...engine?.env });
+  });
 
-    afterAll(async () => {
-      await server?.stop();
-      expect(await leftovers(undefined, engine)).toEqual([]);
-    });
+  afterAll(async () => {
+    await server?.stop();
+    expect(await leftovers(undefined, engine)).toEqual([]);
+  });
 
-    const check = async (stepId: string, answer?: string) => {
-      const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
-        token: session.token,
-        body: answer === undefined ? {} : { answer },
-      });
-      expect(status, JSON.stringify(body)).toBe(200);
-      return body as { passed: boolean; message: string };
-    };
+  describe.concurrent('every TP at once, each in its own sandbox', () => {
+    it.for(labs.filter((lab) => !only || only.includes(lab.id)))(
+      'TP $id: each step fails before its solve and passes after, with its variants',
+      { timeout: 2_400_000 },
+      async (lab, { expect }) => {
+        const session = await createSession(server, lab.id);
+        await waitUntil(
+          async () =>
+            (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !==
+            'preparing',
+          300_000,
+          'the TP set-up',
+        );
+        const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+        expect(state.body.state).toBe('ready');
 
-    const solve = async (script: string) => {
-      const result = await driver.exec(session.id, ['bash', '-e', '-c', script], { timeoutMs: 600_000 });
-      expect(result.exitCode, `${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`).toBe(0);
-      return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-    };
+        const check = async (stepId: string, answer?: string) => {
+          const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
+            token: session.token,
+            body: answer === undefined ? {} : { answer },
+          });
+          expect(status, `${stepId}: ${JSON.stringify(body)}`).toBe(200);
+          return body as { passed: boolean; message: string };
+        };
 
-    for (const step of lab.steps) {
-      it(`${step.id}: fails before its solve, passes after`, { timeout: 1_200_000 }, async () => {
-        const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/setup`, {
-          token: session.token,
-        });
-        expect(setup.status, JSON.stringify(setup.body)).toBe(200);
+        const solve = async (stepId: string, name: string, script: string) => {
+          const result = await driver.exec(session.id, ['bash', '-e', '-c', script], { timeoutMs: 600_000 });
+          expect(
+            result.exitCode,
+            `${stepId} ${name}: ${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`,
+          ).toBe(0);
+          return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
+        };
 
-        const before = await check(step.id, step.kind === 'question' ? '' : undefined);
-        expect(before.passed, before.message).toBe(false);
-        expect(before.message.length).toBeGreaterThan(5);
+        for (const step of lab.steps) {
+          const started = performance.now();
+          const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/setup`, {
+            token: session.token,
+          });
+          expect(setup.status, `${step.id}: ${JSON.stringify(setup.body)}`).toBe(200);
 
-        for (const variant of variants(lab.id, step.id)) {
-          const answer = await solve(variant.script);
-          const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
-          if (variant.name.startsWith('ok-')) {
-            expect(outcome.passed, `${variant.name}: ${outcome.message}`).toBe(true);
-          } else {
-            expect(outcome.passed, `${variant.name} should fail`).toBe(false);
-            if (variant.expect) expect(outcome.message, variant.name).toContain(variant.expect);
+          const before = await check(step.id, step.kind === 'question' ? '' : undefined);
+          expect(before.passed, `${step.id} passes before its solve: ${before.message}`).toBe(false);
+          expect(before.message.length).toBeGreaterThan(5);
+
+          for (const variant of variants(lab.id, step.id)) {
+            const answer = await solve(step.id, variant.name, variant.script);
+            const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
+            if (variant.name.startsWith('ok-')) {
+              expect(outcome.passed, `${step.id} ${variant.name}: ${outcome.message}`).toBe(true);
+            } else {
+              expect(outcome.passed, `${step.id} ${variant.name} should fail`).toBe(false);
+              if (variant.expect) expect(outcome.message, `${step.id} ${variant.name}`).toContain(variant.expect);
+            }
           }
-        }
 
-        const answer = await solve(step.solve);
-        const after = await check(step.id, step.kind === 'question' ? answer : undefined);
-        expect(after.passed, after.message).toBe(true);
-      });
-    }
+          const answer = await solve(step.id, 'solve', step.solve);
+          const after = await check(step.id, step.kind === 'question' ? answer : undefined);
+          expect(after.passed, `${step.id} after its solve: ${after.message}`).toBe(true);
+          process.stdout.write(`  ${lab.id} / ${step.id} : ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+        }
+      },
+    );
   });
 }
