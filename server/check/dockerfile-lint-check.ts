@@ -1,5 +1,7 @@
 // The `dockerfile-lint` check: lints a Dockerfile of the student's sandbox and passes when no
-// error or warning is left (info findings are advice). Options: `path`, the Dockerfile to read.
+// error or warning is left (info findings are advice) and, with `serves`, when the image still
+// builds and serves a page containing that text. Options: `path`, the Dockerfile; `serves`;
+// `port` (80).
 // The lint runs in the linter's thread, never on the event loop (dockerfile-lint-thread.ts).
 import { lintDockerfileOffThread, maxDockerfileBytes } from './dockerfile-lint-thread.ts';
 import type { LintFinding } from './dockerfile-lint.ts';
@@ -10,6 +12,68 @@ const maxListed = 5;
 
 function describe(finding: LintFinding): string {
   return `ligne ${finding.line} : ${finding.rule} — ${finding.message}`;
+}
+
+/** The image and container the check builds and runs, beside the student's own. */
+const verifyTag = 'cours-docker-verif:bonnes-pratiques';
+const verifyName = 'cours-docker-verif';
+
+/**
+ * Builds the Dockerfile's folder and runs the image: its page must still contain `serves`
+ * (a clean Dockerfile that no longer builds or serves the site is not a correction). The
+ * image stays, so the next check reuses its layers. Positional parameters keep the student's
+ * text out of the script.
+ */
+const buildAndServeScript = `
+dir=$1 serves=$2 port=$3
+cd -- "$dir" || exit 3
+docker rm -f ${verifyName} >/dev/null 2>&1
+if ! out=$(timeout 100 docker build -q -t ${verifyTag} . 2>&1); then printf '%s\n' "$out" | tail -n 4; exit 10; fi
+if ! docker run -d --name ${verifyName} ${verifyTag} >/dev/null 2>&1; then exit 11; fi
+ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' ${verifyName})
+page=
+for _ in $(seq 1 40); do
+  page=$(curl -fsS -m 2 "http://$ip:$port/" 2>/dev/null) && break
+  [ "$(docker inspect -f '{{.State.Running}}' ${verifyName})" = true ] || break
+  sleep 0.5
+done
+logs=$(docker logs ${verifyName} 2>&1 | tail -n 4)
+docker rm -f ${verifyName} >/dev/null 2>&1
+case "$page" in *"$serves"*) exit 0 ;; esac
+printf '%s\n' "$logs"
+exit 12
+`;
+
+async function buildAndServe(
+  context: Parameters<TsCheck>[0],
+  dir: string,
+  serves: string,
+  port: string,
+): Promise<{ passed: false; message: string } | undefined> {
+  const result = await context.exec(['bash', '-c', buildAndServeScript, 'bash', dir, serves, port]);
+  const tail = result.stdout.trim().split('\n').slice(-4).join(' ').slice(0, 400);
+  const detail = tail ? ` (${tail})` : '';
+  switch (result.exitCode) {
+    case 0:
+      return undefined;
+    case 10:
+      return {
+        passed: false,
+        message: `Plus aucune erreur de style, mais le Dockerfile ne se construit plus${detail} : corrigez-le, une image qui ne se construit pas ne sert à rien. Essayez docker build -t produpot:1.0 . dans ${dir}.`,
+      };
+    case 11:
+      return { passed: false, message: "L'image se construit, mais son conteneur ne démarre pas : vérifiez CMD." };
+    case 12:
+      return {
+        passed: false,
+        message: `L'image se construit, mais son conteneur ne sert plus le site (« ${serves} » introuvable sur le port ${port})${detail} : vérifiez le COPY du site et la commande CMD, qui doit garder Apache au premier plan.`,
+      };
+    default:
+      return {
+        passed: false,
+        message: `La construction de vérification n'a pas pu se faire (code ${result.exitCode}) : réessayez.`,
+      };
+  }
 }
 
 export const dockerfileLintCheck: TsCheck = async (context, options) => {
@@ -43,6 +107,15 @@ export const dockerfileLintCheck: TsCheck = async (context, options) => {
       passed: false,
       message: [`${count} dans ${path} :`, ...listed, ...(more > 0 ? [`… et ${more} de plus.`] : [])].join('\n'),
     };
+  }
+  if (options.serves) {
+    const served = await buildAndServe(
+      context,
+      path.replace(/\/[^/]*$/, '') || '/',
+      options.serves,
+      options.port ?? '80',
+    );
+    if (served) return served;
   }
   const advice =
     infos === 0

@@ -122,6 +122,21 @@ describe('lintDockerfile', () => {
       expect(find(df('FROM debian:12', 'ENV APIKEY=abc'), 'SEC001')).toBeDefined();
       expect(find(df('ARG SECRET_KEY=abc', 'FROM debian:12'), 'SEC001')).toBeDefined();
     });
+    it('reports secrets named in French too', () => {
+      for (const name of [
+        'MOT_DE_PASSE',
+        'DB_MOTDEPASSE',
+        'MDP',
+        'MDP_ADMIN',
+        'JETON_GITLAB',
+        'CLE_API',
+        'CLE_PRIVEE',
+      ]) {
+        expect(find(df('FROM debian:12', `ENV ${name}=SuperSecret123`), 'SEC001'), name).toBeDefined();
+      }
+      // Not every name that contains the letters: MDPX_VERSION, SMDP are not secrets.
+      expect(rules(df('FROM debian:12', 'ENV MDPX_VERSION=1 SMDP=2'))).toEqual([]);
+    });
     it('accepts variables without a value, *_FILE paths and harmless names', () => {
       expect(rules(df('FROM debian:12', 'ARG DB_PASSWORD'))).toEqual([]);
       expect(rules(df('FROM debian:12', 'ENV DB_PASSWORD=""'))).toEqual([]);
@@ -328,10 +343,17 @@ describe('lintDockerfile', () => {
   });
 });
 
-function context(files: Record<string, string>): CheckContext {
+function context(
+  files: Record<string, string>,
+  exec: { exitCode: number; stdout?: string } = { exitCode: 0 },
+  calls: string[][] = [],
+): CheckContext {
   return {
     readFile: (path) => Promise.resolve(files[path] ?? null),
-    exec: () => Promise.resolve({ exitCode: 0, stdout: '', stderr: '' }),
+    exec: (command) => {
+      calls.push(command);
+      return Promise.resolve({ exitCode: exec.exitCode, stdout: exec.stdout ?? '', stderr: '' });
+    },
   };
 }
 
@@ -368,6 +390,37 @@ describe('dockerfileLintCheck', () => {
     const result = await dockerfileLintCheck(context({ [path]: 'FROM debian:12\nCMD ["bash"]\n' }), { path });
     expect(result.passed).toBe(true);
     expect(result.message).not.toContain('info');
+  });
+
+  describe('with serves: the corrected image must still build and serve the site', () => {
+    const clean = 'FROM debian:12\nCMD ["bash"]\n';
+    const serves = 'Bienvenue chez Produpot';
+
+    it('builds the Dockerfile’s folder and passes when the page holds the text', async () => {
+      const calls: string[][] = [];
+      const result = await dockerfileLintCheck(context({ [path]: clean }, { exitCode: 0 }, calls), { path, serves });
+      expect(result.passed).toBe(true);
+      // The student's text goes as positional parameters, never into the script itself.
+      expect(calls[0]?.slice(-3)).toEqual(['/root/tp-dockerfile/lint', serves, '80']);
+      expect(calls[0]?.[2]).not.toContain(serves);
+    });
+
+    it.each([
+      [10, 'E: Unable to locate package apache3', /ne se construit plus \(E: Unable to locate package apache3\)/],
+      [11, '', /son conteneur ne démarre pas/],
+      [12, 'AH00558: apache2', /ne sert plus le site \(« Bienvenue chez Produpot » introuvable sur le port 80\)/],
+      [137, '', /n'a pas pu se faire \(code 137\)/],
+    ])('fails in French when the script ends with %i', async (exitCode, stdout, message) => {
+      const result = await dockerfileLintCheck(context({ [path]: clean }, { exitCode, stdout }), { path, serves });
+      expect(result.passed).toBe(false);
+      expect(result.message).toMatch(message);
+    });
+
+    it('does not build while the linter still finds problems', async () => {
+      const calls: string[][] = [];
+      await dockerfileLintCheck(context({ [path]: 'FROM debian\n' }, { exitCode: 0 }, calls), { path, serves });
+      expect(calls).toEqual([]);
+    });
   });
 
   it('throws on a step without the path option (a content error, not the student’s)', async () => {

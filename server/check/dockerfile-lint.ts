@@ -58,8 +58,12 @@ ModifiableInstruction.prototype.getArguments = function (this: ModifiableInstruc
   return args.slice(this.getFlags().length);
 };
 
-/** Names of ENV/ARG variables that hold secrets; `*_FILE` variables point at a file instead. */
-const secretName = /PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY/i;
+/**
+ * Names of ENV/ARG variables that hold secrets, in English and in French (the students'
+ * language); `*_FILE` variables point at a file instead.
+ */
+const secretName =
+  /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|MOT_?DE_?PASSE|(^|_)MDP($|_)|JETON|CLE_?(API|PRIVEE|SECRETE)/i;
 
 /** Local archives that ADD extracts: the one case where ADD is the right instruction. */
 const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/i;

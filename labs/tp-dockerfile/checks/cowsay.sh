@@ -13,6 +13,11 @@ case "$out" in
   *hello*) ;;
   *) fail "docker run --rm cowsay n'affiche pas hello : ajoutez CMD [\"hello\"] en forme exec. Sortie obtenue : $(printf '%s' "$out" | tr -s '[:space:]' ' ' | cut -c1-120)" ;;
 esac
+# The cow speaks: cowsay puts a one-line message in a bubble, « < hello > », whatever the cow.
+case "$out" in
+  *"< hello >"*) ;;
+  *) fail "docker run --rm cowsay affiche hello, mais ce n'est pas cowsay qui parle (pas de bulle « < hello > ») : l'ENTRYPOINT doit lancer le programme cowsay lui-même, ENTRYPOINT [\"/usr/games/cowsay\"]. Sortie obtenue : $(printf '%s' "$out" | tr -s '[:space:]' ' ' | cut -c1-120)" ;;
+esac
 out=$(docker run --rm --network none --log-driver none cowsay Bonjour 2>&1)
 case "$out" in
   *Bonjour*) ;;
@@ -20,5 +25,9 @@ case "$out" in
 esac
 case "$out" in
   *hello*) fail "docker run --rm cowsay Bonjour affiche encore hello : hello doit venir de CMD, pas de l'ENTRYPOINT." ;;
+esac
+case "$out" in
+  *"< Bonjour >"*) ;;
+  *) fail "docker run --rm cowsay Bonjour affiche Bonjour, mais pas dans la bulle de cowsay : l'ENTRYPOINT doit lancer cowsay, ENTRYPOINT [\"/usr/games/cowsay\"]." ;;
 esac
 pass "Bravo : cowsay dit hello par défaut, et ce que vous lui donnez après docker run cowsay."

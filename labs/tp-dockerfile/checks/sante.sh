@@ -24,9 +24,27 @@ for _ in $(seq 1 35); do
     fail "Le conteneur web-sante est arrêté : lisez docker logs web-sante, puis docker rm -f web-sante et relancez-le."
   status=$(docker container inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{end}}' web-sante 2>/dev/null)
   case "$status" in
-    healthy) pass "Bravo : web-sante est healthy, son test de santé réussit." ;;
+    healthy) break ;;
     unhealthy) fail "web-sante est unhealthy : le test de santé échoue. Lisez sa sortie avec docker inspect -f '{{json .State.Health}}' web-sante" ;;
   esac
   sleep 1
 done
-fail "web-sante est encore dans l'état ${status:-inconnu} : attendez quelques secondes et vérifiez de nouveau, ou regardez docker inspect -f '{{json .State.Health}}' web-sante"
+[ "$status" = healthy ] ||
+  fail "web-sante est encore dans l'état ${status:-inconnu} : attendez quelques secondes et vérifiez de nouveau, ou regardez docker inspect -f '{{json .State.Health}}' web-sante"
+# A test that always succeeds (CMD true, exit 0…) says nothing of Apache: run it in a container
+# of the image where Apache is not started; it must fail there.
+kind=$(printf '%s' "$test" | jq -r '.[0]')
+probe() {
+  if [ "$kind" = CMD-SHELL ]; then
+    timeout 20 docker run --rm --network none --log-driver none --entrypoint /bin/sh mon-apache:sante \
+      -c "$(printf '%s' "$test" | jq -r '.[1]')"
+  else
+    local args=()
+    mapfile -t args < <(printf '%s' "$test" | jq -r '.[1:][]')
+    timeout 20 docker run --rm --network none --log-driver none --entrypoint "${args[0]}" mon-apache:sante "${args[@]:1}"
+  fi
+}
+if probe >/dev/null 2>&1; then
+  fail "Le test de santé réussit même quand Apache ne tourne pas : il ne vérifie rien. Il doit interroger le serveur web, par exemple CMD curl -fsS http://localhost/ || exit 1."
+fi
+pass "Bravo : web-sante est healthy, et son test de santé interroge vraiment Apache (il échoue quand Apache ne tourne pas)."
