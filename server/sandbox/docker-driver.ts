@@ -268,8 +268,19 @@ export class DockerSandboxDriver implements SandboxDriver {
    * forever. Streams (logs, exec output) have deadlines of their own.
    */
   private within(ms = this.options.engineCallTimeoutMs ?? 30_000): { abortSignal: AbortSignal } {
-    return { abortSignal: AbortSignal.timeout(ms) };
+    // Calls made in the same second share one signal (a deadline of ms to ms + 1 s): a class's
+    // thousands of calls then leave one timer a second behind them, not one each, and firing
+    // timers (each with its AbortError) cost the event loop seconds in a class's start.
+    const now = Date.now();
+    let shared = this.deadlines.get(ms);
+    if (!shared || now - shared.since >= 1000) {
+      shared = { since: now, signal: AbortSignal.timeout(ms + 1000) };
+      this.deadlines.set(ms, shared);
+    }
+    return { abortSignal: shared.signal };
   }
+
+  private readonly deadlines = new Map<number, { since: number; signal: AbortSignal }>();
 
   /** Whether the engine remaps users (userns-remap); known once resolveIsolation() ran. */
   private engineRemapsUsers = false;
