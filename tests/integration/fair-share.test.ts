@@ -2,7 +2,7 @@
 // French and starts no sandbox, while another address of the class still gets a seat.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionCreated } from '../../shared/contract.ts';
-import { api, leftovers, startServer, type RunningServer } from './harness.ts';
+import { api, leftovers, startServer, waitUntil, type RunningServer } from './harness.ts';
 
 let server: RunningServer;
 
@@ -28,6 +28,14 @@ describe('fair share', () => {
   it('refuses an address past its share while another still gets a seat', async () => {
     const first = await open('198.51.100.7');
     expect(first.status).toBe(201);
+    // Its sandbox starts in the background: compare the engine's objects once it is there.
+    await waitUntil(
+      async () =>
+        (await api(server, 'GET', `/api/sessions/${first.body.id}`, { token: first.body.token })).body.state !==
+        'starting',
+      120_000,
+      'the first sandbox',
+    );
     const before = await leftovers();
     const second = await open('198.51.100.7');
     expect(second.status).toBe(429);
