@@ -7,6 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ProgressStore } from '../../progress/store.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { perMinute } from './rate-limit.ts';
 import { errorReplies } from './schemas.ts';
 
 /**
@@ -32,17 +33,7 @@ export const learnerRoutes: FastifyPluginAsyncZod<LearnerRouteOptions> = async (
   app.post(
     '/api/learners',
     {
-      config: {
-        rateLimit: {
-          max: deps.perMinute ?? Number.MAX_SAFE_INTEGER,
-          timeWindow: '1 minute',
-          errorResponseBuilder: (_request, context) =>
-            new HttpError(
-              429,
-              `Trop de clés d’apprenant demandées depuis votre adresse (${context.max} par minute au plus) : attendez ${Math.ceil(context.ttl / 1000)} s, puis réessayez.`,
-            ),
-        },
-      },
+      config: perMinute(deps.perMinute, 'clés d’apprenant demandées'),
       schema: {
         summary: 'Issues a learner key (kept by the browser; sent as X-Learner-Key)',
         tags: ['learners'],

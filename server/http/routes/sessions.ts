@@ -6,11 +6,12 @@ import { sandboxLabId } from '../../../shared/limits.ts';
 import type { Session, SessionManager } from '../../session/manager.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { HttpError } from '../errors.ts';
 import { learnerOf } from './learners.ts';
+import { perMinute } from './rate-limit.ts';
 import { errorReplies } from './schemas.ts';
 
 function sessionState(manager: SessionManager, session: Session, token = '') {
+  const ahead = manager.ahead(session.id);
   return {
     id: session.id,
     token,
@@ -18,7 +19,7 @@ function sessionState(manager: SessionManager, session: Session, token = '') {
     expiresAt: session.expiresAt.toISOString(),
     idleExpiresAt: manager.idleExpiresAt(session).toISOString(),
     state: session.state,
-    ...(manager.ahead(session.id) === undefined ? {} : { ahead: manager.ahead(session.id) }),
+    ...(ahead === undefined ? {} : { ahead }),
   };
 }
 
@@ -31,17 +32,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<SessionRouteOptions> = async (
   app.post(
     '/api/sessions',
     {
-      config: {
-        rateLimit: {
-          max: deps.perMinute ?? Number.MAX_SAFE_INTEGER,
-          timeWindow: '1 minute',
-          errorResponseBuilder: (_request, context) =>
-            new HttpError(
-              429,
-              `Trop de bacs à sable ouverts depuis votre adresse en une minute (${context.max} au plus) : attendez ${Math.ceil(context.ttl / 1000)} s, puis réessayez.`,
-            ),
-        },
-      },
+      config: perMinute(deps.perMinute, 'bacs à sable ouverts'),
       schema: {
         summary:
           'Opens a session at once: its sandbox starts in its turn (state starting, ahead), then the TP is prepared in it',
