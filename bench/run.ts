@@ -38,6 +38,38 @@ function report(name: string, value: string, target = '') {
 }
 
 /**
+ * Watches the server while a section loads it: /api/health polled every `everyMs`, and the
+ * server's own event-loop delay (prom-client resets it at each scrape, so it is scraped once
+ * at the start to count from there).
+ */
+async function watchServer(server: RunningServer, everyMs: number) {
+  const eventLoopLag = async () => {
+    const text = await (await fetch(`${server.base}/metrics`)).text();
+    const value = (name: string) =>
+      Number(new RegExp(`^cours_docker_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
+    return { p99: value('p99'), max: value('max') };
+  };
+  await eventLoopLag();
+  const health: number[] = [];
+  let watching = true;
+  const poll = (async () => {
+    while (watching) {
+      const t = performance.now();
+      await fetch(`${server.base}/api/health`).catch(() => undefined);
+      health.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  return {
+    stop: async () => {
+      watching = false;
+      await poll;
+      return { health, lag: await eventLoopLag() };
+    },
+  };
+}
+
+/**
  * POST a session and open its terminal at once, as the browser does (the terminal waits for the
  * sandbox's turn and start), and time until the first prompt is on screen.
  */
@@ -184,25 +216,8 @@ async function classBench() {
     SESSIONS_PER_CLIENT: String(students + 4),
     SESSIONS_PER_CLIENT_PER_MINUTE: '1000',
   });
-  // The server's own event-loop delay over the class (prom-client resets it at each scrape).
-  const eventLoop = async () => {
-    const text = await (await fetch(`${server.base}/metrics`)).text();
-    const value = (name: string) =>
-      Number(new RegExp(`^cours_docker_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
-    return { p99: value('p99'), max: value('max') };
-  };
-  await eventLoop();
-  // /api/health polled all along: the server's own work must keep answering while sandboxes start.
-  const health: number[] = [];
-  let working = true;
-  const poll = (async () => {
-    while (working) {
-      const t = performance.now();
-      await fetch(`${server.base}/api/health`).catch(() => undefined);
-      health.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
+  // The server's own work must keep answering while sandboxes start.
+  const watch = await watchServer(server, 200);
   const started = performance.now();
   const finished: number[] = [];
   const placesShown: number[] = [];
@@ -223,8 +238,7 @@ async function classBench() {
     await api(server, 'DELETE', `/api/sessions/${r.id}`, { token: r.token });
   };
   const results = await Promise.allSettled(Array.from({ length: students }, work));
-  working = false;
-  await poll;
+  const { health, lag } = await watch.stop();
   const failures = results.filter((r) => r.status === 'rejected').map((r) => String(r.reason).slice(0, 120));
   report('élèves ayant fini', `${finished.length} / ${students}`, `${students} / ${students}`);
   report('le dernier a fini après', `${Math.max(0, ...finished).toFixed(0)} s`);
@@ -236,7 +250,6 @@ async function classBench() {
     '/api/health pendant ce temps p50 / p95 / max',
     `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
   );
-  const lag = await eventLoop();
   report('boucle d’événements du serveur pendant ce temps p99 / max', `${ms(lag.p99)} / ${ms(lag.max)}`);
   for (const failure of new Set(failures)) process.stdout.write(`  échec : ${failure}\n`);
   await server.stop();
@@ -393,23 +406,8 @@ async function hostileBench() {
     "{ printf 'FROM debian:12\\nRUN apt-get update '; yes rm | head -n 85000 | tr '\\n' ' '; echo; } > /root/tp-dockerfile/lint/Dockerfile; wc -c < /root/tp-dockerfile/lint/Dockerfile",
   );
 
-  const eventLoopLag = async () => {
-    const text = await (await fetch(`${server.base}/metrics`)).text();
-    const value = (name: string) =>
-      Number(new RegExp(`^cours_docker_nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1]) * 1000;
-    return { p99: value('p99'), max: value('max') };
-  };
-  await eventLoopLag();
   const until = Date.now() + seconds * 1000;
-  const health: number[] = [];
-  const poll = (async () => {
-    while (Date.now() < until) {
-      const t = performance.now();
-      await fetch(`${server.base}/api/health`).catch(() => undefined);
-      health.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  const watch = await watchServer(server, 100);
   const part = (p: string) => !process.env.HOSTILE || process.env.HOSTILE.split(',').includes(p);
   if (part('bomb')) bomber.terminal.type(':(){ :|:& };:\r');
   if (part('flood')) flooder.terminal.type(`timeout ${seconds} sh -c 'cat /dev/urandom | base64'\r`);
@@ -448,8 +446,8 @@ async function hostileBench() {
       if (status >= 500) errors5xx++;
     }
   });
-  await Promise.all([poll, lint, ...flood]);
-  const lag = await eventLoopLag();
+  await Promise.all([lint, ...flood]);
+  const { health, lag } = await watch.stop();
   report(
     'attaques : /api/health p50 / p95 / max',
     `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
