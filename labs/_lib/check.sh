@@ -66,67 +66,76 @@ image_based_on() {
   return 1
 }
 
-# Layer directories of an image on the sandbox's disk (overlay2), top layer first. The sandbox's
-# /var/lib/docker is local, so checks can look at files without starting a container.
-image_layer_dirs() {
-  local data upper lower
-  data=$(docker image inspect -f '{{.GraphDriver.Name}}|{{.GraphDriver.Data.UpperDir}}|{{.GraphDriver.Data.LowerDir}}' "$1" 2>/dev/null) || return 1
-  [ "${data%%|*}" = overlay2 ] || return 1
-  data=${data#*|}
-  upper=${data%%|*}
-  lower=${data#*|}
-  [ -n "$upper" ] && [ -d "$upper" ] || return 1
-  printf '%s\n' "$upper"
-  case "$lower" in '' | '<no value>') ;; *) printf '%s\n' "$lower" | tr ':' '\n' ;; esac
-}
-
-# Layer directories of REF that its base image BASE does not have (the layers REF added).
-image_added_layer_dirs() {
-  local ref_dirs base_dirs
-  ref_dirs=$(image_layer_dirs "$1") || return 1
-  base_dirs=$(image_layer_dirs "$2") || return 1
-  printf '%s\n' "$ref_dirs" | grep -vxF -f <(printf '%s\n' "$base_dirs") || true
-}
-
-# Prints where PATH (absolute, in the image) lives on disk: the top-most layer holding it.
-# Status 1 when absent, deleted by a later layer, or when layers cannot be read.
-image_file() {
-  local dirs dir rel=${2#/}
-  dirs=$(image_layer_dirs "$1") || return 1
-  while IFS= read -r dir; do
-    if [ -c "$dir/$rel" ] && [ "$(stat -c '%t%T' "$dir/$rel" 2>/dev/null)" = 00 ]; then
-      return 1 # overlay whiteout: deleted in this layer
-    fi
-    if [ -e "$dir/$rel" ] || [ -L "$dir/$rel" ]; then
-      printf '%s\n' "$dir/$rel"
-      return 0
-    fi
-  done <<<"$dirs"
-  return 1
-}
-
-# Prints the content of a file of the image: from its layers, else from a throwaway container.
-image_read() {
-  local file
-  if file=$(image_file "$1" "$2") && [ -f "$file" ]; then
-    cat "$file"
-  else
-    in_image "$1" cat "$2"
+# Files of each layer of an image, one "<layer>\t<path>" a line (layer 1 is the bottom one,
+# paths relative to / without a trailing slash, whiteouts as "dir/.wh.name"). Read from the
+# `docker save` stream, layer by layer, so it works with any storage driver and builder and
+# never holds a whole layer in memory or on disk.
+image_layer_files() {
+  local ref=$1 dir layer index=0
+  dir=$(mktemp -d) || return 1
+  # Each member of the archive goes to the command on its stdin: layers are listed, the
+  # manifest (the layers' order) is kept, anything else (image configs) is skipped.
+  if ! docker save "$ref" 2>/dev/null | LAYERS_DIR=$dir tar -x --to-command='
+      case "$TAR_FILENAME" in
+        manifest.json) cat > "$LAYERS_DIR/manifest.json" ;;
+        *.tar | blobs/*) tar -t 2>/dev/null > "$LAYERS_DIR/$(printf %s "$TAR_FILENAME" | tr / _).list"; cat > /dev/null ;;
+        *) cat > /dev/null ;;
+      esac' 2>/dev/null; then
+    rm -rf "$dir"
+    return 1
   fi
+  while IFS= read -r layer; do
+    index=$((index + 1))
+    sed -e 's|^\./||' -e 's|/$||' -e '/^\.\?$/d' -e "s|^|$index\t|" "$dir/$(printf %s "$layer" | tr / _).list" 2>/dev/null
+  done < <(jq -r '.[0].Layers[]' "$dir/manifest.json" 2>/dev/null)
+  rm -rf "$dir"
+  [ "$index" -gt 0 ]
 }
+
+# Prints the layer (1 = bottom) of the top-most copy of PATH in the image: image_file_layer REF
+# PATH. Status 1 when the file is absent, deleted by a later layer (a whiteout of it or of a
+# folder above it, or an opaque folder), or the layers unreadable.
+image_file_layer() {
+  image_layer_files "$1" | awk -F '\t' -v path="${2#/}" '
+    BEGIN {
+      # The whiteout names that hide path: ".wh.<name>" beside it or beside any folder above it,
+      # and the opaque marker of any folder above it.
+      rest = path
+      while (rest != "") {
+        slash = match(rest, /\/[^\/]*$/)
+        parent = slash ? substr(rest, 1, slash - 1) : ""
+        name = slash ? substr(rest, slash + 1) : rest
+        hide[(parent == "" ? "" : parent "/") ".wh." name] = 1
+        if (parent != "") hide[parent "/.wh..wh..opq"] = 1
+        rest = parent
+      }
+    }
+    { if ($1 > top) top = $1 }
+    $2 == path { found[$1] = 1 }
+    $2 in hide { deleted[$1] = 1 }
+    END {
+      layer = ""
+      for (i = 1; i <= top; i++) {
+        if (i in found) layer = i
+        else if (i in deleted) layer = ""
+      }
+      if (layer == "") exit 1
+      print layer
+    }'
+}
+
+# Files that the layers of REF above its base BASE add (as image_layer_files prints them).
+image_added_files() {
+  local base_layers
+  base_layers=$(image_layers "$2") || return 1
+  image_layer_files "$1" | awk -F '\t' -v n="$base_layers" '$1 > n'
+}
+
+# Prints the content of a file of the image, from a throwaway container.
+image_read() { in_image "$1" cat "$2"; }
 
 # True when PATH is an executable file of the image.
-image_has_executable() {
-  local file
-  local mode
-  if file=$(image_file "$1" "$2") && [ -f "$file" ]; then
-    # Mode bits, not `test -x`: the layers may sit on a noexec tmpfs.
-    mode=$(stat -c '%a' "$file" 2>/dev/null) || return 1
-    [ $((8#$mode & 8#111)) -ne 0 ]
-  else
-    in_image "$1" test -x "$2" >/dev/null
-  fi
-}
+image_has_executable() { in_image "$1" test -f "$2" -a -x "$2" >/dev/null; }
 
 # Runs a command in a throwaway container of an image, without network, bypassing its
 # entrypoint: in_image REF COMMAND [ARG...]. Prints the command's stdout.

@@ -13,10 +13,9 @@ import {
   SANDBOX_BUILD,
   mirrorBuild,
   type BuildSpec,
-  type PushSpec,
 } from './catalog.ts';
 import { ensureRegistryRunning, pushToRegistry, registryHostPort, type RegistryInfo } from './course-registry.ts';
-import { DEBIAN_IMAGE, DEBIAN_SLIM_IMAGE, ensureDebianBase, ensureDebianSlim } from './debian-base.ts';
+import { DEBIAN_RELEASES, ensureDebianBase, ensureDebianSlim, type BaseStatus } from './debian-base.ts';
 import { docker, inspectImage, inspectImages, tailLines } from './docker-cli.ts';
 import { ImagesError } from './images-error.ts';
 
@@ -115,8 +114,8 @@ async function readLogTail(logFile: string, lines: number): Promise<string> {
 /** Builds `spec` unless an image with the same content hash is already tagged. */
 async function buildImage(context: Context, spec: BuildSpec, step: number): Promise<'built' | 'up-to-date'> {
   const stepText = `(étape ${step}/${context.stepCount})`;
-  const base = await inspectImage(DEBIAN_IMAGE);
-  if (!base) throw new ImagesError(`L'image ${DEBIAN_IMAGE} a disparu du moteur Docker.`);
+  const base = await inspectImage(spec.base);
+  if (!base) throw new ImagesError(`L'image ${spec.base} a disparu du moteur Docker.`);
   const hash = await hashBuildContext(spec.contextDir, {
     files: spec.hashFiles,
     extra: [relative(REPO_ROOT, spec.dockerfile), base.id],
@@ -245,16 +244,18 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   const version = await checkEngine();
   log(`[images] moteur Docker ${version} joignable ${stepText(1)}`);
 
-  const baseStarted = performance.now();
-  log(`[images] image de base ${DEBIAN_IMAGE} ... ${stepText(2)}`);
-  const baseStatus = await ensureDebianBase(context);
-  const baseReport: ImageReport = {
-    image: DEBIAN_IMAGE,
-    status: baseStatus,
-    pushedTags: [],
-    seconds: seconds(baseStarted),
-  };
-  log(`[images] image de base ${DEBIAN_IMAGE} : ${statusText(baseStatus)} (${formatSeconds(baseReport.seconds)})`);
+  // The bases one after the other (debootstrap is the heaviest step when there is no cache).
+  const reports: ImageReport[] = [];
+  const baseStatuses = new Map<string, BaseStatus>();
+  for (const release of DEBIAN_RELEASES) {
+    const baseStarted = performance.now();
+    log(`[images] image de base ${release.image} ... ${stepText(2)}`);
+    const status = await ensureDebianBase(context, release);
+    baseStatuses.set(release.suite, status);
+    const report: ImageReport = { image: release.image, status, pushedTags: [], seconds: seconds(baseStarted) };
+    reports.push(report);
+    log(`[images] image de base ${release.image} : ${statusText(status)} (${formatSeconds(report.seconds)})`);
+  }
 
   // Everything else only needs the base: two tasks at a time, the longest first. The
   // registry's task resolves registryReady; the preloaded images wait for it to push.
@@ -266,8 +267,10 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   });
   registryReady.catch(() => undefined);
 
-  const slimReport: ImageReport = { image: DEBIAN_SLIM_IMAGE, status: 'up-to-date', pushedTags: [], seconds: 0 };
-  const reports: ImageReport[] = [baseReport, slimReport];
+  const slimReports = DEBIAN_RELEASES.map(
+    (release): ImageReport => ({ image: release.slimImage, status: 'up-to-date', pushedTags: [], seconds: 0 }),
+  );
+  reports.push(...slimReports);
   const buildTask = (spec: BuildSpec, step: number, afterBuild?: (report: ImageReport) => Promise<void>) => {
     const report: ImageReport = { image: spec.label, status: 'up-to-date', pushedTags: [], seconds: 0 };
     reports.push(report);
@@ -296,33 +299,36 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
     }
   };
   const sandboxTask = buildTask(SANDBOX_BUILD, 5);
-  const mirrorTasks = MIRROR_IMAGES.map(({ name, tags }, index) => {
-    const spec = mirrorBuild(name, tags);
+  const mirrorTasks = MIRROR_IMAGES.map((image, index) => {
+    const spec = mirrorBuild(image);
     return buildTask(spec, 6 + index, async (report) => {
       const registry = await registryReady;
       const [primaryTag] = spec.tags;
-      if (primaryTag) report.pushedTags = await push(context, registry, primaryTag, name, tags);
+      if (primaryTag) report.pushedTags = await push(context, registry, primaryTag, image.name, image.tags);
     });
   });
   const debianTask = async (): Promise<void> => {
-    const slimStarted = performance.now();
-    log(`[images] image de base ${DEBIAN_SLIM_IMAGE} ... ${stepText(3)}`);
-    slimReport.status = await ensureDebianSlim(context, baseStatus);
-    slimReport.seconds = seconds(slimStarted);
-    log(
-      `[images] image de base ${DEBIAN_SLIM_IMAGE} : ${statusText(slimReport.status)} (${formatSeconds(slimReport.seconds)})`,
-    );
+    for (const [index, release] of DEBIAN_RELEASES.entries()) {
+      const slimReport = slimReports[index];
+      if (!slimReport) continue;
+      const slimStarted = performance.now();
+      log(`[images] image de base ${release.slimImage} ... ${stepText(3)}`);
+      slimReport.status = await ensureDebianSlim(context, release, baseStatuses.get(release.suite) ?? 'up-to-date');
+      slimReport.seconds = seconds(slimStarted);
+      log(
+        `[images] image de base ${release.slimImage} : ${statusText(slimReport.status)} (${formatSeconds(slimReport.seconds)})`,
+      );
+    }
     const registry = await registryReady;
     log(`[images] debian : vérification dans le registre du cours ${stepText(context.stepCount)}`);
-    const pushes: [PushSpec | undefined, ImageReport][] = [
-      [DEBIAN_PUSHES[0], baseReport],
-      [DEBIAN_PUSHES[1], slimReport],
-    ];
-    for (const [spec, report] of pushes) {
-      if (!spec) continue;
+    for (const spec of DEBIAN_PUSHES) {
+      const report = reports.find((candidate) => candidate.image === spec.source);
       const pushStarted = performance.now();
-      report.pushedTags = await push(context, registry, spec.source, spec.name, spec.tags);
-      report.seconds += seconds(pushStarted);
+      const pushed = await push(context, registry, spec.source, spec.name, spec.tags);
+      if (report) {
+        report.pushedTags = pushed;
+        report.seconds += seconds(pushStarted);
+      }
     }
   };
   const [longestMirrorTask, ...otherMirrorTasks] = mirrorTasks;

@@ -2,7 +2,7 @@
 // images preloaded into the course registry for `docker pull` inside sandboxes.
 import { join, resolve } from 'node:path';
 import { REGISTRY_IMAGE } from './course-registry.ts';
-import { DEBIAN_IMAGE, DEBIAN_SLIM_IMAGE } from './debian-base.ts';
+import { BOOKWORM, DEBIAN_RELEASES, TRIXIE } from './debian-base.ts';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..');
 export const SANDBOX_IMAGE = 'cours-docker/sandbox:latest';
@@ -14,6 +14,8 @@ export interface BuildSpec {
   label: string;
   contextDir: string;
   dockerfile: string;
+  /** The Debian base its Dockerfile starts FROM: its id is part of the content hash. */
+  base: string;
   /** Files of the context that make up the hash (relative); every file when omitted. */
   hashFiles?: string[];
   /** Host tags; the first one carries the hash label checked on the next run. */
@@ -29,26 +31,38 @@ export interface PushSpec {
   tags: string[];
 }
 
-/** Preloaded images built from server/registry/images/<name>/, with their registry tags,
+export interface MirrorImage {
+  /** Repository in the course registry (library/<name>). */
+  name: string;
+  /** Folder of its build context under server/registry/images/ (default: name). */
+  dir?: string;
+  base: string;
+  tags: string[];
+}
+
+/** Preloaded images built from server/registry/images/<dir>/, with their registry tags,
  * longest build first (it starts first). */
-export const MIRROR_IMAGES: { name: string; tags: string[] }[] = [
-  { name: 'golang', tags: ['1.19', 'bookworm', 'latest'] },
-  { name: 'mariadb', tags: ['10.11', 'latest'] },
-  { name: 'httpd', tags: ['2.4', 'latest'] },
-  { name: 'nginx', tags: ['latest'] },
-  { name: 'registry', tags: ['2', 'latest'] },
-  { name: 'hello-world', tags: ['latest'] },
+export const MIRROR_IMAGES: MirrorImage[] = [
+  { name: 'golang', base: TRIXIE.image, tags: ['1.24', '1.24-trixie', 'trixie', 'latest'] },
+  { name: 'golang', dir: 'golang-bookworm', base: BOOKWORM.image, tags: ['1.19', '1.19-bookworm', 'bookworm'] },
+  { name: 'mariadb', base: BOOKWORM.image, tags: ['10.11', 'latest'] },
+  { name: 'httpd', base: BOOKWORM.image, tags: ['2.4', 'latest'] },
+  { name: 'nginx', base: BOOKWORM.image, tags: ['latest'] },
+  { name: 'registry', base: BOOKWORM.image, tags: ['2', 'latest'] },
+  { name: 'hello-world', base: BOOKWORM.image, tags: ['latest'] },
 ];
 
-export const DEBIAN_PUSHES: PushSpec[] = [
-  { source: DEBIAN_IMAGE, name: 'debian', tags: ['bookworm', '12'] },
-  { source: DEBIAN_SLIM_IMAGE, name: 'debian', tags: ['bookworm-slim', '12-slim'] },
-];
+/** debian:<suite>, <version>, <suite>-slim, <version>-slim for each release; no `latest`. */
+export const DEBIAN_PUSHES: PushSpec[] = DEBIAN_RELEASES.flatMap((release) => [
+  { source: release.image, name: 'debian', tags: [release.suite, release.version] },
+  { source: release.slimImage, name: 'debian', tags: [`${release.suite}-slim`, `${release.version}-slim`] },
+]);
 
 export const REGISTRY_BUILD: BuildSpec = {
   label: 'cours-docker/registry',
   contextDir: join(REPO_ROOT, 'server/registry'),
   dockerfile: join(REPO_ROOT, 'server/registry/Dockerfile'),
+  base: BOOKWORM.image,
   hashFiles: [
     'Dockerfile',
     '.dockerignore',
@@ -64,15 +78,17 @@ export const SANDBOX_BUILD: BuildSpec = {
   label: 'cours-docker/sandbox',
   contextDir: join(REPO_ROOT, 'server/sandbox/image'),
   dockerfile: join(REPO_ROOT, 'server/sandbox/image/Dockerfile'),
+  base: TRIXIE.image,
   tags: [SANDBOX_IMAGE],
 };
 
-export function mirrorBuild(name: string, tags: string[]): BuildSpec {
-  const contextDir = join(REPO_ROOT, 'server/registry/images', name);
+export function mirrorBuild({ name, dir, base, tags }: MirrorImage): BuildSpec {
+  const contextDir = join(REPO_ROOT, 'server/registry/images', dir ?? name);
   return {
-    label: name,
+    label: dir ?? name,
     contextDir,
     dockerfile: join(contextDir, 'Dockerfile'),
+    base,
     tags: tags.map((tag) => `${MIRROR_PREFIX}/${name}:${tag}`),
     push: { name, tags },
   };

@@ -1,6 +1,7 @@
-// The Debian base images every other image starts from: debian:bookworm (pulled when a
-// registry answers, else made with debootstrap from the host's Debian mirror and imported)
-// and debian:bookworm-slim (derived from it like Debian's own slim variant).
+// The Debian base images every other image starts from, for each release the course uses
+// (bookworm, trixie): debian:<suite> (pulled when a registry answers, else made with
+// debootstrap from the host's Debian mirror and imported) and debian:<suite>-slim (derived
+// from it like Debian's own slim variant).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -8,8 +9,25 @@ import { join } from 'node:path';
 import { docker, inspectImage, run, tailLines } from './docker-cli.ts';
 import { ImagesError } from './images-error.ts';
 
-export const DEBIAN_IMAGE = 'debian:bookworm';
-export const DEBIAN_SLIM_IMAGE = 'debian:bookworm-slim';
+/** A Debian release the course's images start from. */
+export interface DebianRelease {
+  suite: 'bookworm' | 'trixie';
+  version: '12' | '13';
+  /** debian:<suite> */
+  image: string;
+  /** debian:<suite>-slim */
+  slimImage: string;
+}
+
+function release(suite: DebianRelease['suite'], version: DebianRelease['version']): DebianRelease {
+  return { suite, version, image: `debian:${suite}`, slimImage: `debian:${suite}-slim` };
+}
+
+/** Debian 12, which the TPs and the deck's examples use. */
+export const BOOKWORM = release('bookworm', '12');
+/** Debian 13, which the sandbox runs (Docker 26, BuildKit). */
+export const TRIXIE = release('trixie', '13');
+export const DEBIAN_RELEASES: readonly DebianRelease[] = [BOOKWORM, TRIXIE];
 
 const BASE_DIR = import.meta.dirname + '/base';
 const PULL_TIMEOUT_MS = 20_000;
@@ -104,11 +122,11 @@ async function tryPull(ref: string, log: (line: string) => void): Promise<boolea
   return result.code === 0;
 }
 
-function checkRoot(): void {
+function checkRoot(release: DebianRelease): void {
   if (process.getuid && process.getuid() !== 0) {
     throw new ImagesError(
       "Créer l'image Debian avec debootstrap demande les droits root : relancez en root (sudo), " +
-        `ou fournissez une image ${DEBIAN_IMAGE} au moteur Docker (docker load ou docker pull).`,
+        `ou fournissez une image ${release.image} au moteur Docker (docker load ou docker pull).`,
     );
   }
 }
@@ -133,17 +151,22 @@ async function baseCacheKey(mirrors: DebianMirrors): Promise<string> {
 }
 
 /** Runs debootstrap and the container tweaks, and writes the root tree to `tarball`. */
-async function bootstrapRootfs(options: BaseOptions, mirrors: DebianMirrors, tarball: string): Promise<void> {
+async function bootstrapRootfs(
+  options: BaseOptions,
+  release: DebianRelease,
+  mirrors: DebianMirrors,
+  tarball: string,
+): Promise<void> {
   await checkDebootstrap();
-  checkRoot();
-  const rootfs = join(options.cacheDir, 'debootstrap-rootfs');
-  const logFile = join(options.cacheDir, 'logs', 'debian-bookworm.log');
+  checkRoot(release);
+  const rootfs = join(options.cacheDir, `debootstrap-rootfs-${release.suite}`);
+  const logFile = join(options.cacheDir, 'logs', `debian-${release.suite}.log`);
   await removeTree(rootfs);
   await writeFile(logFile, '');
   options.log(
-    `[images] ${DEBIAN_IMAGE} : debootstrap --variant=minbase bookworm depuis ${mirrors.main} (environ 1 min)`,
+    `[images] ${release.image} : debootstrap --variant=minbase ${release.suite} depuis ${mirrors.main} (environ 1 min)`,
   );
-  const bootstrap = await run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, mirrors.main], {
+  const bootstrap = await run('debootstrap', ['--variant=minbase', release.suite, rootfs, mirrors.main], {
     logFile,
     timeoutMs: 20 * 60_000,
   });
@@ -179,40 +202,41 @@ async function readTail(file: string): Promise<string> {
 }
 
 /** Checks that APT inside the new image reaches the mirror, so later builds can install. */
-async function checkApt(options: BaseOptions): Promise<void> {
-  const result = await docker(['run', '--rm', DEBIAN_IMAGE, 'apt-get', '-q', 'update'], {
+async function checkApt(options: BaseOptions, release: DebianRelease): Promise<void> {
+  const result = await docker(['run', '--rm', release.image, 'apt-get', '-q', 'update'], {
     timeoutMs: 120_000,
   });
   if (result.code !== 0) {
     options.log(
-      `[images] attention : « apt-get update » échoue dans ${DEBIAN_IMAGE} ; les constructions suivantes ` +
+      `[images] attention : « apt-get update » échoue dans ${release.image} ; les constructions suivantes ` +
         `ne pourront pas installer de paquets.\n${tailLines(result.stdout + result.stderr, 8)}`,
     );
   }
 }
 
 /**
- * Makes sure debian:bookworm exists on the engine. A debootstrapped base is kept in the cache
+ * Makes sure debian:<suite> exists on the engine. A debootstrapped base is kept in the cache
  * as a `docker save` archive: loading it again gives the same image id, so the images built
  * on it stay up to date.
  */
-export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus> {
-  if (!options.force && (await inspectImage(DEBIAN_IMAGE))) return 'up-to-date';
-  if (await tryPull(DEBIAN_IMAGE, options.log)) return 'pulled';
-  options.log(`[images] ${DEBIAN_IMAGE} : pas de registre joignable`);
+export async function ensureDebianBase(options: BaseOptions, release: DebianRelease): Promise<BaseStatus> {
+  const image = release.image;
+  if (!options.force && (await inspectImage(image))) return 'up-to-date';
+  if (await tryPull(image, options.log)) return 'pulled';
+  options.log(`[images] ${image} : pas de registre joignable`);
   const mirrors = await readHostMirrors();
   const key = await baseCacheKey(mirrors);
-  const saved = join(options.cacheDir, `debian-bookworm-${key}.image.tar`);
+  const saved = join(options.cacheDir, `debian-${release.suite}-${key}.image.tar`);
   if (await exists(saved)) {
-    options.log(`[images] ${DEBIAN_IMAGE} : reprise du cache (${saved})`);
+    options.log(`[images] ${image} : reprise du cache (${saved})`);
     const loaded = await docker(['load', '-q', '-i', saved]);
-    if (loaded.code === 0 && (await inspectImage(DEBIAN_IMAGE))) return 'loaded';
-    options.log(`[images] ${DEBIAN_IMAGE} : cache illisible, il est refait`);
+    if (loaded.code === 0 && (await inspectImage(image))) return 'loaded';
+    options.log(`[images] ${image} : cache illisible, il est refait`);
     await rm(saved, { force: true });
   }
 
-  const rootfsTar = join(options.cacheDir, `debian-bookworm-${key}.rootfs.tar`);
-  await bootstrapRootfs(options, mirrors, rootfsTar);
+  const rootfsTar = join(options.cacheDir, `debian-${release.suite}-${key}.rootfs.tar`);
+  await bootstrapRootfs(options, release, mirrors, rootfsTar);
   const imported = await docker(
     [
       'import',
@@ -223,60 +247,62 @@ export async function ensureDebianBase(options: BaseOptions): Promise<BaseStatus
       '--change',
       'LABEL cours-docker.base=debootstrap',
       '-',
-      DEBIAN_IMAGE,
+      image,
     ],
     { input: createReadStream(rootfsTar) },
   );
   await rm(rootfsTar, { force: true });
   if (imported.code !== 0) {
-    throw new ImagesError(`L'import de ${DEBIAN_IMAGE} dans le moteur Docker a échoué.`, {
+    throw new ImagesError(`L'import de ${image} dans le moteur Docker a échoué.`, {
       logTail: tailLines(imported.stderr, 20),
     });
   }
   const partial = `${saved}.partial`;
-  const save = await docker(['save', '-o', partial, DEBIAN_IMAGE]);
+  const save = await docker(['save', '-o', partial, image]);
   if (save.code === 0) await rename(partial, saved);
   else {
     await rm(partial, { force: true });
-    options.log(`[images] attention : ${DEBIAN_IMAGE} n'a pas pu être mise en cache (${tailLines(save.stderr, 1)})`);
+    options.log(`[images] attention : ${image} n'a pas pu être mise en cache (${tailLines(save.stderr, 1)})`);
   }
-  await checkApt(options);
+  await checkApt(options, release);
   return 'imported';
 }
 
 /**
- * Makes sure debian:bookworm-slim exists and derives from the current debian:bookworm:
+ * Makes sure debian:<suite>-slim exists and derives from the current debian:<suite>:
  * pulled along with a pulled base, else the base's files minus documentation, manual pages
  * and translations, with dpkg told to keep them out (see base/slimify.sh).
  */
 export async function ensureDebianSlim(
   options: BaseOptions,
+  release: DebianRelease,
   baseStatus: BaseStatus,
 ): Promise<'up-to-date' | 'pulled' | 'built'> {
-  const base = await inspectImage(DEBIAN_IMAGE);
-  if (!base) throw new ImagesError(`L'image ${DEBIAN_IMAGE} a disparu du moteur Docker.`);
+  const { image: baseImage, slimImage } = release;
+  const base = await inspectImage(baseImage);
+  if (!base) throw new ImagesError(`L'image ${baseImage} a disparu du moteur Docker.`);
   const slimScript = join(BASE_DIR, 'slimify.sh');
   const hash = createHash('sha256')
     .update(`slim\0${base.id}\0`)
     .update(await readFile(slimScript))
     .digest('hex');
-  const current = await inspectImage(DEBIAN_SLIM_IMAGE);
+  const current = await inspectImage(slimImage);
   if (!options.force && current) {
     // A slim image that came from a registry with a pulled base is kept as it is.
     if (current.labels['cours-docker.hash'] === hash) return 'up-to-date';
     if (!current.labels['cours-docker.hash'] && !base.labels['cours-docker.base']) return 'up-to-date';
   }
-  if (baseStatus === 'pulled' && (await tryPull(DEBIAN_SLIM_IMAGE, options.log))) return 'pulled';
+  if (baseStatus === 'pulled' && (await tryPull(slimImage, options.log))) return 'pulled';
 
-  const rootfs = join(options.cacheDir, 'slim-rootfs');
-  const logFile = join(options.cacheDir, 'logs', 'debian-bookworm-slim.log');
+  const rootfs = join(options.cacheDir, `slim-rootfs-${release.suite}`);
+  const logFile = join(options.cacheDir, 'logs', `debian-${release.suite}-slim.log`);
   await removeTree(rootfs);
   await mkdir(rootfs, { recursive: true });
   await writeFile(logFile, '');
-  const created = await docker(['create', DEBIAN_IMAGE]);
+  const created = await docker(['create', baseImage]);
   const containerId = created.stdout.trim();
   if (created.code !== 0 || !containerId) {
-    throw new ImagesError(`Impossible de créer un conteneur depuis ${DEBIAN_IMAGE}.`, {
+    throw new ImagesError(`Impossible de créer un conteneur depuis ${baseImage}.`, {
       logTail: tailLines(created.stderr, 10),
     });
   }
@@ -294,11 +320,11 @@ export async function ensureDebianSlim(
     ].join('\n');
     const result = await run(
       'bash',
-      ['-c', script, 'slim', containerId, rootfs, slimScript, PATH_ENV, hash, DEBIAN_SLIM_IMAGE],
+      ['-c', script, 'slim', containerId, rootfs, slimScript, PATH_ENV, hash, slimImage],
       { logFile },
     );
     if (result.code !== 0) {
-      throw new ImagesError(`La fabrication de ${DEBIAN_SLIM_IMAGE} a échoué.`, {
+      throw new ImagesError(`La fabrication de ${slimImage} a échoué.`, {
         logTail: tailLines(result.stderr, 20),
         logFile,
       });

@@ -1,20 +1,18 @@
-# Step dockerfile-apache: mon-apache:1.0 is Debian bookworm + Apache, installed in a RUN that
+# Step dockerfile-apache: mon-apache:1.0 is Debian (12 or 13) + Apache, installed in a RUN that
 # cleaned the apt lists, with the page, /start.sh (exec form) and port 80 declared.
 img=mon-apache:1.0
 image_exists "$img" ||
   fail "L'image mon-apache:1.0 est introuvable : dans /root/tp-dockerfile, construisez-la avec docker build -t mon-apache:1.0 ."
-base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:12 debian:12-slim) ||
+base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:12 debian:12-slim \
+  debian:trixie debian:trixie-slim debian:13 debian:13-slim) ||
   fail "mon-apache:1.0 ne part pas de debian:bookworm : commencez le Dockerfile par FROM debian:bookworm (ou debian:bookworm-slim)."
 image_has_executable "$img" /usr/sbin/apache2 ||
   fail "Apache n'est pas installé dans l'image : ajoutez RUN apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*"
 # apt lists left in any layer added above the base (a later `rm` only hides them).
-if added=$(image_added_layer_dirs "$img" "$base"); then
-  while IFS= read -r dir; do
-    [ -n "$dir" ] && [ -d "$dir/var/lib/apt/lists" ] || continue
-    if [ -n "$(find "$dir/var/lib/apt/lists" -type f ! -name lock ! -path '*/partial/*' -print -quit 2>/dev/null)" ]; then
-      fail "Une couche de l'image contient encore les listes apt (/var/lib/apt/lists) : effacez-les dans le même RUN que l'installation (apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*), pas dans un RUN séparé."
-    fi
-  done <<<"$added"
+added=$(image_added_files "$img" "$base") ||
+  fail "Les couches de mon-apache:1.0 sont illisibles (docker save a échoué) : reconstruisez l'image, puis relancez la vérification."
+if printf '%s\n' "$added" | awk -F '\t' '$2 ~ /^var\/lib\/apt\/lists\/[^\/]+$/ && $2 !~ /\/(lock|partial|\.wh\.[^\/]*)$/ { found = 1 } END { exit !found }'; then
+  fail "Une couche de l'image contient encore les listes apt (/var/lib/apt/lists) : effacez-les dans le même RUN que l'installation (apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*), pas dans un RUN séparé."
 fi
 page=$(image_read "$img" /var/www/html/index.html)
 case "$page" in

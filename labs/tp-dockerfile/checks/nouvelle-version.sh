@@ -9,22 +9,16 @@ new=$(image_read mon-apache:1.1 /var/www/html/index.html) ||
   fail "mon-apache:1.1 ne contient pas de page /var/www/html/index.html : gardez le COPY index.html du Dockerfile."
 [ "$old" != "$new" ] ||
   fail "La page de mon-apache:1.1 est identique à celle de mon-apache:1.0 : modifiez index.html (par exemple Version 1.1), puis reconstruisez."
-# The Apache layer of 1.1 must come from the build cache: it is a layer of mon-apache:1.0, or at
-# least of an image that is neither 1.1 nor one of its ancestors (an earlier build).
-if apache=$(image_file mon-apache:1.1 /usr/sbin/apache2); then
-  apache_layer=${apache%/usr/sbin/apache2}
-  shared=no
-  image_layer_dirs mon-apache:1.0 | grep -qxF "$apache_layer" && shared=yes
-  if [ "$shared" = no ]; then
-    own=$(id=$(image_id mon-apache:1.1); while [ -n "$id" ]; do
-      echo "$id"; id=$(docker image inspect -f '{{.Parent}}' "$id" 2>/dev/null); done)
-    others=$(docker image ls -aq --no-trunc 2>/dev/null | sort -u | grep -vxF -f <(printf '%s\n' "$own"))
-    if [ -n "$others" ] && docker image inspect -f '{{.GraphDriver.Data.UpperDir}}:{{.GraphDriver.Data.LowerDir}}' $others 2>/dev/null |
-      tr ':' '\n' | grep -qxF "$apache_layer"; then
-      shared=yes
-    fi
-  fi
-  [ "$shared" = yes ] ||
+# The Apache layer of 1.1 must come from the build cache: the same layer (diff id) is in
+# mon-apache:1.0 or in another image of an earlier build, which a rerun of the RUN never gives
+# (apt writes dated logs).
+if layer=$(image_file_layer mon-apache:1.1 /usr/sbin/apache2); then
+  apache_layer=$(image_diff_ids mon-apache:1.1 | sed -n "${layer}p")
+  own=$(image_id mon-apache:1.1)
+  others=$(docker image ls -aq --no-trunc 2>/dev/null | sort -u | grep -vxF "$own")
+  # shellcheck disable=SC2086 # one argument per image id
+  [ -n "$others" ] && docker image inspect -f '{{range .RootFS.Layers}}{{println .}}{{end}}' $others 2>/dev/null |
+    grep -qxF "$apache_layer" ||
     fail "Le RUN d'installation d'Apache a été refait au lieu d'être repris du cache : placez COPY index.html après le RUN, sans changer les lignes au-dessus, et n'utilisez pas --no-cache (si vous l'aviez utilisé : docker rm -f web, docker image rm mon-apache:1.1, puis reconstruisez)."
 fi
 container_running web ||

@@ -1,24 +1,27 @@
 #!/bin/sh
-# Turns a fresh `debootstrap --variant=minbase bookworm` tree into a container base image
-# tree, with the same container tweaks as Debian's official images (debuerreotype).
+# Turns a fresh `debootstrap --variant=minbase <suite>` tree (bookworm, trixie) into a container
+# base image tree, with the same container tweaks as Debian's official images (debuerreotype).
 # Usage: prepare-rootfs.sh ROOTFS MAIN_MIRROR_URI SECURITY_MIRROR_URI
 set -eu
 rootfs=$1
 main_mirror=$2
 security_mirror=$3
+# The suite is the tree's own (its os-release), so one script serves every release.
+suite=$(. "$rootfs/etc/os-release" && echo "$VERSION_CODENAME")
+[ -n "$suite" ] || { echo "prepare-rootfs: no VERSION_CODENAME in $rootfs/etc/os-release" >&2; exit 1; }
 
 # APT points at the same mirror as the host, in deb822 format like the official image.
 rm -f "$rootfs/etc/apt/sources.list"
 cat > "$rootfs/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
 URIs: $main_mirror
-Suites: bookworm bookworm-updates
+Suites: $suite $suite-updates
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
 Types: deb
 URIs: $security_mirror
-Suites: bookworm-security
+Suites: $suite-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Makes the "slim" variant of a Debian root tree, like Debian's official bookworm-slim:
+# Makes the "slim" variant of a Debian root tree, like Debian's official slim images:
 # documentation, manual pages and translations are removed, and dpkg is told to keep
 # them out of every package installed later (copyright files stay, for legal reasons).
 # Usage: slimify.sh ROOTFS
