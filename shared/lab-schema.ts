@@ -24,6 +24,8 @@ export const labMetaSchema = z.strictObject({
   deck: idSchema,
   /** Seconds a set-up script may take before it is cut. */
   setupTimeout: z.number().int().min(1).max(600).default(120),
+  /** « À retenir »: the few points (markdown) the TP leaves the student with, shown at its end. */
+  recap: z.array(z.string().min(1).max(400)).min(3).max(8),
 });
 
 export const checkRefSchema = z.union([
@@ -55,6 +57,13 @@ export const stepMetaSchema = z.strictObject({
   timeout: z.number().int().min(1).max(120).default(15),
   /** For a question step: the input's label. */
   question: z.string().min(1).max(300).optional(),
+  /** Estimated time for a student, in minutes. */
+  minutes: z.number().int().min(1).max(60),
+  /**
+   * Ids of the deck slides (`<!-- .slide: id="…" -->` in the TP's deck) that teach what the
+   * step checks: the step links to them, and the deck's link to the step must come after them.
+   */
+  slides: z.array(idSchema).min(1).max(6),
 });
 
 export type LabMeta = z.infer<typeof labMetaSchema>;

@@ -48,20 +48,30 @@ image_env() {
     awk -v k="$2" 'index($0, k "=") == 1 { print substr($0, length(k) + 2); found = 1; exit } END { exit !found }'
 }
 
-# Prints the first of the candidate images (present locally) whose layers are the bottom layers
-# of REF: the image REF was built from. Usage: image_based_on REF CANDIDATE...
+# Prints the first of the candidate images whose layers are the bottom layers of REF: the image
+# REF was built from. Usage: image_based_on REF CANDIDATE... Local images are tried first; then
+# the missing candidates are pulled (from the course's mirror), since BuildKit does not keep the
+# base of a build in the image list.
 image_based_on() {
-  local ref=$1 candidate layers base
+  local ref=$1 candidate layers base pass
   shift
   layers=$(image_diff_ids "$ref") || return 1
   [ -n "$layers" ] || return 1
-  for candidate in "$@"; do
-    base=$(image_diff_ids "$candidate") || continue
-    [ -n "$base" ] || continue
-    if [ "${layers#"$base"}" != "$layers" ]; then
-      printf '%s\n' "$candidate"
-      return 0
-    fi
+  for pass in local pull; do
+    for candidate in "$@"; do
+      if [ "$pass" = local ]; then
+        image_exists "$candidate" || continue
+      else
+        image_exists "$candidate" && continue
+        docker pull -q "$candidate" >/dev/null 2>&1 || continue
+      fi
+      base=$(image_diff_ids "$candidate") || continue
+      [ -n "$base" ] || continue
+      if [ "${layers#"$base"}" != "$layers" ]; then
+        printf '%s\n' "$candidate"
+        return 0
+      fi
+    done
   done
   return 1
 }

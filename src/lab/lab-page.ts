@@ -59,11 +59,21 @@ export function mountLabPage(root: HTMLElement): void {
   });
   render();
 
-  // Open the first step not done yet.
-  const firstOpen = steps.find((s) => !progress[s.dataset.step ?? '']);
-  if (firstOpen) {
-    for (const step of steps) step.querySelector('details')?.toggleAttribute('open', step === firstOpen);
-  }
+  const openOnly = (wanted: HTMLElement) => {
+    for (const step of steps) step.querySelector('details')?.toggleAttribute('open', step === wanted);
+  };
+  // A link to a step (#<step id>, as the deck's TP links give) opens that step; otherwise the
+  // first step not done yet is open.
+  const linked = () => steps.find((s) => s.dataset.step && `#${s.dataset.step}` === window.location.hash);
+  const firstOpen = linked() ?? steps.find((s) => !progress[s.dataset.step ?? '']);
+  if (firstOpen) openOnly(firstOpen);
+  if (linked()) firstOpen?.scrollIntoView({ block: 'start' });
+  window.addEventListener('hashchange', () => {
+    const step = linked();
+    if (!step) return;
+    openOnly(step);
+    step.scrollIntoView({ block: 'start' });
+  });
 
   const prepareStep = async (stepId: string) => {
     const session = pane.session();

@@ -54,7 +54,8 @@ describe.each(deckFiles)('deck %s', (file) => {
     for (const slide of deck.sections.flat()) {
       for (const href of slide.links) {
         if (/^https?:\/\//.test(href) || href.startsWith('#')) continue;
-        expect(known.has(href), `${href} (slide ${slide.h}.${slide.v})`).toBe(true);
+        // A TP link may name the step it opens (#<step id>): lab-deck-order.test.ts checks it.
+        expect(known.has(href.replace(/#[a-z0-9-]+$/, '')), `${href} (slide ${slide.h}.${slide.v})`).toBe(true);
       }
     }
   });

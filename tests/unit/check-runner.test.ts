@@ -15,6 +15,8 @@ const step: LabStep = {
   solution: 's',
   solve: 's',
   timeout: 5,
+  minutes: 5,
+  slides: ['s'],
   question: 'Q ?',
   instructions: 'i',
 };

@@ -13,6 +13,8 @@ export function testStep(id: string, fields: Partial<LabStep> = {}): LabStep {
     solution: 's',
     solve: 's',
     timeout: 5,
+    minutes: 5,
+    slides: ['s'],
     instructions: 'i',
     ...fields,
   };
@@ -27,6 +29,7 @@ export function testLab(id: string, steps: LabStep[], fields: Partial<Lab> = {})
     level: 'débutant',
     deck: 'd',
     setupTimeout: 10,
+    recap: ['a', 'b', 'c'],
     steps,
     files: [],
     ...fields,

@@ -17,6 +17,8 @@ const task: LabStep = {
   solve: 'docker build -t app .',
   setup: 'docker pull alpine',
   timeout: 5,
+  minutes: 5,
+  slides: ['s'],
   instructions: 'i',
 };
 const question: LabStep = {
@@ -29,6 +31,8 @@ const question: LabStep = {
   solution: 's',
   solve: 'echo 3',
   timeout: 5,
+  minutes: 5,
+  slides: ['s'],
   question: 'Combien ?',
   instructions: 'i',
 };

@@ -23,6 +23,7 @@ const lab: Lab = {
   level: 'débutant',
   deck: 'd',
   setupTimeout: 10,
+  recap: ['a', 'b', 'c'],
   steps: [],
   files: [{ path: 'tp/a.txt', mode: 0o644, contentBase64: Buffer.from('a').toString('base64') }],
   setupScript: 'echo prêt',

@@ -3,9 +3,9 @@
 img=mon-apache:1.0
 image_exists "$img" ||
   fail "L'image mon-apache:1.0 est introuvable : dans /root/tp-dockerfile, construisez-la avec docker build -t mon-apache:1.0 ."
-base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:12 debian:12-slim \
-  debian:trixie debian:trixie-slim debian:13 debian:13-slim) ||
-  fail "mon-apache:1.0 ne part pas de debian:bookworm : commencez le Dockerfile par FROM debian:bookworm (ou debian:bookworm-slim)."
+# (debian:12 and debian:13 are the same images as bookworm and trixie.)
+base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:trixie debian:trixie-slim) ||
+  fail "mon-apache:1.0 ne part pas d'une image Debian du cours : commencez le Dockerfile par FROM debian:bookworm (ou debian:bookworm-slim, debian:trixie, debian:trixie-slim)."
 image_has_executable "$img" /usr/sbin/apache2 ||
   fail "Apache n'est pas installé dans l'image : ajoutez RUN apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*"
 # apt lists left in any layer added above the base (a later `rm` only hides them).
