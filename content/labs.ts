@@ -40,6 +40,12 @@ function loadStep(labDir: string, file: string, id: string): LabStep {
   if (!parsed.success) throw new LabContentError(`${where} : ${describe(parsed.error)}`);
   const meta = parsed.data;
   if (!body) throw new LabContentError(`${where} : les consignes (corps du fichier) sont vides.`);
+  if (meta.challenge && meta.hints.length > 0) {
+    throw new LabContentError(`${where} : un défi (challenge: true) n'a pas d'indice : retirez hints.`);
+  }
+  if (!meta.challenge && meta.hints.length === 0) {
+    throw new LabContentError(`${where} : ajoutez au moins un indice (hints).`);
+  }
   if (meta.kind === 'question' && !meta.question) {
     throw new LabContentError(`${where} : une étape « question » doit avoir un champ question.`);
   }

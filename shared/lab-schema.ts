@@ -45,8 +45,13 @@ export const stepMetaSchema = z.strictObject({
   kind: z.enum(['task', 'question']).default('task'),
   /** How the step is checked. */
   check: checkRefSchema,
-  /** Hints (markdown), shown one at a time. */
-  hints: z.array(z.string().min(1)).min(1),
+  /**
+   * A final challenge: no hint and no solution for the student, only its check (the solution
+   * and the solve script stay, for the instructor and the tests).
+   */
+  challenge: z.boolean().default(false),
+  /** Hints (markdown), shown one at a time; at least one, except for a challenge (none). */
+  hints: z.array(z.string().min(1)).max(8).default([]),
   /** The solution (markdown), shown on demand after a confirmation. */
   solution: z.string().min(1),
   /** What a correct student would type: a bash script run in /root of the sandbox. */

@@ -14,6 +14,7 @@ import {
 } from '../sandbox/driver.ts';
 import {
   AnswerRequiredError,
+  ChallengeHelpError,
   HintUnavailableError,
   LabNotPreparedError,
   SessionLimitError,
@@ -104,6 +105,12 @@ export function toUserError(error: unknown): { status: number; message: string }
         error.reason === 'stopping'
           ? 'Le serveur s’arrête : réessayez dans un instant.'
           : `Toutes les places sont prises (${error.maxSessions} ${error.maxSessions > 1 ? 'bacs à sable' : 'bac à sable'} en cours). Réessayez dans quelques minutes, ou fermez un onglet de TP que vous n'utilisez plus.`,
+    };
+  }
+  if (error instanceof ChallengeHelpError) {
+    return {
+      status: 403,
+      message: 'Cette étape est un défi : ni indice ni solution, seule la vérification vous guide.',
     };
   }
   if (error instanceof HintUnavailableError) {

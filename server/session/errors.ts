@@ -59,6 +59,14 @@ export class StepBusyError extends Error {
 }
 
 /** A hint asked for out of turn (hints come one at a time), or one the step does not have. */
+/** A final challenge gives neither hints nor its solution: only its check. */
+export class ChallengeHelpError extends Error {
+  override name = 'ChallengeHelpError';
+  constructor(stepId: string) {
+    super(`no help for the challenge ${stepId}`);
+  }
+}
+
 export class HintUnavailableError extends Error {
   override name = 'HintUnavailableError';
   readonly reason: 'too-soon' | 'none-left';

@@ -11,6 +11,7 @@ import type { ProgressStore } from '../progress/store.ts';
 import { SandboxGoneError, type SandboxDriver } from '../sandbox/driver.ts';
 import {
   AnswerRequiredError,
+  ChallengeHelpError,
   HintUnavailableError,
   LabNotPreparedError,
   StepBusyError,
@@ -101,6 +102,7 @@ export class StepWorkflow {
 
   private helpOf(session: Session, stepId: string) {
     const { lab, step } = this.stepOf(session, stepId);
+    if (step.challenge) throw new ChallengeHelpError(step.id);
     const help = this.deps.help(lab.id, step.id) ?? { hints: [], solution: '' };
     return { lab, step, help };
   }

@@ -69,8 +69,9 @@ export function labStepsSuite(engine?: Engine): void {
   let server: RunningServer;
 
   beforeAll(async () => {
-    // Every variant of every step piles up images: more room than a student needs.
-    server = await startServer({ SANDBOX_DISK: '3g', SANDBOX_MEMORY: '4g', ...engine?.env });
+    // Every variant of every step piles up images (both golang images among them, 1.8 GB): more
+    // room than a student needs.
+    server = await startServer({ SANDBOX_DISK: '4g', SANDBOX_MEMORY: '5g', ...engine?.env });
   });
 
   afterAll(async () => {

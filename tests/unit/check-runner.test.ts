@@ -16,6 +16,7 @@ const step: LabStep = {
   solve: 's',
   timeout: 5,
   minutes: 5,
+  challenge: false,
   slides: ['s'],
   question: 'Q ?',
   instructions: 'i',

@@ -14,6 +14,7 @@ export function testStep(id: string, fields: Partial<LabStep> = {}): LabStep {
     solve: 's',
     timeout: 5,
     minutes: 5,
+    challenge: false,
     slides: ['s'],
     instructions: 'i',
     ...fields,

@@ -28,7 +28,20 @@ describe('loadLab', () => {
     const dir = copyOf('tp-images');
     writeFileSync(path.join(dir, 'steps/01-pull-debian.md'), '---\ntitle: x\ncheck: pull-debian.sh\n---\nCorps\n');
     expect(() => loadLab(dir)).toThrow(LabContentError);
-    expect(() => loadLab(dir)).toThrow(/01-pull-debian\.md : hints/);
+    expect(() => loadLab(dir)).toThrow(/01-pull-debian\.md : solution/);
+  });
+
+  it('refuses a step without hints, and a challenge with some', () => {
+    const dir = copyOf('tp-images');
+    const file = path.join(dir, 'steps/01-pull-debian.md');
+    const step = (extra: string) =>
+      `---\ntitle: x\nminutes: 2\nslides: [docker-pull]\ncheck: pull-debian.sh\nsolution: s\nsolve: s\n${extra}---\nCorps\n`;
+    writeFileSync(file, step(''));
+    expect(() => loadLab(dir)).toThrow(/01-pull-debian\.md : ajoutez au moins un indice/);
+    writeFileSync(file, step('challenge: true\nhints: [h]\n'));
+    expect(() => loadLab(dir)).toThrow(/un défi \(challenge: true\) n'a pas d'indice/);
+    writeFileSync(file, step('challenge: true\n'));
+    expect(() => loadLab(dir)).not.toThrow();
   });
 
   it('refuses an unknown TypeScript check id', () => {

@@ -18,6 +18,7 @@ const task: LabStep = {
   setup: 'docker pull alpine',
   timeout: 5,
   minutes: 5,
+  challenge: false,
   slides: ['s'],
   instructions: 'i',
 };
@@ -32,12 +33,15 @@ const question: LabStep = {
   solve: 'echo 3',
   timeout: 5,
   minutes: 5,
+  challenge: false,
   slides: ['s'],
   question: 'Combien ?',
   instructions: 'i',
 };
 
-const labs = [testLab('tp-images', [task, question]), testLab('tp-casse', [task], { setupScript: 'exit 1' })];
+const challenge: LabStep = { ...task, id: 'defi', title: 'Défi', challenge: true, hints: [] };
+
+const labs = [testLab('tp-images', [task, question, challenge]), testLab('tp-casse', [task], { setupScript: 'exit 1' })];
 const learner = 'Apprenant_0123-abcdef';
 
 let fixture: Fixture;
@@ -301,5 +305,18 @@ describe('hints and solution, from the API on demand', () => {
     const other = await post(s, 'construire', 'solution', {}, { authorization: 'Bearer faux' });
     expect(other.statusCode).toBe(403);
     expect((await post(s, 'nope', 'solution', {})).statusCode).toBe(404);
+  });
+
+  it('gives neither hint nor solution for a challenge, and records nothing', async () => {
+    const s = await session();
+    for (const [action, body] of [
+      ['hint', { index: 0 }],
+      ['solution', {}],
+    ] as const) {
+      const response = await post(s, 'defi', action, body);
+      expect(response.statusCode).toBe(403);
+      expect(response.json<{ error: string }>().error).toContain('défi');
+    }
+    expect(fixture.progress.helpForSession(s.id)).toEqual([]);
   });
 });
