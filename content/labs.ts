@@ -88,6 +88,13 @@ export function loadLab(labDir: string): Lab {
   const seen = new Set<string>();
   for (const step of steps) {
     if (seen.has(step.id)) throw new LabContentError(`labs/${id} : deux étapes ont l'identifiant ${step.id}.`);
+    for (const need of step.needs ?? []) {
+      if (!seen.has(need)) {
+        throw new LabContentError(
+          `labs/${id} : l'étape ${step.id} part de « ${need} », qui n'est pas une étape précédente du TP.`,
+        );
+      }
+    }
     seen.add(step.id);
   }
 
@@ -123,4 +130,39 @@ export function loadLabs(labsDir: string = defaultLabsDir): Lab[] {
 export function loadCheckLibrary(labsDir: string = defaultLabsDir): string {
   const file = path.join(labsDir, '_lib', 'check.sh');
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** Ids of the steps a step starts from: its `needs`, by default the step just before it. */
+export function stepNeeds(lab: Lab, stepId: string): string[] {
+  const index = lab.steps.findIndex((step) => step.id === stepId);
+  const step = lab.steps[index];
+  if (!step) return [];
+  return step.needs ?? (index > 0 ? [lab.steps[index - 1]?.id ?? ''] : []);
+}
+
+/**
+ * The steps of a TP as independent chains, for tests that replay them: each chain is a run of
+ * steps where each one starts from the one before it, after a prefix of earlier steps to solve
+ * first (the transitive needs of its first step), in TP order.
+ */
+export function stepChains(lab: Lab): { prefix: string[]; steps: string[] }[] {
+  const chains: { prefix: string[]; steps: string[] }[] = [];
+  for (const step of lab.steps) {
+    const needs = stepNeeds(lab, step.id);
+    const tail = needs.length === 1 ? chains.find((chain) => chain.steps.at(-1) === needs[0]) : undefined;
+    if (tail) {
+      tail.steps.push(step.id);
+      continue;
+    }
+    const prefix = new Set<string>();
+    const visit = (id: string) => {
+      if (prefix.has(id)) return;
+      for (const need of stepNeeds(lab, id)) visit(need);
+      prefix.add(id);
+    };
+    for (const need of needs) visit(need);
+    const order = lab.steps.map((s) => s.id);
+    chains.push({ prefix: [...prefix].sort((a, b) => order.indexOf(a) - order.indexOf(b)), steps: [step.id] });
+  }
+  return chains;
 }

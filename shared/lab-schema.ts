@@ -62,6 +62,12 @@ export const stepMetaSchema = z.strictObject({
   timeout: z.number().int().min(1).max(120).default(15),
   /** For a question step: the input's label. */
   question: z.string().min(1).max(300).optional(),
+  /**
+   * The earlier steps whose result this step starts from (ids); by default the step just
+   * before it, `[]` for a step that needs only the TP's set-up. The tests replay only these
+   * before the step, so independent steps run in parallel sandboxes.
+   */
+  needs: z.array(idSchema).max(8).optional(),
   /** Estimated time for a student, in minutes. */
   minutes: z.number().int().min(1).max(60),
   /**

@@ -1,11 +1,13 @@
-// Every TP step, for real, in one fresh sandbox per TP with the earlier steps solved: the check
+// Every TP step, for real, in a fresh sandbox with the steps it starts from solved: the check
 // FAILS before the step's solve script runs and PASSES after it. Where tests/labs/ has variants
 // of a step, each wrong one (ko-*) must fail with its expected message and each right one
-// (ok-*) must pass, before the reference solve runs. Run per isolation mode by lab-steps*.test.ts.
+// (ok-*) must pass, before the reference solve runs. The steps of a TP run as independent
+// chains (front matter `needs`), each in its own sandbox, several at once. Run per isolation
+// mode by lab-steps*.test.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadLabs } from '../../content/labs.ts';
+import { loadLabs, stepChains } from '../../content/labs.ts';
 import { silentLogger } from '../../server/log/log.ts';
 import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
 import Docker from 'dockerode';
@@ -59,13 +61,33 @@ function variants(labId: string, stepId: string): Variant[] {
     });
 }
 
+/** Chains running at once: the machine has two cores, and a chain often waits on the mirror. */
+const parallelChains = Number(process.env.LAB_STEPS_PARALLEL ?? 4);
+
+/** A counting semaphore: at most `size` holders at once. */
+function slots(size: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let free = size;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    }
+  };
+}
+
 /**
- * Every TP at once on one server, each in its own sandbox and its steps in order: two cores do
- * more than twice one TP's work in less than twice its time. On the main engine or the one
- * given (with its server settings).
+ * Every chain of steps of every TP on one server, each in its own sandbox, a few at once. On
+ * the main engine or the one given (with its server settings).
  */
 export function labStepsSuite(engine?: Engine): void {
   const driver = execDriver(engine);
+  const slot = slots(parallelChains);
   let server: RunningServer;
 
   beforeAll(async () => {
@@ -79,68 +101,91 @@ export function labStepsSuite(engine?: Engine): void {
     expect(await leftovers(undefined, engine)).toEqual([]);
   });
 
-  describe.concurrent('every TP at once, each in its own sandbox', () => {
-    it.for(labs.filter((lab) => !only || only.includes(lab.id)))(
-      'TP $id: each step fails before its solve and passes after, with its variants',
+  const chains = labs
+    .filter((lab) => !only || only.includes(lab.id))
+    .flatMap((lab) => stepChains(lab).map((chain) => ({ lab, ...chain, name: chain.steps.join(', ') })));
+
+  describe.concurrent('every chain of TP steps, each in its own sandbox', () => {
+    it.for(chains)(
+      'TP $lab.id: $name fail before their solve and pass after, with their variants',
       { timeout: 2_400_000 },
-      async (lab, { expect }) => {
-        const session = await createSession(server, lab.id);
-        await waitUntil(
-          async () =>
-            (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !==
-            'preparing',
-          300_000,
-          'the TP set-up',
-        );
-        const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
-        expect(state.body.state).toBe('ready');
+      (chain, { expect }) =>
+        slot(async () => {
+          const { lab } = chain;
+          const session = await createSession(server, lab.id);
+          await waitUntil(
+            async () =>
+              (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !==
+              'preparing',
+            300_000,
+            'the TP set-up',
+          );
+          const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+          expect(state.body.state).toBe('ready');
 
-        const check = async (stepId: string, answer?: string) => {
-          const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
-            token: session.token,
-            body: answer === undefined ? {} : { answer },
-          });
-          expect(status, `${stepId}: ${JSON.stringify(body)}`).toBe(200);
-          return body as { passed: boolean; message: string };
-        };
+          const check = async (stepId: string, answer?: string) => {
+            const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
+              token: session.token,
+              body: answer === undefined ? {} : { answer },
+            });
+            expect(status, `${stepId}: ${JSON.stringify(body)}`).toBe(200);
+            return body as { passed: boolean; message: string };
+          };
 
-        const solve = async (stepId: string, name: string, script: string) => {
-          const result = await driver.exec(session.id, ['bash', '-e', '-c', script], { timeoutMs: 600_000 });
-          expect(
-            result.exitCode,
-            `${stepId} ${name}: ${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`,
-          ).toBe(0);
-          return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-        };
+          const setUp = async (stepId: string) => {
+            const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/setup`, {
+              token: session.token,
+            });
+            expect(setup.status, `${stepId}: ${JSON.stringify(setup.body)}`).toBe(200);
+          };
 
-        for (const step of lab.steps) {
-          const started = performance.now();
-          const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${step.id}/setup`, {
-            token: session.token,
-          });
-          expect(setup.status, `${step.id}: ${JSON.stringify(setup.body)}`).toBe(200);
+          const solve = async (stepId: string, name: string, script: string) => {
+            const result = await driver.exec(session.id, ['bash', '-e', '-c', script], { timeoutMs: 600_000 });
+            expect(
+              result.exitCode,
+              `${stepId} ${name}: ${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`,
+            ).toBe(0);
+            return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
+          };
 
-          const before = await check(step.id, step.kind === 'question' ? '' : undefined);
-          expect(before.passed, `${step.id} passes before its solve: ${before.message}`).toBe(false);
-          expect(before.message.length).toBeGreaterThan(5);
+          const stepOf = (id: string) => {
+            const step = lab.steps.find((candidate) => candidate.id === id);
+            if (!step) throw new Error(`no step ${id} in ${lab.id}`);
+            return step;
+          };
 
-          for (const variant of variants(lab.id, step.id)) {
-            const answer = await solve(step.id, variant.name, variant.script);
-            const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
-            if (variant.name.startsWith('ok-')) {
-              expect(outcome.passed, `${step.id} ${variant.name}: ${outcome.message}`).toBe(true);
-            } else {
-              expect(outcome.passed, `${step.id} ${variant.name} should fail`).toBe(false);
-              if (variant.expect) expect(outcome.message, `${step.id} ${variant.name}`).toContain(variant.expect);
-            }
+          // The steps this chain starts from: set up and solved, as a student would have.
+          for (const id of chain.prefix) {
+            await setUp(id);
+            await solve(id, 'solve', stepOf(id).solve);
           }
 
-          const answer = await solve(step.id, 'solve', step.solve);
-          const after = await check(step.id, step.kind === 'question' ? answer : undefined);
-          expect(after.passed, `${step.id} after its solve: ${after.message}`).toBe(true);
-          process.stdout.write(`  ${lab.id} / ${step.id} : ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-        }
-      },
+          for (const id of chain.steps) {
+            const step = stepOf(id);
+            const started = performance.now();
+            await setUp(step.id);
+
+            const before = await check(step.id, step.kind === 'question' ? '' : undefined);
+            expect(before.passed, `${step.id} passes before its solve: ${before.message}`).toBe(false);
+            expect(before.message.length).toBeGreaterThan(5);
+
+            for (const variant of variants(lab.id, step.id)) {
+              const answer = await solve(step.id, variant.name, variant.script);
+              const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
+              if (variant.name.startsWith('ok-')) {
+                expect(outcome.passed, `${step.id} ${variant.name}: ${outcome.message}`).toBe(true);
+              } else {
+                expect(outcome.passed, `${step.id} ${variant.name} should fail`).toBe(false);
+                if (variant.expect) expect(outcome.message, `${step.id} ${variant.name}`).toContain(variant.expect);
+              }
+            }
+
+            const answer = await solve(step.id, 'solve', step.solve);
+            const after = await check(step.id, step.kind === 'question' ? answer : undefined);
+            expect(after.passed, `${step.id} after its solve: ${after.message}`).toBe(true);
+            process.stdout.write(`  ${lab.id} / ${step.id} : ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+          }
+        }),
     );
   });
 }

@@ -1,9 +1,10 @@
 // Unit tests of the TP loader: a broken TP is refused with a French message naming the file.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabContentError, loadLab, loadLabs } from '../../content/labs.ts';
+import { LabContentError, loadLab, loadLabs, stepChains } from '../../content/labs.ts';
+import { testLab, testStep } from './lab-fixtures.ts';
 
 const labs = path.resolve(import.meta.dirname, '../../labs');
 
@@ -57,5 +58,33 @@ describe('loadLab', () => {
     const dir = copyOf('tp-images');
     writeFileSync(path.join(dir, 'steps/etape.md'), '---\n---\n');
     expect(() => loadLab(dir)).toThrow(/NN-identifiant\.md/);
+  });
+});
+
+describe('stepChains', () => {
+  it('keeps steps that start from the one before together, and replays the needs of the others', () => {
+    const lab = testLab('tp', [
+      testStep('a'),
+      testStep('b'),
+      testStep('c', { needs: [] }),
+      testStep('d', { needs: ['b'] }),
+      testStep('e', { needs: ['a'] }),
+      testStep('f'),
+      testStep('g', { needs: ['c', 'a'] }),
+    ]);
+    expect(stepChains(lab)).toEqual([
+      { prefix: [], steps: ['a', 'b', 'd'] },
+      { prefix: [], steps: ['c'] },
+      { prefix: ['a'], steps: ['e', 'f'] },
+      { prefix: ['a', 'c'], steps: ['g'] },
+    ]);
+  });
+
+  it('refuses a step that starts from a later or unknown step', () => {
+    const dir = copyOf('tp-images');
+    const file = path.join(dir, 'steps/01-pull-debian.md');
+    const source = readFileSync(file, 'utf8').replace(/^slides:.*$/m, (line) => `${line}\nneeds: [prune]`);
+    writeFileSync(file, source);
+    expect(() => loadLab(dir)).toThrow(/pull-debian part de « prune », qui n'est pas une étape précédente/);
   });
 });
