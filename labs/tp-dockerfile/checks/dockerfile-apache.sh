@@ -25,10 +25,11 @@ docker image inspect -f '{{json .Config.ExposedPorts}}' "$img" 2>/dev/null | gre
   fail "Le port 80 n'est pas déclaré : ajoutez EXPOSE 80 au Dockerfile."
 entrypoint=$(image_entrypoint "$img")
 cmd=$(image_cmd "$img")
-case "$entrypoint|$cmd" in
-  '["/start.sh"]|'*) ;;
-  'null|["/start.sh"]' | '[]|["/start.sh"]') ;;
-  '["/bin/sh","-c"'* | *'|["/bin/sh","-c"'*)
+# What the container runs: ENTRYPOINT then CMD, as one argument list.
+argv=$(jq -cn --argjson e "${entrypoint:-null}" --argjson c "${cmd:-null}" '($e // []) + ($c // [])' 2>/dev/null)
+case "$argv" in
+  '["/start.sh"]' | '["bash","/start.sh"]' | '["/bin/bash","/start.sh"]' | '["/usr/bin/bash","/start.sh"]') ;;
+  '["/bin/sh","-c"'*)
     fail "La commande de démarrage est en forme shell (/bin/sh -c ...) : écrivez-la en forme exec, ENTRYPOINT [\"/start.sh\"] ou CMD [\"/start.sh\"]." ;;
   *) fail "L'image doit lancer /start.sh au démarrage, en forme exec : ENTRYPOINT [\"/start.sh\"] ou CMD [\"/start.sh\"]." ;;
 esac

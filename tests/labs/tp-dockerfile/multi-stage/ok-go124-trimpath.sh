@@ -1,0 +1,16 @@
+# golang:1.24 (Debian 13) builder, -trimpath, CMD in exec form, the binary at /.
+docker image rm -f hello:1 >/dev/null 2>&1 || true
+ctx=$(mktemp -d)
+cp /root/tp-dockerfile/hello/hello.go "$ctx"/
+cd "$ctx"
+cat > Dockerfile <<'DOCKERFILE'
+FROM golang:1.24 AS compil
+WORKDIR /src
+COPY hello.go .
+RUN CGO_ENABLED=0 go build -trimpath -o /hello hello.go
+
+FROM scratch
+COPY --from=compil /hello /hello
+CMD ["/hello"]
+DOCKERFILE
+docker build -t hello:1 .
