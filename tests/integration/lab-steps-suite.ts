@@ -1,7 +1,8 @@
 // Every TP step, for real, in a fresh sandbox with the steps it starts from solved: the check
 // FAILS before the step's solve script runs and PASSES after it. Where tests/labs/ has variants
-// of a step, each wrong one (ko-*) must fail with its expected message and each right one
-// (ok-*) must pass, before the reference solve runs. The steps of a TP run as independent
+// of a step (in the default isolation mode), each wrong one (ko-*) must fail with its expected
+// message and each right one (ok-*) must pass, before the reference solve runs. The steps of a
+// TP run as independent
 // chains (front matter `needs`), each in its own sandbox, several at once. Run per isolation
 // mode by lab-steps*.test.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -81,11 +82,16 @@ function slots(size: number): <T>(work: () => Promise<T>) => Promise<T> {
   };
 }
 
+export interface LabStepsOptions {
+  /** Run the right and wrong variants too (they judge the checks, whatever the isolation). */
+  variants: boolean;
+}
+
 /**
  * Every chain of steps of every TP on one server, each in its own sandbox, a few at once. On
  * the main engine or the one given (with its server settings).
  */
-export function labStepsSuite(engine?: Engine): void {
+export function labStepsSuite(engine?: Engine, options: LabStepsOptions = { variants: true }): void {
   const driver = execDriver(engine);
   const slot = slots(parallelChains);
   let server: RunningServer;
@@ -107,7 +113,7 @@ export function labStepsSuite(engine?: Engine): void {
 
   describe.concurrent('every chain of TP steps, each in its own sandbox', () => {
     it.for(chains)(
-      'TP $lab.id: $name fail before their solve and pass after, with their variants',
+      `TP $lab.id: $name fail before their solve and pass after${options.variants ? ', with their variants' : ''}`,
       { timeout: 2_400_000 },
       (chain, { expect }) =>
         slot(async () => {
@@ -169,7 +175,7 @@ export function labStepsSuite(engine?: Engine): void {
             expect(before.passed, `${step.id} passes before its solve: ${before.message}`).toBe(false);
             expect(before.message.length).toBeGreaterThan(5);
 
-            for (const variant of variants(lab.id, step.id)) {
+            for (const variant of options.variants ? variants(lab.id, step.id) : []) {
               const answer = await solve(step.id, variant.name, variant.script);
               const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
               if (variant.name.startsWith('ok-')) {
