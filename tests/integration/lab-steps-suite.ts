@@ -2,9 +2,8 @@
 // FAILS before the step's solve script runs and PASSES after it. Where tests/labs/ has variants
 // of a step (in the default isolation mode), each wrong one (ko-*) must fail with its expected
 // message and each right one (ok-*) must pass, before the reference solve runs. The steps of a
-// TP run as independent
-// chains (front matter `needs`), each in its own sandbox, several at once. Run per isolation
-// mode by lab-steps*.test.ts.
+// TP run as independent chains (front matter `needs`), each in its own sandbox, several at
+// once. Run per isolation mode by lab-steps*.test.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
