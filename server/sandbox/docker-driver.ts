@@ -211,6 +211,10 @@ export const sandboxCapabilities = [
   'NET_ADMIN',
   'IPC_LOCK',
   'SYS_NICE',
+  // runc enters the namespaces of a container through /proc/<pid>/ns, which the kernel lets
+  // only the same uid or SYS_PTRACE do: without it, `docker exec` and health checks fail in
+  // every container that does not run as root (mariadb, USER in a Dockerfile).
+  'SYS_PTRACE',
 ];
 
 export class DockerSandboxDriver implements SandboxDriver {
@@ -403,8 +407,9 @@ export class DockerSandboxDriver implements SandboxDriver {
           : {
               // Only what nested Docker needs: Docker's defaults, plus mounts and cgroups
               // (SYS_ADMIN), bridges and iptables (NET_ADMIN), overlay2 (DAC_READ_SEARCH),
-              // and what images such as mariadb ask for (IPC_LOCK, SYS_NICE). No SYS_MODULE,
-              // SYS_TIME, SYS_BOOT, SYS_RAWIO, SYSLOG, SYS_PTRACE...
+              // what images such as mariadb ask for (IPC_LOCK, SYS_NICE), and `docker exec`
+              // into non-root containers (SYS_PTRACE, within the sandbox's own processes). No
+              // SYS_MODULE, SYS_TIME, SYS_BOOT, SYS_RAWIO, SYSLOG...
               CapDrop: ['ALL'],
               CapAdd: sandboxCapabilities,
               SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],

@@ -80,6 +80,15 @@ describe('SANDBOX_ISOLATION=userns on the userns-remap engine', () => {
       180_000,
     );
     expect(built).toContain('construit');
+    // runc enters a non-root container through its /proc/<pid>/ns (the sandbox's SYS_PTRACE).
+    expect(
+      (
+        await terminal.run(
+          'docker run -d --name non-root --user 1000 essai sleep 60 >/dev/null && docker exec non-root id -u; docker rm -f non-root >/dev/null',
+          60_000,
+        )
+      ).trim(),
+    ).toBe('1000');
     const served = await terminal.run(
       'docker run -d --name web -p 8080:80 nginx >/dev/null && for i in $(seq 1 50); do curl -s -m 2 localhost:8080 && break; sleep 0.2; done | grep -o "Welcome to nginx" | head -n 1',
       120_000,
