@@ -267,9 +267,12 @@ export async function buildImages(options: BuildImagesOptions = {}): Promise<Ima
   });
   registryReady.catch(() => undefined);
 
-  const slimReports = DEBIAN_RELEASES.map(
-    (release): ImageReport => ({ image: release.slimImage, status: 'up-to-date', pushedTags: [], seconds: 0 }),
-  );
+  const slimReports = DEBIAN_RELEASES.map((release): ImageReport => ({
+    image: release.slimImage,
+    status: 'up-to-date',
+    pushedTags: [],
+    seconds: 0,
+  }));
   reports.push(...slimReports);
   const buildTask = (spec: BuildSpec, step: number, afterBuild?: (report: ImageReport) => Promise<void>) => {
     const report: ImageReport = { image: spec.label, status: 'up-to-date', pushedTags: [], seconds: 0 };

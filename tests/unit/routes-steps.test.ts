@@ -41,7 +41,10 @@ const question: LabStep = {
 
 const challenge: LabStep = { ...task, id: 'defi', title: 'Défi', challenge: true, hints: [] };
 
-const labs = [testLab('tp-images', [task, question, challenge]), testLab('tp-casse', [task], { setupScript: 'exit 1' })];
+const labs = [
+  testLab('tp-images', [task, question, challenge]),
+  testLab('tp-casse', [task], { setupScript: 'exit 1' }),
+];
 const learner = 'Apprenant_0123-abcdef';
 
 let fixture: Fixture;
