@@ -4,5 +4,6 @@
 docker image inspect debian-formation:v1 >/dev/null 2>&1 || {
   docker pull localhost:5000/debian-formation:1.0.0 && docker tag localhost:5000/debian-formation:1.0.0 debian-formation:v1
 }
+docker pull -q hello-world >/dev/null
 rm -f /root/debian-formation.tar
 docker save -o /root/debian-formation.tar hello-world
