@@ -42,7 +42,17 @@ export type Readiness = z.infer<typeof readinessSchema>;
 export const labSummarySchema = z.object({
   id: z.string(),
   title: z.string(),
-  steps: z.array(z.object({ id: z.string(), title: z.string() })),
+  steps: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      kind: z.enum(['task', 'question']),
+      /** Estimated time for a student, in minutes. */
+      minutes: z.number().int(),
+      /** A final challenge: no hint, no solution, only its check. */
+      challenge: z.boolean(),
+    }),
+  ),
 });
 export type LabSummary = z.infer<typeof labSummarySchema>;
 export const labListSchema = z.array(labSummarySchema);

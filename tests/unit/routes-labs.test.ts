@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 
 describe('GET /api/labs', () => {
-  it('lists every TP with its step titles, and nothing else', async () => {
+  it('lists every TP with its steps (title, kind, time, challenge), and nothing else', async () => {
     const res = await fixture.app.inject({ method: 'GET', url: '/api/labs' });
     expect(res.statusCode).toBe(200);
     expect(res.json<LabSummary[]>()).toEqual([
@@ -26,11 +26,15 @@ describe('GET /api/labs', () => {
         id: 'tp-images',
         title: 'Les images',
         steps: [
-          { id: 'pull', title: 'Télécharger une image' },
-          { id: 'list', title: 'Lister' },
+          { id: 'pull', title: 'Télécharger une image', kind: 'task', minutes: 5, challenge: false },
+          { id: 'list', title: 'Lister', kind: 'task', minutes: 5, challenge: false },
         ],
       },
-      { id: 'tp-volumes', title: 'Les volumes', steps: [{ id: 'create', title: 'Créer un volume' }] },
+      {
+        id: 'tp-volumes',
+        title: 'Les volumes',
+        steps: [{ id: 'create', title: 'Créer un volume', kind: 'task', minutes: 5, challenge: false }],
+      },
     ]);
   });
 
@@ -53,7 +57,7 @@ describe('GET /api/labs/:id', () => {
     expect(res.json<LabSummary>()).toEqual({
       id: 'tp-volumes',
       title: 'Les volumes',
-      steps: [{ id: 'create', title: 'Créer un volume' }],
+      steps: [{ id: 'create', title: 'Créer un volume', kind: 'task', minutes: 5, challenge: false }],
     });
   });
 

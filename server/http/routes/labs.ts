@@ -1,4 +1,4 @@
-// The TPs: their list and one TP's steps (titles only; instructions are in the pages).
+// The TPs: their list and one TP's steps (title, kind, time, challenge; instructions are in the pages).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { labListSchema, labParams, labSummarySchema, type LabSummary } from '../../../shared/contract.ts';
 import type { Lab } from '../../../shared/lab-schema.ts';
@@ -7,7 +7,11 @@ import { HttpError } from '../errors.ts';
 import { errorReplies } from './schemas.ts';
 
 function summary(lab: Lab): LabSummary {
-  return { id: lab.id, title: lab.title, steps: lab.steps.map((step) => ({ id: step.id, title: step.title })) };
+  return {
+    id: lab.id,
+    title: lab.title,
+    steps: lab.steps.map(({ id, title, kind, minutes, challenge }) => ({ id, title, kind, minutes, challenge })),
+  };
 }
 
 export const labRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
