@@ -49,7 +49,7 @@ describe('the tools of the sandbox', () => {
 
   it('enters a container that does not run as root (docker exec, as health checks do)', async () => {
     const out = await terminal.run(
-      'docker run -d --name non-root --user 1000 debian:trixie-slim sleep 120 >/dev/null && docker exec non-root id -u && docker exec -u 0 non-root id -u; docker rm -f non-root >/dev/null',
+      'docker pull -q debian:trixie-slim >/dev/null && docker run -d --name non-root --user 1000 debian:trixie-slim sleep 120 >/dev/null && docker exec non-root id -u && docker exec -u 0 non-root id -u; docker rm -f non-root >/dev/null',
       120_000,
     );
     expect(out.trim().split(/\s+/)).toEqual(['1000', '0']);
