@@ -5,7 +5,7 @@ test('the deck has every slide of the source, and the keyboard walks through all
   deckPage: page,
   problems,
 }, testInfo) => {
-  expect(expectedSlides).toBe(76);
+  expect(expectedSlides).toBe(80);
   const leaves = page.locator('.reveal .slides section:not(:has(> section))');
   await expect(leaves).toHaveCount(expectedSlides);
   expect(await page.evaluate(() => (window as unknown as { Reveal?: unknown }).Reveal)).toBeUndefined();
