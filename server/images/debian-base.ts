@@ -259,8 +259,20 @@ export async function ensureDebianBase(options: BaseOptions, release: DebianRele
   }
   const partial = `${saved}.partial`;
   const save = await docker(['save', '-o', partial, image]);
-  if (save.code === 0) await rename(partial, saved);
-  else {
+  if (save.code === 0) {
+    await rename(partial, saved);
+    // Bases saved under an older key (other mirrors, an older prepare-rootfs.sh) are not
+    // loaded any more: remove them rather than keep 120 MB each.
+    for (const name of await readdir(options.cacheDir).catch(() => [])) {
+      if (
+        name.startsWith(`debian-${release.suite}-`) &&
+        name.endsWith('.image.tar') &&
+        join(options.cacheDir, name) !== saved
+      ) {
+        await rm(join(options.cacheDir, name), { force: true });
+      }
+    }
+  } else {
     await rm(partial, { force: true });
     options.log(`[images] attention : ${image} n'a pas pu être mise en cache (${tailLines(save.stderr, 1)})`);
   }
