@@ -147,6 +147,20 @@ image_read() { in_image "$1" cat "$2"; }
 # True when PATH is an executable file of the image.
 image_has_executable() { in_image "$1" test -f "$2" -a -x "$2" >/dev/null; }
 
+# Runs a throwaway container of an image, without network, with its own command or the given
+# arguments, and prints its output (stdout and stderr): image_run REF [ARG...]. Under load the
+# engine now and then loses the output of a container that ends at once: an empty answer is
+# asked again, three runs at most.
+image_run() {
+  local out tries=3
+  while [ "$tries" -gt 0 ]; do
+    out=$(docker run --rm --network none --log-driver none "$@" 2>&1)
+    [ -n "$out" ] && break
+    tries=$((tries - 1))
+  done
+  printf '%s' "$out"
+}
+
 # Runs a command in a throwaway container of an image, without network, bypassing its
 # entrypoint: in_image REF COMMAND [ARG...]. Prints the command's stdout.
 in_image() {

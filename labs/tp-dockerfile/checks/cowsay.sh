@@ -8,7 +8,7 @@ case "$entrypoint" in
   *cowsay*) ;;
   *) fail "L'ENTRYPOINT de l'image ($entrypoint) ne lance pas cowsay : ENTRYPOINT [\"/usr/games/cowsay\"]." ;;
 esac
-out=$(docker run --rm --network none --log-driver none cowsay 2>&1)
+out=$(image_run cowsay)
 case "$out" in
   *hello*) ;;
   *) fail "docker run --rm cowsay n'affiche pas hello : ajoutez CMD [\"hello\"] en forme exec. Sortie obtenue : $(printf '%s' "$out" | tr -s '[:space:]' ' ' | cut -c1-120)" ;;
@@ -18,7 +18,7 @@ case "$out" in
   *"< hello >"*) ;;
   *) fail "docker run --rm cowsay affiche hello, mais ce n'est pas cowsay qui parle (pas de bulle « < hello > ») : l'ENTRYPOINT doit lancer le programme cowsay lui-même, ENTRYPOINT [\"/usr/games/cowsay\"]. Sortie obtenue : $(printf '%s' "$out" | tr -s '[:space:]' ' ' | cut -c1-120)" ;;
 esac
-out=$(docker run --rm --network none --log-driver none cowsay Bonjour 2>&1)
+out=$(image_run cowsay Bonjour)
 case "$out" in
   *Bonjour*) ;;
   *) fail "docker run --rm cowsay Bonjour n'affiche pas Bonjour : les paramètres de docker run doivent remplacer CMD, pas la commande de base (ENTRYPOINT)." ;;

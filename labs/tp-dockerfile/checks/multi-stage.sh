@@ -14,7 +14,7 @@ case "$(image_entrypoint "$img")|$(image_cmd "$img")" in
   'null|null' | '[]|null' | 'null|[]')
     fail "hello:1 n'a pas de commande de démarrage : ajoutez CMD [\"/hello\"] à l'étape finale." ;;
 esac
-out=$(docker run --rm --network none --log-driver none "$img" 2>&1)
+out=$(image_run "$img")
 case "$out" in
   *"Bonjour depuis un binaire Go"*) ;;
   *"no such file or directory"*) fail "Le binaire ne peut pas s'exécuter dans scratch : compilez-le statiquement (CGO_ENABLED=0 go build ...) et vérifiez le chemin donné à CMD." ;;

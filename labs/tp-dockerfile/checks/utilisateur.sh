@@ -12,7 +12,7 @@ uid=$(in_image "$img" id -u) ||
   fail "Impossible de lancer un conteneur de mon-app:1.0 en tant que $user : cet utilisateur existe-t-il dans l'image ? Créez-le avec RUN useradd avant l'instruction USER."
 [ "$uid" != 0 ] ||
   fail "Les conteneurs de mon-app:1.0 tournent encore avec l'uid 0 (root) : l'instruction USER doit désigner un autre utilisateur."
-out=$(docker run --rm --network none --log-driver none "$img" 2>&1)
+out=$(image_run "$img")
 case "$out" in
   *Application*) ;;
   *) fail "La commande par défaut de mon-app:1.0 ne lance pas l'application : copiez app.sh (COPY app.sh /usr/local/bin/app.sh) et ajoutez CMD [\"/usr/local/bin/app.sh\"]." ;;
