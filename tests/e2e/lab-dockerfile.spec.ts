@@ -65,12 +65,12 @@ test('TP Dockerfile: the first two steps, checked in French, with progress kept'
   await page.waitForTimeout(2000);
   await step2.getByRole('button', { name: 'Vérifier' }).click();
   await expect(step2.locator('[data-result]')).toHaveAttribute('data-passed', 'true', { timeout: 30_000 });
-  await expect(page.locator('[data-progress-label]')).toHaveText('2 / 14 étapes réussies');
+  await expect(page.locator('[data-progress-label]')).toHaveText('2 / 15 étapes réussies');
   await page.screenshot({ path: testInfo.outputPath('tp-dockerfile.png') });
 
   // The progress survives a reload, and the same sandbox comes back.
   await page.reload();
-  await expect(page.locator('[data-progress-label]')).toHaveText('2 / 14 étapes réussies');
+  await expect(page.locator('[data-progress-label]')).toHaveText('2 / 15 étapes réussies');
   await expect(step1.locator('[data-done]')).toBeVisible();
   await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 60_000 });
   await expect(page.locator('.xterm-rows')).toContainText('CONSTRUITE');

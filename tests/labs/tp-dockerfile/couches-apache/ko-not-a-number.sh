@@ -1,0 +1,3 @@
+# expect: Répondez par un nombre
+# Not a number.
+echo "quelques-unes"

@@ -1,0 +1,3 @@
+# expect: trop peu
+# Only the RUN counted.
+echo 1
