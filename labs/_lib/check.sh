@@ -141,8 +141,17 @@ image_added_files() {
   image_layer_files "$1" | awk -F '\t' -v n="$base_layers" '$1 > n'
 }
 
-# Prints the content of a file of the image, from a throwaway container.
-image_read() { in_image "$1" cat "$2"; }
+# Prints the content of a file of the image, from a throwaway container; an empty answer is
+# asked again (see image_run), three runs at most.
+image_read() {
+  local out tries=3
+  while [ "$tries" -gt 0 ]; do
+    out=$(in_image "$1" cat "$2")
+    [ -n "$out" ] && break
+    tries=$((tries - 1))
+  done
+  printf '%s\n' "$out"
+}
 
 # True when PATH is an executable file of the image.
 image_has_executable() { in_image "$1" test -f "$2" -a -x "$2" >/dev/null; }
