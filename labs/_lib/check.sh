@@ -141,34 +141,31 @@ image_added_files() {
   image_layer_files "$1" | awk -F '\t' -v n="$base_layers" '$1 > n'
 }
 
-# Prints the content of a file of the image, from a throwaway container; an empty answer is
-# asked again (see image_run), three runs at most.
+# Prints the content of a file of the image, from a throwaway container (asked again while
+# empty, see output_of).
 image_read() {
-  local out tries=3
-  while [ "$tries" -gt 0 ]; do
-    out=$(in_image "$1" cat "$2")
-    [ -n "$out" ] && break
-    tries=$((tries - 1))
-  done
-  printf '%s\n' "$out"
+  output_of in_image "$1" cat "$2"
+  echo
 }
 
 # True when PATH is an executable file of the image.
 image_has_executable() { in_image "$1" test -f "$2" -a -x "$2" >/dev/null; }
 
-# Runs a throwaway container of an image, without network, with its own command or the given
-# arguments, and prints its output (stdout and stderr): image_run REF [ARG...]. Under load the
-# engine now and then loses the output of a container that ends at once: an empty answer is
-# asked again, three runs at most.
-image_run() {
+# Prints the output of a command (stdout and stderr), run again while it is empty, three runs
+# at most: under load the engine now and then loses the output of a container that ends at once.
+output_of() {
   local out tries=3
   while [ "$tries" -gt 0 ]; do
-    out=$(docker run --rm --network none --log-driver none "$@" 2>&1)
+    out=$("$@" 2>&1)
     [ -n "$out" ] && break
     tries=$((tries - 1))
   done
   printf '%s' "$out"
 }
+
+# Runs a throwaway container of an image, without network, with its own command or the given
+# arguments, and prints its output (stdout and stderr): image_run REF [ARG...].
+image_run() { output_of docker run --rm --network none --log-driver none "$@"; }
 
 # Runs a command in a throwaway container of an image, without network, bypassing its
 # entrypoint: in_image REF COMMAND [ARG...]. Prints the command's stdout.
