@@ -1,7 +1,7 @@
 // The slides of a deck in reading order, with their ids (`<!-- .slide: id="…" -->`) and a short
 // title: TP steps link to the slides they practise, and the content tests check that each TP
 // link of the deck comes after those slides.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDeck, type DeckSlide } from './deck-parse.ts';
 import { splitFrontMatter } from './front-matter.ts';
@@ -69,4 +69,12 @@ export function loadDeckSlides(deckId: string, slidesDir: string = defaultSlides
 /** Address of a slide in the deck's page (reveal.js reads the id from the hash). */
 export function slideHref(deckId: string, slideId: string): string {
   return `/decks/${deckId}/#/${slideId}`;
+}
+
+/** The ids of the decks (one markdown file each in the slides folder). */
+export function deckIds(slidesDir: string = defaultSlidesDir): string[] {
+  return readdirSync(slidesDir)
+    .filter((file) => file.endsWith('.md'))
+    .map((file) => file.slice(0, -3))
+    .sort();
 }

@@ -7,7 +7,11 @@ import type { SessionServices } from './http/deps.ts';
 import { createLogger } from './log/log.ts';
 import { renderHelp } from '../content/help.ts';
 import { loadCheckLibrary, loadLabs } from '../content/labs.ts';
+import { deckIds } from '../content/deck-slides.ts';
+import { ClassStore } from './progress/classes.ts';
 import { openDatabase } from './progress/database.ts';
+import { InstructorStore } from './progress/instructor.ts';
+import { Classroom } from './session/classroom.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
 import { hostResolvers, isolateSandboxes } from './sandbox/firewall.ts';
@@ -40,6 +44,23 @@ async function main(): Promise<void> {
   const checkLibrary = loadCheckLibrary(config.LABS_DIR);
   const db = openDatabase(config.DATA_DIR);
   const progress = new SqliteProgressStore(db);
+  const instructor = new InstructorStore(db);
+  const { generated } = await instructor.initialise(config.INSTRUCTOR_PASSWORD);
+  if (generated) {
+    say(
+      `[formateur] Mot de passe formateur, affiché une seule fois : ${generated}  (notez-le ; pour le choisir vous-même, lancez avec INSTRUCTOR_PASSWORD=…)`,
+    );
+  }
+  const decks = deckIds();
+  const classroom = new Classroom({
+    store: new ClassStore(db),
+    progress,
+    labs,
+    decks: new Set(decks),
+    defaultDeck: decks.includes('images-de-conteneurs') ? 'images-de-conteneurs' : (decks[0] ?? 'images-de-conteneurs'),
+    log: log.child({ module: 'classroom' }),
+  });
+  classroom.start();
 
   const images = await import('./images/build.ts');
   const driver = new DockerSandboxDriver(
@@ -133,6 +154,7 @@ async function main(): Promise<void> {
       terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
     };
     observeSessions(() => sessions.counts());
+    classroom.attach(services);
   }
 
   // Ready once the warm pool has been full once: later refills do not make the server unready.
@@ -155,6 +177,8 @@ async function main(): Promise<void> {
       ...(unavailable ? { unavailable } : {}),
       labs,
       progress,
+      classroom,
+      instructor,
       engineAvailable: () => driver.engineStatus(),
       readiness,
       log: log.child({ module: 'http' }),
@@ -174,6 +198,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
+    classroom.stop();
     await app.close();
     await services?.terminals.close();
     await services?.sessions.stop();

@@ -2,7 +2,14 @@
 // and every WebSocket control message; its constants (limits, close codes) are in limits.ts.
 // Types are inferred from the schemas. Imports nothing but zod and limits.ts.
 import { z } from 'zod';
-import { learnerIdPattern, limits, terminalBounds } from './limits.ts';
+import {
+  classCodePattern,
+  classLimits,
+  learnerIdPattern,
+  limits,
+  recoveryCodePattern,
+  terminalBounds,
+} from './limits.ts';
 
 // ---- Identifiers (path parameters) -------------------------------------------------------
 
@@ -60,6 +67,8 @@ export const labListSchema = z.array(labSummarySchema);
 export const createSessionBody = z.object({
   /** The TP to prepare in the sandbox; `bac-a-sable` or absent for a bare sandbox. */
   lab: contentIdSchema.optional(),
+  /** The learner the X-Learner-Key header names (optional; checked against the key when given). */
+  learner: learnerIdSchema.optional(),
 });
 export type CreateSessionBody = z.infer<typeof createSessionBody>;
 
@@ -171,3 +180,202 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
+
+// ---- Classroom: the instructor, classes, their members and the class feed ----------------
+
+export const classIdSchema = z.string().regex(/^[a-f0-9]{16}$/, 'Identifiant de cours invalide.');
+export const classParams = z.object({ id: classIdSchema.describe('Id of the class') });
+export const memberParams = z.object({
+  id: classIdSchema.describe('Id of the class'),
+  learner: learnerIdSchema.describe('Id of the class member'),
+});
+
+/** French-friendly one-line text: trimmed, no control characters. */
+function lineOfText(max: number, what: string) {
+  return z
+    .string()
+    .trim()
+    .min(1, `${what} : obligatoire.`)
+    .max(max, `${what} : ${max} caractères au plus.`)
+    // eslint-disable-next-line no-control-regex -- control characters are what is refused
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} : caractères de contrôle interdits.`);
+}
+
+export const instructorLoginBody = z.object({ password: z.string().min(1).max(200) });
+export const instructorTokenSchema = z.object({
+  /** Sent as `Authorization: Bearer <token>`; also set as the HttpOnly cookie for the pages. */
+  token: z.string(),
+  expiresAt: z.string(),
+});
+
+export const createClassBody = z.object({
+  title: lineOfText(classLimits.maxTitleLength, 'Titre'),
+  /** The deck presented to the class (default: the course's deck). */
+  deck: contentIdSchema.optional(),
+  labs: z
+    .array(contentIdSchema)
+    .min(1, 'Choisissez au moins un TP.')
+    .max(classLimits.maxLabs, `${classLimits.maxLabs} TP au plus.`),
+  seats: z
+    .number()
+    .int()
+    .min(1, 'Au moins une place.')
+    .max(classLimits.maxSeats, `${classLimits.maxSeats} places au plus.`),
+  /** ISO 8601 date at which the class ends (default: 8 hours from now). */
+  endsAt: z.iso.datetime({ offset: true }).optional(),
+});
+export type CreateClassBody = z.infer<typeof createClassBody>;
+
+export const classCreatedSchema = z.object({ id: z.string(), code: z.string() });
+
+/** What a student's pages know of their class. */
+export const classInfoSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  title: z.string(),
+  deck: z.string(),
+  labs: z.array(z.string()),
+  endsAt: z.string(),
+  /** Set once the class is over. */
+  endedAt: z.string().optional(),
+});
+export type ClassInfo = z.infer<typeof classInfoSchema>;
+
+export const classMemberSchema = z.object({ learner: z.string(), name: z.string(), joinedAt: z.string() });
+export const classSchema = classInfoSchema.extend({
+  seats: z.number().int(),
+  createdAt: z.string(),
+  members: z.array(classMemberSchema),
+});
+export type ClassDetail = z.infer<typeof classSchema>;
+export const classListSchema = z.array(classInfoSchema.extend({ seats: z.number().int(), memberCount: z.number() }));
+
+export const joinClassBody = z.object({
+  code: z.string().trim().toUpperCase().regex(classCodePattern, 'Code de cours invalide : il ressemble à DKR-7Q4P.'),
+  name: lineOfText(classLimits.maxNameLength, 'Nom'),
+});
+export const recoverClassBody = z.object({
+  code: joinClassBody.shape.code,
+  recoveryCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(recoveryCodePattern, 'Code de récupération invalide : il ressemble à ABCD-EFGH-JKMN.'),
+});
+export const classJoinedSchema = z.object({
+  learner: z.string(),
+  /** The class-scoped learner key: sent as X-Learner-Key. */
+  key: z.string(),
+  name: z.string(),
+  class: classInfoSchema,
+  /** Shown once: with the class code, it gives the learner a new key on another browser. */
+  recoveryCode: z.string().optional(),
+});
+export type ClassJoined = z.infer<typeof classJoinedSchema>;
+
+export const lastCheckSchema = z.object({
+  lab: z.string(),
+  step: z.string(),
+  passed: z.boolean(),
+  message: z.string(),
+  at: z.string(),
+});
+export const dashboardStudentSchema = z.object({
+  learner: z.string(),
+  name: z.string(),
+  /** The TP and step the student is on (null before they open one). */
+  lab: z.string().nullable(),
+  step: z.string().nullable(),
+  /** ISO date since which they are on that step. */
+  stepSince: z.string().nullable(),
+  /** Steps passed, in the student's current TP. */
+  passed: z.array(z.string()),
+  lastCheck: lastCheckSchema.nullable(),
+  /** Hints and solutions shown, in the current TP. */
+  hints: z.number().int(),
+  solutions: z.number().int(),
+  /** Whether the student's terminal is connected now. */
+  connected: z.boolean(),
+  /** The student's live session (to watch their terminal), null when none. */
+  session: z.string().nullable(),
+  /** Whether the instructor holds the student's keyboard. */
+  control: z.boolean(),
+});
+export type DashboardStudent = z.infer<typeof dashboardStudentSchema>;
+export const failureGroupSchema = z.object({
+  lab: z.string(),
+  step: z.string(),
+  message: z.string(),
+  /** Students whose last check of that step failed with that message. */
+  count: z.number().int(),
+  names: z.array(z.string()),
+});
+export const dashboardSchema = z.object({
+  class: classInfoSchema,
+  students: z.array(dashboardStudentSchema),
+  failures: z.array(failureGroupSchema),
+});
+export type Dashboard = z.infer<typeof dashboardSchema>;
+
+export const broadcastBody = z.object({ text: lineOfText(classLimits.maxMessageLength, 'Message') });
+export const gotoBody = z.object({ lab: contentIdSchema, step: contentIdSchema });
+export const endClassBody = z.object({
+  /** Countdown before the sessions end (default 60 s; 0 ends at once). */
+  seconds: z.number().int().min(0).max(classLimits.maxEndSeconds).default(60),
+});
+export const slidePositionSchema = z.object({
+  deck: contentIdSchema,
+  h: z.number().int().min(0).max(1000),
+  v: z.number().int().min(0).max(1000),
+  f: z.number().int().min(-1).max(1000).default(-1),
+});
+export type SlidePosition = z.infer<typeof slidePositionSchema>;
+
+/** Messages clients send on the class feed (`/ws/classes/:id/feed`), as JSON text frames. */
+export const feedClientMessageSchema = z.discriminatedUnion('type', [
+  /**
+   * First frame. The instructor's page may rely on its cookie and send `{"type":"auth"}`;
+   * outside tools send the instructor token; students send their learner key.
+   */
+  z.object({ type: z.literal('auth'), token: z.string().max(200).optional(), key: z.string().max(200).optional() }),
+  z.object({ type: z.literal('ping') }),
+  // The instructor's.
+  slidePositionSchema.extend({ type: z.literal('slide') }),
+  gotoBody.extend({ type: z.literal('goto') }),
+  broadcastBody.extend({ type: z.literal('message') }),
+  z.object({ type: z.literal('end'), seconds: endClassBody.shape.seconds }),
+  z.object({ type: z.literal('control-request'), learner: learnerIdSchema }),
+  z.object({ type: z.literal('control-release'), learner: learnerIdSchema.optional() }),
+  // The students'.
+  z.object({ type: z.literal('at'), lab: contentIdSchema, step: contentIdSchema.nullable() }),
+  z.object({ type: z.literal('control-answer'), accepted: z.boolean() }),
+]);
+export type FeedClientMessage = z.infer<typeof feedClientMessageSchema>;
+
+/** Messages the server sends on the class feed. */
+export const feedServerMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready'), role: z.enum(['instructor', 'student']), class: classInfoSchema }),
+  z.object({ type: z.literal('pong') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  /** The instructor's slide (students get it on every change and when they connect). */
+  slidePositionSchema.extend({ type: z.literal('slide') }),
+  /** The instructor sends the class to a TP step. */
+  gotoBody.extend({ type: z.literal('goto'), at: z.string() }),
+  z.object({ type: z.literal('message'), text: z.string(), at: z.string() }),
+  /** The class ends at `at` (countdown), then `ended`. */
+  z.object({ type: z.literal('ending'), at: z.string() }),
+  z.object({ type: z.literal('ended'), message: z.string() }),
+  /** To a student: whether the instructor is watching their terminal. */
+  z.object({ type: z.literal('watched'), watching: z.boolean() }),
+  /** To a student: the instructor asks for the keyboard. */
+  z.object({ type: z.literal('control-request') }),
+  /** To the student and the instructor: who holds the student's keyboard now. */
+  z.object({ type: z.literal('control'), learner: z.string(), holder: z.enum(['student', 'instructor']) }),
+  /** To the instructor: the student's answer to a control request. */
+  z.object({ type: z.literal('control-answer'), learner: z.string(), accepted: z.boolean() }),
+  /** To the instructor: the whole dashboard at connect, then one student's row when it changes. */
+  dashboardSchema.extend({ type: z.literal('dashboard') }),
+  z.object({ type: z.literal('student'), student: dashboardStudentSchema }),
+  z.object({ type: z.literal('failures'), failures: z.array(failureGroupSchema) }),
+]);
+export type FeedServerMessage = z.infer<typeof feedServerMessageSchema>;

@@ -38,3 +38,27 @@ export const learnerIdPattern = /^[A-Za-z0-9_-]{16,64}$/;
 /** The secret the server issues to a learner (256 bits, base64url), sent in this header. */
 export const learnerKeyPattern = /^[A-Za-z0-9_-]{43}$/;
 export const learnerKeyHeader = 'x-learner-key';
+
+/** Bounds of the classroom: classes, their members, the instructor's messages. */
+export const classLimits = {
+  maxTitleLength: 100,
+  maxNameLength: 40,
+  maxSeats: 200,
+  maxLabs: 10,
+  maxMessageLength: 500,
+  /** Longest a class may run, from its creation. */
+  maxHours: 24 * 7,
+  /** Longest "Fin du cours" countdown. */
+  maxEndSeconds: 600,
+  /** Sessions one class member may hold at once. */
+  sessionsPerMember: 2,
+  /** Largest JSON frame on the class feed. */
+  maxFeedFrameBytes: 4096,
+} as const;
+
+/** A class's join code: DKR- and four characters without look-alikes (no 0/O, 1/I/L). */
+export const classCodePattern = /^DKR-[2-9A-HJKMNP-Z]{4}$/;
+/** A class member's recovery code, shown once at join: three groups of four. */
+export const recoveryCodePattern = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+/** The instructor's cookie (HttpOnly); outside tools send the same token as a Bearer. */
+export const instructorCookie = 'cours_formateur';

@@ -117,6 +117,11 @@ export const configSchema = z
       .string()
       .regex(/^[a-z0-9-]{1,32}$/, 'minuscules, chiffres et tirets, 32 au plus')
       .optional(),
+    /**
+     * The instructor's password (8 characters at least). Without it, one is generated at first
+     * start, printed once, and kept hashed in DATA_DIR.
+     */
+    INSTRUCTOR_PASSWORD: z.string().min(8, '8 caractères au moins').max(200).optional(),
     /** Log level. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

@@ -3,6 +3,7 @@
 // then one plugin per resource and the static site.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -17,11 +18,14 @@ import {
 import { z } from 'zod';
 import { limits } from '../../shared/limits.ts';
 import { httpRequests } from '../metrics/metrics.ts';
-import { speakerViewScriptHashes } from './csp.ts';
+import { contentSecurityDirectives } from './csp.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, toUserError } from './errors.ts';
 import { originAllowed } from './origin.ts';
+import { classFeedRoutes } from './routes/class-feed.ts';
+import { classRoutes } from './routes/classes.ts';
 import { healthRoutes } from './routes/health.ts';
+import { instructorRoutes } from './routes/instructor.ts';
 import { labRoutes } from './routes/labs.ts';
 import { learnerRoutes } from './routes/learners.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -144,7 +148,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
       info: {
         title: 'Cours Docker',
         description:
-          'REST contract of the Docker course platform. The terminal WebSocket is /ws/sessions/{id}/terminal (see the README).',
+          'REST contract of the Docker course platform. The WebSockets (terminal /ws/sessions/{id}/terminal, class feed /ws/classes/{id}/feed, watch /ws/sessions/{id}/watch) are described in the README.',
         version: '1.0.0',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
@@ -153,30 +157,16 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: options.maxFrameBytes ?? limits.maxFrameBytes } });
 
-  // Security headers on every answer: only the site's own scripts run (Astro bundles every
-  // script into /_astro/, none inline; the speaker view's one inline script by its hash); styles may be inline (Shiki colours code with style
-  // attributes, reveal.js and xterm.js set styles); nobody frames the site.
+  // Security headers on every answer; the Content-Security-Policy is in csp.ts (only the site's
+  // own scripts, no inline one; nobody frames the site).
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", ...speakerViewScriptHashes()],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'self'"],
-      },
-    },
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityDirectives },
     // Plain HTTP on a classroom LAN is a supported set-up: no HSTS, no upgrade of requests.
     strictTransportSecurity: false,
     referrerPolicy: { policy: 'same-origin' },
   });
   await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyCookie);
 
   await app.register(healthRoutes, deps);
   await app.register(labRoutes, deps);
@@ -196,6 +186,12 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     allowedOrigins: options.allowedOrigins,
     ...(options.terminal ? { terminal: options.terminal } : {}),
   });
+  await app.register(instructorRoutes, deps);
+  await app.register(classRoutes, {
+    ...deps,
+    ...(options.sessionsPerClientPerMinute ? { joinsPerMinute: 3 * options.sessionsPerClientPerMinute } : {}),
+  });
+  await app.register(classFeedRoutes, { ...deps, allowedOrigins: options.allowedOrigins });
   app.get(openApiPath, { schema: { summary: 'This OpenAPI document', tags: ['health'] } }, () => app.swagger());
   await app.register(siteRoutes, { siteDir: options.siteDir });
   return app;

@@ -3,7 +3,9 @@
 import type { Readiness } from '../../shared/contract.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import type { Logger } from '../log/log.ts';
+import type { InstructorStore } from '../progress/instructor.ts';
 import type { ProgressStore } from '../progress/store.ts';
+import type { Classroom } from '../session/classroom.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { StepWorkflow } from '../session/steps.ts';
 import type { SessionTerminals } from '../session/terminals.ts';
@@ -21,6 +23,9 @@ export interface AppDeps {
   unavailable?: string;
   labs: Map<string, Lab>;
   progress: ProgressStore;
+  /** Classes, their members and live state; works without a Docker engine. */
+  classroom: Classroom;
+  instructor: InstructorStore;
   /** Whether the Docker engine answers (its last known state: a busy engine must not slow /api/health). */
   engineAvailable(): Promise<boolean>;
   readiness(): Promise<Readiness>;

@@ -23,6 +23,7 @@ import {
   UnknownStepError,
 } from '../session/errors.ts';
 import type { EndReason } from '../session/manager.ts';
+import { ClassEndedError, ClassJoinError, ClassNotFoundError, ClassRuleError } from '../session/classroom.ts';
 
 /** An error the HTTP layer raises itself, already worded for the user. */
 export class HttpError extends Error {
@@ -45,6 +46,7 @@ export const endMessages: Record<EndReason, string> = {
   idle: 'Session fermée après une longue inactivité. Rechargez la page pour ouvrir un nouveau bac à sable.',
   shutdown: 'Le serveur redémarre : rechargez la page dans un instant.',
   lost: "Le bac à sable s'est arrêté. Rechargez la page pour en ouvrir un nouveau.",
+  'class-ended': 'Le cours est terminé : votre bac à sable a été supprimé. Merci et à bientôt !',
 };
 
 const fieldNames: Record<string, string> = {
@@ -74,6 +76,30 @@ function describeValidation(issues: ValidationIssue[], context: string | undefin
 /** The status and French message for any error a request can meet. */
 export function toUserError(error: unknown): { status: number; message: string } {
   if (error instanceof HttpError) return { status: error.status, message: error.message };
+  if (error instanceof ClassNotFoundError) {
+    return {
+      status: 404,
+      message: 'Cours introuvable : vérifiez le code (il ressemble à DKR-7Q4P) ou demandez-le au formateur.',
+    };
+  }
+  if (error instanceof ClassEndedError) {
+    return { status: 410, message: 'Ce cours est terminé : il ne reçoit plus d’élèves ni de bacs à sable.' };
+  }
+  if (error instanceof ClassJoinError) {
+    return error.reason === 'full'
+      ? {
+          status: 409,
+          message: 'Ce cours est complet : toutes ses places sont prises. Demandez au formateur d’en ajouter.',
+        }
+      : {
+          status: 409,
+          message: 'Ce nom est déjà pris dans ce cours : ajoutez par exemple l’initiale de votre nom de famille.',
+        };
+  }
+  if (error instanceof ClassRuleError) {
+    const status = error.reason === 'lab' ? 403 : error.reason === 'sessions' ? 409 : 400;
+    return { status, message: error.message };
+  }
   if (error instanceof UnknownLabError) {
     return {
       status: 404,

@@ -1,5 +1,6 @@
 // The embedded SQLite database (Node's built-in node:sqlite): learners and their progress, the
-// help they were shown and the live sessions, so none is lost when the server restarts.
+// help they were shown, the live sessions, the classes and the instructor's sign-ins, so none
+// is lost when the server restarts.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -35,6 +36,57 @@ const migrations = [
      id TEXT PRIMARY KEY,
      key_hash TEXT NOT NULL UNIQUE,
      created_at TEXT NOT NULL
+   ) STRICT`,
+  // The classroom: classes, their members (learners with a display name and a recovery code),
+  // where each member is, each step's checks, the instructor's password and sign-ins.
+  `CREATE TABLE IF NOT EXISTS classes (
+     id TEXT PRIMARY KEY,
+     code TEXT NOT NULL UNIQUE,
+     title TEXT NOT NULL,
+     deck TEXT NOT NULL,
+     labs TEXT NOT NULL,
+     seats INTEGER NOT NULL,
+     created_at TEXT NOT NULL,
+     ends_at TEXT NOT NULL,
+     ended_at TEXT
+   ) STRICT`,
+  `CREATE TABLE IF NOT EXISTS class_members (
+     learner_id TEXT PRIMARY KEY,
+     class_id TEXT NOT NULL,
+     name TEXT NOT NULL,
+     recovery_hash TEXT NOT NULL,
+     joined_at TEXT NOT NULL,
+     lab_id TEXT,
+     step_id TEXT,
+     step_since TEXT,
+     UNIQUE (class_id, name)
+   ) STRICT`,
+  `CREATE TABLE IF NOT EXISTS step_checks (
+     learner_id TEXT NOT NULL,
+     lab_id TEXT NOT NULL,
+     step_id TEXT NOT NULL,
+     first_at TEXT NOT NULL,
+     last_at TEXT NOT NULL,
+     attempts INTEGER NOT NULL,
+     last_passed INTEGER NOT NULL,
+     last_message TEXT NOT NULL,
+     passed_at TEXT,
+     PRIMARY KEY (learner_id, lab_id, step_id)
+   ) STRICT`,
+  `CREATE TABLE IF NOT EXISTS class_audit (
+     class_id TEXT NOT NULL,
+     learner_id TEXT,
+     action TEXT NOT NULL,
+     at TEXT NOT NULL
+   ) STRICT`,
+  `CREATE TABLE IF NOT EXISTS instructor (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   ) STRICT`,
+  `CREATE TABLE IF NOT EXISTS instructor_tokens (
+     token_hash TEXT PRIMARY KEY,
+     expires_at TEXT NOT NULL
    ) STRICT`,
 ];
 

@@ -46,7 +46,7 @@ export interface Session {
   tokenHash: string;
 }
 
-export type EndReason = 'deleted' | 'expired' | 'idle' | 'shutdown' | 'lost';
+export type EndReason = 'deleted' | 'expired' | 'idle' | 'shutdown' | 'lost' | 'class-ended';
 
 /** A pooled sandbox waits at most this long for a student before it is replaced. */
 const poolMaxAgeMs = 60 * 60 * 1000;
@@ -119,6 +119,13 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
 
   get(id: string): Session | undefined {
     return this.sessions.get(id);
+  }
+
+  /** The live sessions of a learner, newest first. */
+  ofLearner(learnerId: string): Session[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.learnerId === learnerId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
   }
 
   /** The session when the token is its own; compared in constant time. */

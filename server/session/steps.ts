@@ -1,6 +1,7 @@
 // The step workflow, shared by the REST routes and the terminal socket: wait for the TP's
 // set-up, run a step's own set-up once per sandbox, run its check, record the learner's progress.
 // A sandbox that vanished ends its session here.
+import { EventEmitter } from 'node:events';
 import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { runCheck } from '../check/runner.ts';
 import type { CheckResult } from '../check/types.ts';
@@ -31,10 +32,17 @@ export interface StepWorkflowDeps {
   log: Logger;
 }
 
-export class StepWorkflow {
+/** What the classroom hears of a session's steps: checks and the help shown. */
+type StepEvents = {
+  checked: [session: Session, labId: string, stepId: string, result: CheckResult];
+  help: [session: Session, labId: string, stepId: string];
+};
+
+export class StepWorkflow extends EventEmitter<StepEvents> {
   private readonly deps: StepWorkflowDeps;
 
   constructor(deps: StepWorkflowDeps) {
+    super();
     this.deps = deps;
   }
 
@@ -97,6 +105,7 @@ export class StepWorkflow {
       (performance.now() - started) / 1000,
     );
     if (result.passed && session.learnerId) this.deps.progress.recordPass(session.learnerId, lab.id, step.id);
+    this.emit('checked', session, lab.id, step.id, result);
     return result;
   }
 
@@ -124,6 +133,7 @@ export class StepWorkflow {
         kind: 'hint',
         hintIndex: index,
       });
+      this.emit('help', session, lab.id, step.id);
     }
     return { index, count, html: help.hints[index] ?? '' };
   }
@@ -138,6 +148,7 @@ export class StepWorkflow {
       stepId: step.id,
       kind: 'solution',
     });
+    this.emit('help', session, lab.id, step.id);
     return { html: help.solution };
   }
 

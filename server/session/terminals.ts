@@ -1,24 +1,29 @@
 // The shells of live sessions: one TerminalShell per session, made on first attach and dropped
 // when the session ends. The screen mirrors run in one worker thread for all of them.
+import { EventEmitter } from 'node:events';
 import type { Logger } from '../log/log.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 import { ScreenMirrors } from '../terminal/screen.ts';
 import { TerminalShell } from '../terminal/shell.ts';
 import type { SessionManager } from './manager.ts';
 
-export class SessionTerminals {
+export class SessionTerminals extends EventEmitter<{ connection: [sessionId: string, connected: boolean] }> {
   private readonly shells = new Map<string, TerminalShell>();
+  /** Sessions whose student has their terminal open in a browser now. */
+  private readonly connected = new Set<string>();
   private readonly mirrors: ScreenMirrors;
   private readonly driver: SandboxDriver;
   private readonly log: Logger;
 
   constructor(manager: SessionManager, driver: SandboxDriver, log: Logger) {
+    super();
     this.driver = driver;
     this.log = log;
     this.mirrors = new ScreenMirrors(log);
     manager.on('ended', (sessionId) => {
       this.shells.get(sessionId)?.dispose();
       this.shells.delete(sessionId);
+      this.setConnected(sessionId, false);
     });
   }
 
@@ -30,6 +35,18 @@ export class SessionTerminals {
       this.shells.set(sessionId, shell);
     }
     return shell;
+  }
+
+  /** The terminal socket layer says when a student's browser holds or lets go of the terminal. */
+  setConnected(sessionId: string, connected: boolean): void {
+    if (this.connected.has(sessionId) === connected) return;
+    if (connected) this.connected.add(sessionId);
+    else this.connected.delete(sessionId);
+    this.emit('connection', sessionId, connected);
+  }
+
+  isConnected(sessionId: string): boolean {
+    return this.connected.has(sessionId);
   }
 
   /** Drops every shell connection (the shells themselves live on in their sandboxes). */

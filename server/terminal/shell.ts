@@ -1,7 +1,8 @@
 // A session's shell as the server holds it: one connection to the sandbox's shell for the
 // whole session, its screen mirror, and at most one browser viewing it at a time. The
 // connection outlives WebSockets, so a browser that reconnects finds the shell, its screen
-// and what it printed meanwhile; `exit` gets a fresh shell.
+// and what it printed meanwhile; `exit` gets a fresh shell. Watchers (the instructor looking
+// over a shoulder) get the same screen and output, read-only, without slowing the student.
 import type { Logger } from '../log/log.ts';
 import type { SandboxDriver, TerminalProcess } from '../sandbox/driver.ts';
 import type { ScreenMirror, ScreenMirrors } from './screen.ts';
@@ -46,6 +47,8 @@ export class TerminalShell {
   private rows = 24;
   private disposed = false;
   private readonly quickExits: number[] = [];
+  /** Read-only viewers, each with the output held while its snapshot is on its way. */
+  private readonly watchers = new Map<ShellViewer, Buffer[] | undefined>();
 
   constructor(
     sessionId: string,
@@ -80,6 +83,25 @@ export class TerminalShell {
       if (this.viewer === viewer) this.held = undefined;
       this.release('attaching');
     }
+  }
+
+  /** Shows the shell to a read-only watcher: the current screen, then live output. */
+  async watch(viewer: ShellViewer): Promise<void> {
+    this.watchers.set(viewer, []);
+    // Output flows while someone watches, even with the student's tab closed.
+    this.holds.delete('detached');
+    this.apply();
+    if (!this.process) await this.open();
+    const screen = await this.mirror.snapshot();
+    const held = this.watchers.get(viewer);
+    if (!held || this.disposed) return;
+    viewer.output(Buffer.from(resetTerminal + screen, 'utf8'));
+    for (const chunk of held) viewer.output(chunk);
+    this.watchers.set(viewer, undefined);
+  }
+
+  unwatch(viewer: ShellViewer): void {
+    this.watchers.delete(viewer);
   }
 
   detach(viewer: ShellViewer): void {
@@ -122,6 +144,7 @@ export class TerminalShell {
   dispose(): void {
     this.disposed = true;
     this.viewer = undefined;
+    this.watchers.clear();
     this.process?.close();
     this.process = undefined;
     this.mirror.dispose();
@@ -155,9 +178,13 @@ export class TerminalShell {
 
   private received(chunk: Buffer): void {
     this.mirror.write(chunk);
+    for (const [watcher, held] of this.watchers) {
+      if (held) held.push(chunk);
+      else watcher.output(chunk);
+    }
     if (this.held) this.held.push(chunk);
     else if (this.viewer) this.viewer.output(chunk);
-    else {
+    else if (this.watchers.size === 0) {
       // Nobody watching: keep the mirror current for a while, then let the shell wait.
       this.detachedBytes += chunk.length;
       if (this.detachedBytes > this.options.detachedBudgetBytes) this.hold('detached');

@@ -8,7 +8,10 @@ import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
 import { silentLogger } from '../../server/log/log.ts';
 import type { DatabaseSync } from 'node:sqlite';
 import { openDatabase } from '../../server/progress/database.ts';
+import { ClassStore } from '../../server/progress/classes.ts';
+import { InstructorStore } from '../../server/progress/instructor.ts';
 import { SqliteProgressStore } from '../../server/progress/store.ts';
+import { Classroom } from '../../server/session/classroom.ts';
 import type { TerminalProcess } from '../../server/sandbox/driver.ts';
 import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
 import { StepWorkflow } from '../../server/session/steps.ts';
@@ -27,6 +30,7 @@ export interface FixtureOptions {
   allowedOrigins?: string[];
   sessionsPerClientPerMinute?: number;
   trustProxy?: boolean;
+  instructorPassword?: string;
 }
 
 export interface Fixture {
@@ -34,6 +38,7 @@ export interface Fixture {
   driver: FakeDriver;
   sessions: SessionManager;
   progress: SqliteProgressStore;
+  classroom: Classroom;
   db: DatabaseSync;
   /** Every terminal the driver opened, in order. */
   terminals: TerminalProcess[];
@@ -84,11 +89,25 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     ...(options.sessionsPerClientPerMinute ? { sessionsPerClientPerMinute: options.sessionsPerClientPerMinute } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
   };
+  const instructor = new InstructorStore(db);
+  await instructor.initialise(options.instructorPassword ?? 'mot-de-passe-formateur');
+  const classroom = new Classroom({
+    store: new ClassStore(db),
+    progress,
+    labs,
+    decks: new Set(['images-de-conteneurs']),
+    defaultDeck: 'images-de-conteneurs',
+    log: silentLogger,
+  });
+  classroom.start();
+  if (services) classroom.attach(services);
   const app = await buildApp(
     {
       services,
       labs,
       progress,
+      classroom,
+      instructor,
       engineAvailable: () => Promise.resolve(!options.noEngine),
       readiness: () => Promise.resolve({ ready: !options.noEngine, waiting: options.noEngine ? ['moteur'] : [] }),
       log: silentLogger,
@@ -100,9 +119,11 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     driver,
     sessions,
     progress,
+    classroom,
     db,
     terminals,
     close: async () => {
+      classroom.stop();
       await app.close();
       await terminalsLayer.close();
       await sessions.stop();

@@ -100,10 +100,22 @@ describe('POST /api/sessions', () => {
     expect(fixture.driver.created).toBe(0);
   });
 
-  it('records no learner without a key, and ignores a learner id in the body', async () => {
+  it('records no learner without a key', async () => {
     const fixture = await setup();
-    const body = await created(fixture, { learner });
+    const body = await created(fixture, {});
     expect(fixture.sessions.get(body.id)?.learnerId).toBeNull();
+  });
+
+  it('refuses a learner id in the body that is not the key’s, before any sandbox is made', async () => {
+    const fixture = await setup();
+    const withoutKey = await post(fixture, { learner });
+    expect(withoutKey.statusCode).toBe(401);
+    expect(errorOf(withoutKey)).toMatch(/Clé d’apprenant manquante/);
+    const { key } = fixture.progress.createLearner();
+    const other = await post(fixture, { learner }, { 'x-learner-key': key });
+    expect(other.statusCode).toBe(403);
+    expect(errorOf(other)).toMatch(/n’est pas celui de votre clé/);
+    expect(fixture.driver.created).toBe(0);
   });
 
   it.each([

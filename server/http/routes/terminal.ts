@@ -15,7 +15,9 @@ export interface TerminalRouteOptions extends AppDeps {
 
 export const terminalRoutes: FastifyPluginAsyncZod<TerminalRouteOptions> = async (app, options) => {
   const sockets = options.services
-    ? new TerminalSockets(options.services, options.log.child({ module: 'terminal' }), options.terminal)
+    ? new TerminalSockets(options.services, options.log.child({ module: 'terminal' }), options.terminal, (id) =>
+        options.classroom.keyboardTaken(id),
+      )
     : undefined;
 
   app.get(

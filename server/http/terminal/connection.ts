@@ -64,7 +64,15 @@ export class TerminalSockets {
   private readonly log: Logger;
   private readonly options: TerminalOptions;
 
-  constructor(services: SessionServices, log: Logger, options: Partial<TerminalOptions> = {}) {
+  private readonly keyboardTaken: (sessionId: string) => boolean;
+
+  constructor(
+    services: SessionServices,
+    log: Logger,
+    options: Partial<TerminalOptions> = {},
+    keyboardTaken: (sessionId: string) => boolean = () => false,
+  ) {
+    this.keyboardTaken = keyboardTaken;
     this.services = services;
     this.log = log;
     this.options = { ...defaultTerminalOptions, ...options };
@@ -86,10 +94,14 @@ export class TerminalSockets {
           previous.close(closeCodes.replaced, 'ouvert ailleurs');
         }
         this.active.set(session, ws);
+        this.services.terminals.setConnected(session, true);
       },
       release: (session) => {
-        if (this.active.get(session) === ws) this.active.delete(session);
+        if (this.active.get(session) !== ws) return;
+        this.active.delete(session);
+        this.services.terminals.setConnected(session, false);
       },
+      keyboardTaken: (session) => this.keyboardTaken(session),
     });
   }
 }
@@ -97,6 +109,8 @@ export class TerminalSockets {
 interface Ownership {
   claim(sessionId: string): void;
   release(sessionId: string): void;
+  /** Whether the instructor holds this session's keyboard. */
+  keyboardTaken(sessionId: string): boolean;
 }
 
 class TerminalConnection {
@@ -280,6 +294,8 @@ class TerminalConnection {
       }
       this.services.sessions.touch(this.session);
       terminalBytes.inc({ direction: 'in' }, data.length);
+      // While the instructor holds the keyboard (the student agreed), the student's keys wait.
+      if (this.ownership.keyboardTaken(this.sessionId)) return;
       this.shell?.write(data);
       this.inputBackpressure();
       return;
