@@ -2,12 +2,15 @@
 // to first prompt (cold and warm), keystroke echo, terminal throughput, idle memory, 20
 // sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the
 // wire, a class at work (30 students starting and building at once) with health latency, the
-// userns isolation mode's start time and memory, and health under hostile students.
+// userns isolation mode's start time and memory, health under hostile students, and the
+// instructor's class (slide-follow and dashboard latencies, memory with 30 students).
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import Docker from 'dockerode';
+import WebSocket from 'ws';
+import type { ClassJoined, FeedServerMessage, SessionCreated } from '../shared/contract.ts';
 import { loadLabs } from '../content/labs.ts';
 import {
   api,
@@ -460,6 +463,162 @@ async function hostileBench() {
   await server.stop();
 }
 
+/** The server's resident memory, from its own metrics. */
+async function serverMemoryMiB(server: RunningServer): Promise<number> {
+  const text = await (await fetch(`${server.base}/metrics`)).text();
+  return Number(/^cours_docker_process_resident_memory_bytes (\S+)$/m.exec(text)?.[1]) / 1024 ** 2;
+}
+
+/** A class feed socket for the bench: every message with its arrival time. */
+function benchFeed(server: RunningServer, classId: string, auth: object) {
+  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/classes/${classId}/feed`);
+  const seen: { at: number; message: FeedServerMessage }[] = [];
+  ws.on('message', (data: Buffer) =>
+    seen.push({ at: performance.now(), message: JSON.parse(data.toString()) as FeedServerMessage }),
+  );
+  const ready = new Promise<void>((resolve, reject) => {
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', ...auth })));
+    ws.once('error', reject);
+    const poll = setInterval(() => {
+      if (seen.some((s) => s.message.type === 'ready')) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 5);
+  });
+  return { ws, seen, ready };
+}
+
+/**
+ * A class with its instructor: 30 students follow the slides (latency from the instructor's
+ * change to each student's socket), 30 students in sandboxes with their terminals open, some
+ * of them watched, run checks (latency from the check's answer to the dashboard's row), and
+ * the server's memory meanwhile.
+ */
+async function classroomBench() {
+  const students = quick ? 10 : 30;
+  process.stdout.write(
+    `\n[10] la classe du formateur : ${students} élèves suivent les diapositives, font une étape, sont regardés\n`,
+  );
+  const password = 'banc-d-essai-formateur';
+  const server = await startServer({
+    POOL_SIZE: '0',
+    MAX_SESSIONS: String(students + 4),
+    INSTRUCTOR_PASSWORD: password,
+  });
+  const memoryIdle = await serverMemoryMiB(server);
+  const login = await api(server, 'POST', '/api/instructor/login', { body: { password } });
+  const token = String(login.body.token);
+  const created = await api(server, 'POST', '/api/classes', {
+    token,
+    body: { title: 'Banc d’essai', labs: ['tp-images'], seats: students },
+  });
+  const classId = String(created.body.id);
+  const joined: ClassJoined[] = [];
+  for (let i = 0; i < students; i++) {
+    const res = await api(server, 'POST', '/api/classes/join', {
+      body: { code: created.body.code, name: `Élève ${i + 1}` },
+    });
+    joined.push(res.body as unknown as ClassJoined);
+  }
+  const teacher = benchFeed(server, classId, { token });
+  const followers = joined.map((s) => benchFeed(server, classId, { key: s.key }));
+  await Promise.all([teacher.ready, ...followers.map((f) => f.ready)]);
+  const memoryFollowers = await serverMemoryMiB(server);
+
+  // Slide changes, one every 100 ms.
+  const latencies: number[] = [];
+  const changes = quick ? 20 : 60;
+  for (let i = 0; i < changes; i++) {
+    const h = (i % 40) + 1;
+    const sent = performance.now();
+    teacher.ws.send(JSON.stringify({ type: 'slide', deck: 'images-de-conteneurs', h, v: 0, f: -1 }));
+    await waitUntil(
+      () =>
+        Promise.resolve(
+          followers.every((f) => f.seen.some((s) => s.at >= sent && s.message.type === 'slide' && s.message.h === h)),
+        ),
+      10_000,
+      'every follower on the new slide',
+    );
+    for (const f of followers) {
+      const got = f.seen.find((s) => s.at >= sent && s.message.type === 'slide' && s.message.h === h);
+      if (got) latencies.push(got.at - sent);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  report(
+    `suivi des diapositives, ${students} élèves : changement du formateur → socket de l’élève p50 / p95`,
+    `${ms(percentile(latencies, 50))} / ${ms(percentile(latencies, 95))}`,
+    '< 100 ms',
+  );
+
+  // Every student in a sandbox with their terminal open; a third of them watched.
+  const sessions = await Promise.all(
+    joined.map(async (s) => {
+      const res = await fetch(`${server.base}/api/sessions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-learner-key': s.key },
+        body: JSON.stringify({ lab: 'tp-images' }),
+      });
+      const session = (await res.json()) as SessionCreated;
+      const terminal = new TerminalClient(server, session.id);
+      await terminal.open(session.token, undefined, 600_000);
+      return { student: s, session, terminal };
+    }),
+  );
+  const watches = sessions.slice(0, Math.ceil(students / 3)).map(({ session }) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${session.id}/watch`);
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+    return ws;
+  });
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const { terminal } of sessions) terminal.type('ls -la /root && docker version --format {{.Server.Version}}\r');
+  await new Promise((r) => setTimeout(r, 2000));
+  const memoryStudents = await serverMemoryMiB(server);
+
+  const dashboard: number[] = [];
+  const rounds = quick ? 10 : 30;
+  for (let i = 0; i < rounds; i++) {
+    const picked = sessions[i % sessions.length];
+    if (!picked) break;
+    const { student, session } = picked;
+    const before = performance.now();
+    await api(server, 'POST', `/api/sessions/${session.id}/steps/pull-debian/check`, {
+      token: session.token,
+      body: {},
+    });
+    const answered = performance.now();
+    await waitUntil(
+      () =>
+        Promise.resolve(
+          teacher.seen.some(
+            (s) => s.at >= before && s.message.type === 'student' && s.message.student.learner === student.learner,
+          ),
+        ),
+      10_000,
+      'the dashboard row',
+    );
+    const row = teacher.seen.find(
+      (s) => s.at >= before && s.message.type === 'student' && s.message.student.learner === student.learner,
+    );
+    dashboard.push(Math.max(0, (row?.at ?? answered) - answered));
+  }
+  report(
+    'tableau de bord : réponse de la vérification → ligne de l’élève chez le formateur p50 / p95',
+    `${ms(percentile(dashboard, 50))} / ${ms(percentile(dashboard, 95))}`,
+    '< 1000 ms',
+  );
+  report(
+    `mémoire du serveur : au repos / ${students} suiveurs / + ${students} élèves en TP (${watches.length} regardés)`,
+    `${memoryIdle.toFixed(0)} / ${memoryFollowers.toFixed(0)} / ${memoryStudents.toFixed(0)} Mio`,
+  );
+  for (const ws of watches) ws.close();
+  for (const { terminal } of sessions) terminal.close();
+  for (const f of [teacher, ...followers]) f.ws.close();
+  await server.stop();
+}
+
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -479,5 +638,6 @@ if (wanted('checks')) await checkBench();
 if (wanted('class')) await classBench();
 if (wanted('isolation')) await isolationBench();
 if (wanted('hostile')) await hostileBench();
+if (wanted('classroom')) await classroomBench();
 process.stdout.write('\nRésumé\n');
 for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);

@@ -52,6 +52,9 @@ export const classLimits = {
   maxEndSeconds: 600,
   /** Sessions one class member may hold at once. */
   sessionsPerMember: 2,
+  /** Class feeds (pages) one member, and the instructor, may have open at once. */
+  feedsPerMember: 8,
+  feedsPerInstructor: 30,
   /** Largest JSON frame on the class feed. */
   maxFeedFrameBytes: 4096,
 } as const;

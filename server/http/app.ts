@@ -189,7 +189,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(instructorRoutes, deps);
   await app.register(classRoutes, {
     ...deps,
-    ...(options.sessionsPerClientPerMinute ? { joinsPerMinute: 3 * options.sessionsPerClientPerMinute } : {}),
+    // A whole class joins from one address within a minute or two.
+    ...(options.sessionsPerClientPerMinute
+      ? { joinsPerMinute: Math.max(120, 3 * options.sessionsPerClientPerMinute) }
+      : {}),
   });
   await app.register(classFeedRoutes, { ...deps, allowedOrigins: options.allowedOrigins });
   app.get(openApiPath, { schema: { summary: 'This OpenAPI document', tags: ['health'] } }, () => app.swagger());

@@ -258,6 +258,14 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
   subscribe(classId: string, subscriber: FeedSubscriber): () => void {
     const klass = this.get(classId);
     const live = this.liveOf(classId);
+    // A student with many tabs is fine; one opening sockets in a loop is not.
+    const same = [...live.subscribers].filter((s) => s.role === subscriber.role && s.learner === subscriber.learner);
+    if (same.length >= (subscriber.role === 'student' ? classLimits.feedsPerMember : classLimits.feedsPerInstructor)) {
+      throw new ClassRuleError(
+        'sessions',
+        'Trop de pages du cours ouvertes à la fois : fermez-en quelques-unes, puis rechargez.',
+      );
+    }
     live.subscribers.add(subscriber);
     subscriber.send({ type: 'ready', role: subscriber.role, class: this.info(klass) });
     if (subscriber.role === 'student') {
