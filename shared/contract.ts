@@ -192,13 +192,15 @@ export const memberParams = z.object({
 
 /** French-friendly one-line text: trimmed, no control characters. */
 function lineOfText(max: number, what: string) {
-  return z
-    .string()
-    .trim()
-    .min(1, `${what} : obligatoire.`)
-    .max(max, `${what} : ${max} caractères au plus.`)
-    // eslint-disable-next-line no-control-regex -- control characters are what is refused
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} : caractères de contrôle interdits.`);
+  return (
+    z
+      .string()
+      .trim()
+      .min(1, `${what} : obligatoire.`)
+      .max(max, `${what} : ${max} caractères au plus.`)
+      // eslint-disable-next-line no-control-regex -- control characters are what is refused
+      .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), `${what} : caractères de contrôle interdits.`)
+  );
 }
 
 export const instructorLoginBody = z.object({ password: z.string().min(1).max(200) });

@@ -37,7 +37,7 @@ export const classFeedRoutes: FastifyPluginAsyncZod<ClassFeedRouteOptions> = asy
       schema: { hide: true, params: classParams },
       preValidation: async (request) => {
         checkOrigin(request);
-        options.classroom.get((request.params).id);
+        options.classroom.get(request.params.id);
       },
     },
     (socket, request) => {
@@ -53,8 +53,7 @@ export const classFeedRoutes: FastifyPluginAsyncZod<ClassFeedRouteOptions> = asy
       preValidation: async (request) => {
         checkOrigin(request);
         const { sessions } = servicesOf(options);
-        if (!sessions.get((request.params).id))
-          throw new HttpError(404, 'Session introuvable ou terminée.');
+        if (!sessions.get(request.params.id)) throw new HttpError(404, 'Session introuvable ou terminée.');
       },
     },
     (socket, request) => {
