@@ -47,6 +47,7 @@ export default defineConfig({
       SESSIONS_PER_CLIENT: '6',
       SESSIONS_PER_CLIENT_PER_MINUTE: '100',
       DATA_DIR: 'test-results/e2e-data',
+      INSTRUCTOR_PASSWORD: process.env.E2E_INSTRUCTOR_PASSWORD ?? 'formateur-e2e',
     },
   },
 });
