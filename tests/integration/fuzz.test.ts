@@ -13,7 +13,7 @@ let session: SessionCreated;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
-  server = await startServer({ MAX_SESSIONS: '3' });
+  server = await startServer({ MAX_SESSIONS: '3', INSTRUCTOR_PASSWORD: 'formateur-fuzz' });
   session = await createSession(server, 'tp-images');
 });
 
@@ -105,7 +105,15 @@ describe('fuzzing the running server', () => {
         weight: 4,
         arbitrary: fc
           .tuple(
-            fc.constantFrom('/api/sessions/', '/api/labs/', '/api/learners/', '/ws/sessions/'),
+            fc.constantFrom(
+              '/api/sessions/',
+              '/api/labs/',
+              '/api/learners/',
+              '/ws/sessions/',
+              '/api/classes/',
+              '/api/instructor/',
+              '/ws/classes/',
+            ),
             fc.oneof(
               fc.constant(session.id),
               fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), maxLength: 70 }),
@@ -120,6 +128,20 @@ describe('fuzzing the running server', () => {
               '/steps/%ZZ/check',
               '/progress',
               '/terminal',
+              '/watch',
+              '/feed',
+              '/dashboard',
+              '/results.csv',
+              '/qr.svg',
+              '/broadcast',
+              '/goto',
+              '/end',
+              'join',
+              'recover',
+              'mine',
+              'login',
+              'logout',
+              'me',
             ),
             fc.constantFrom('', '?x=1', '?%ZZ', '#f'),
           )
@@ -145,6 +167,14 @@ describe('fuzzing the running server', () => {
           printable.map((s) => `Bearer ${s}`),
         ),
       ),
+      fc.tuple(
+        fc.constant('Cookie'),
+        fc.oneof(
+          printable.map((s) => `cours_formateur=${s}`),
+          fc.constantFrom('cours_formateur=', 'cours_formateur="x', '=;;=', 'a=b; cours_formateur=%ZZ'),
+        ),
+      ),
+      fc.tuple(fc.constantFrom('X-Learner-Key'), fc.oneof(printable, fc.constant('A'.repeat(43)))),
       fc.tuple(fc.constant('Origin'), fc.constantFrom('http://evil.example', 'null', 'http://127.0.0.1')),
       fc.tuple(fc.constant('Accept-Encoding'), fc.constantFrom('gzip, br', 'br', 'identity', '*')),
       fc.tuple(fc.constantFrom('X-Forwarded-For', 'Upgrade', 'Connection-x', 'Transfer-Encoding-x'), printable),
@@ -159,6 +189,11 @@ describe('fuzzing the running server', () => {
           learner: fc.oneof(printable, fc.constant(undefined)),
           answer: fc.oneof(fc.string({ maxLength: 600 }), fc.integer(), fc.constant(null)),
           index: fc.oneof(fc.integer({ min: -2, max: 60 }), fc.double(), fc.string({ maxLength: 3 })),
+          code: fc.oneof(fc.constantFrom('DKR-2345', 'dkr-abcd', 'DKR-0000'), printable),
+          name: fc.oneof(fc.string({ maxLength: 60 }), fc.constant('\u0000'), fc.integer()),
+          password: fc.oneof(fc.string({ maxLength: 250 }), fc.constant(null)),
+          seats: fc.oneof(fc.integer({ min: -5, max: 500 }), fc.constant('30')),
+          labs: fc.oneof(fc.constant(['tp-images']), fc.array(printable, { maxLength: 12 })),
         })
         .map((o) => JSON.stringify(o)),
       // Up to the body limit: beyond it the server answers 413 and closes before reading the rest,
@@ -236,5 +271,77 @@ describe('fuzzing the running server', () => {
     await client.open(session.token);
     expect((await client.run('echo toujours-vivant')).trim()).toBe('toujours-vivant');
     client.close();
+  });
+  it('survives random frames on the class feed, as the instructor, a student or nobody', async () => {
+    const login = await api(server, 'POST', '/api/instructor/login', { body: { password: 'formateur-fuzz' } });
+    const token = String(login.body.token);
+    const created = await api(server, 'POST', '/api/classes', {
+      token,
+      body: { title: 'Fuzz', labs: ['tp-images'], seats: 5 },
+    });
+    const classId = String(created.body.id);
+    const joined = await api(server, 'POST', '/api/classes/join', { body: { code: created.body.code, name: 'Fuzz' } });
+    const key = String(joined.body.key);
+    const frame = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.json({ maxDepth: 3 }),
+      fc
+        .record({
+          type: fc.constantFrom(
+            'auth',
+            'slide',
+            'goto',
+            'message',
+            'end',
+            'at',
+            'control-request',
+            'control-answer',
+            'control-release',
+            'ping',
+            '__proto__',
+          ),
+          deck: fc.oneof(fc.constant('images-de-conteneurs'), fc.string({ maxLength: 120 })),
+          h: fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.double(), fc.constant(null)),
+          v: fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.string({ maxLength: 3 })),
+          lab: fc.oneof(fc.constant('tp-images'), fc.string({ maxLength: 120 })),
+          step: fc.oneof(fc.constant('pull-debian'), fc.constant(null), fc.string({ maxLength: 120 })),
+          text: fc.string({ maxLength: 700 }),
+          learner: fc.oneof(fc.constant(String(joined.body.learner)), fc.string({ maxLength: 80 })),
+          accepted: fc.oneof(fc.boolean(), fc.constant('oui')),
+          // No countdown that would end the fuzzed class.
+          seconds: fc.oneof(fc.constant(-1), fc.constant(9999), fc.string({ maxLength: 3 })),
+        })
+        .map((o) => JSON.stringify(o)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('instructor', 'student', 'none'),
+        fc.array(frame, { minLength: 1, maxLength: 8 }),
+        async (who, frames) => {
+          const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/classes/${classId}/feed`);
+          await new Promise((resolve, reject) => {
+            ws.once('open', resolve);
+            ws.once('error', reject);
+          });
+          const closed = new Promise<number>((resolve) => ws.once('close', resolve));
+          ws.on('error', () => {});
+          if (who !== 'none')
+            ws.send(JSON.stringify(who === 'instructor' ? { type: 'auth', token } : { type: 'auth', key }));
+          for (const f of frames) {
+            if (ws.readyState !== WebSocket.OPEN) break;
+            // A real "end" would close the class for the rest of the run.
+            if (f.includes('"end"') && /"seconds":\d+(,|})/.test(f) && !/"seconds":(-1|9999)/.test(f)) continue;
+            ws.send(f);
+          }
+          await new Promise((r) => setTimeout(r, 20));
+          ws.close();
+          await closed;
+          expect(server.process.exitCode).toBeNull();
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const dashboard = await api(server, 'GET', `/api/classes/${classId}/dashboard`, { token });
+    expect(dashboard.status).toBe(200);
   });
 });
