@@ -365,7 +365,10 @@ export const feedServerMessageSchema = z.discriminatedUnion('type', [
   gotoBody.extend({ type: z.literal('goto'), at: z.string() }),
   z.object({ type: z.literal('message'), text: z.string(), at: z.string() }),
   /** The class ends at `at` (countdown), then `ended`. */
-  z.object({ type: z.literal('ending'), at: z.string() }),
+  /** `seconds` left when sent, so a browser whose clock is off still counts down right. */
+  z.object({ type: z.literal('ending'), at: z.string(), seconds: z.number().int() }),
+  /** To the instructor: how many students have a page of the class open now. */
+  z.object({ type: z.literal('presence'), students: z.number().int() }),
   z.object({ type: z.literal('ended'), message: z.string() }),
   /** To a student: whether the instructor is watching their terminal. */
   z.object({ type: z.literal('watched'), watching: z.boolean() }),
@@ -381,3 +384,31 @@ export const feedServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failures'), failures: z.array(failureGroupSchema) }),
 ]);
 export type FeedServerMessage = z.infer<typeof feedServerMessageSchema>;
+
+/** Replies of the instructor's and members' small routes. */
+export const instructorMeSchema = z.object({ expiresAt: z.string() });
+export const classMineSchema = classInfoSchema.extend({ name: z.string() });
+export const classEndingSchema = z.object({ endsAt: z.string() });
+
+// ---- Watch WebSocket (/ws/sessions/:id/watch) ---------------------------------------------
+
+/** What the instructor's page sends as text frames (keystrokes go as binary frames). */
+export const watchClientMessageSchema = z.discriminatedUnion('type', [
+  /** First frame: the page's cookie authenticates the upgrade, outside tools send the token. */
+  z.object({ type: z.literal('auth'), token: z.string().max(200).optional() }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type WatchClientMessage = z.infer<typeof watchClientMessageSchema>;
+
+/** What the server sends as text frames (the terminal's output goes as binary frames). */
+export const watchServerMessageSchema = z.discriminatedUnion('type', [
+  /** The watch is live; `cols` × `rows` is the student's terminal size. */
+  z.object({ type: z.literal('ready'), cols: z.number().int(), rows: z.number().int() }),
+  /** The student's terminal changed size. */
+  z.object({ type: z.literal('resize'), cols: z.number().int(), rows: z.number().int() }),
+  z.object({ type: z.literal('control'), holder: z.enum(['student', 'instructor']) }),
+  z.object({ type: z.literal('exit') }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type WatchServerMessage = z.infer<typeof watchServerMessageSchema>;

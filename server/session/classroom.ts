@@ -70,6 +70,10 @@ export interface ClassroomDeps {
   log: Logger;
 }
 
+function secondsUntil(date: string): number {
+  return Math.max(0, Math.round((Date.parse(date) - Date.now()) / 1000));
+}
+
 /** A recent message is shown to students who connect after it was sent. */
 const messageReplayMs = 15 * 60 * 1000;
 /** Row changes are gathered this long before they are pushed to the dashboard. */
@@ -281,10 +285,13 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
       subscriber.send({ type: 'dashboard', ...this.dashboard(classId) });
     }
     if (live.endTimer && Date.parse(klass.endsAt) - Date.now() <= classLimits.maxEndSeconds * 1000) {
-      subscriber.send({ type: 'ending', at: klass.endsAt });
+      subscriber.send({ type: 'ending', at: klass.endsAt, seconds: secondsUntil(klass.endsAt) });
     }
+    if (subscriber.role === 'student') this.pushPresence(classId);
+    else subscriber.send({ type: 'presence', students: this.followers(classId) });
     return () => {
       live.subscribers.delete(subscriber);
+      if (subscriber.role === 'student') this.pushPresence(classId);
     };
   }
 
@@ -312,6 +319,10 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     let n = 0;
     for (const subscriber of this.live.get(classId)?.subscribers ?? []) if (subscriber.role === 'student') n++;
     return n;
+  }
+
+  private pushPresence(classId: string): void {
+    this.broadcast(classId, { type: 'presence', students: this.followers(classId) }, 'instructors');
   }
 
   slide(classId: string, position: SlidePosition): void {
@@ -361,7 +372,7 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     this.deps.store.setEndsAt(classId, endsAt);
     this.deps.store.audit(classId, null, `end-in-${seconds}s`);
     this.scheduleEnd({ ...klass, endsAt: endsAt.toISOString() });
-    this.broadcast(classId, { type: 'ending', at: endsAt.toISOString() });
+    this.broadcast(classId, { type: 'ending', at: endsAt.toISOString(), seconds });
     return endsAt;
   }
 

@@ -16,6 +16,8 @@ export interface ShellViewer {
   restarted(): void;
   /** The shell cannot go on: it exits as soon as it opens, or a fresh one could not be opened. */
   failed(reason: 'exits-at-once' | 'reopen-failed', error?: unknown): void;
+  /** The terminal changed size (told to watchers: the student's browser sets the size). */
+  resized?(cols: number, rows: number): void;
 }
 
 export interface ShellOptions {
@@ -150,9 +152,15 @@ export class TerminalShell {
     this.mirror.dispose();
   }
 
+  /** The terminal's size, as the student's browser set it. */
+  get size(): { cols: number; rows: number } {
+    return { cols: this.cols, rows: this.rows };
+  }
+
   private setSize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
+    for (const watcher of this.watchers.keys()) watcher.resized?.(cols, rows);
     this.mirror.resize(cols, rows);
     this.process?.resize(cols, rows);
   }

@@ -1,8 +1,11 @@
 // Browser side of a TP page: checks, hints one at a time and the solution behind a confirmation
 // (both fetched from the API),
 // "▶ Exécuter"/"Copier" on commands, progress kept in the browser and on the server, step
-// set-up when a step opens, reset, and the resizable splitter.
+// set-up when a step opens, reset, and the resizable splitter; in a class, the class feed
+// (where the student is, « go to this step » from the instructor).
 import type { CheckAnswer, Hint, Solution } from '../../shared/contract.ts';
+import { currentClass } from '../classroom/class-storage.ts';
+import type { StudentFeed } from '../classroom/student-feed.ts';
 import { learnerProgress, sessionApi } from '../terminal/session-client.ts';
 import { mountTerminalPane } from '../terminal/terminal-pane.ts';
 
@@ -10,7 +13,11 @@ interface StoredProgress {
   [stepId: string]: string;
 }
 
-const progressKey = (lab: string) => `cours-docker:progress:${lab}`;
+// A class member's progress is the class's (its own learner key): kept apart from their own.
+const progressKey = (lab: string) => {
+  const inClass = currentClass();
+  return inClass ? `cours-docker:progress:${inClass.id}:${lab}` : `cours-docker:progress:${lab}`;
+};
 
 function readProgress(lab: string): StoredProgress {
   try {
@@ -68,12 +75,37 @@ export function mountLabPage(root: HTMLElement): void {
   const firstOpen = linked() ?? steps.find((s) => !progress[s.dataset.step ?? '']);
   if (firstOpen) openOnly(firstOpen);
   if (linked()) firstOpen?.scrollIntoView({ block: 'start' });
-  window.addEventListener('hashchange', () => {
-    const step = linked();
-    if (!step) return;
+  const showStep = (step: HTMLElement) => {
     openOnly(step);
     step.scrollIntoView({ block: 'start' });
+  };
+  window.addEventListener('hashchange', () => {
+    const step = linked();
+    if (step) showStep(step);
   });
+
+  // In a class: the instructor sees which step is open, and may send the class to one. The
+  // feed's code loads only then.
+  let classFeed: StudentFeed | null = null;
+  if (currentClass()) {
+    void import('../classroom/student-feed.ts').then(({ connectStudentFeed, stepHref }) => {
+      classFeed = connectStudentFeed({
+        page: 'lab',
+        lab,
+        onGoto: (gotoLab, stepId) => {
+          const step = steps.find((s) => s.dataset.step === stepId);
+          if (gotoLab !== lab || !step) {
+            window.location.assign(stepHref(gotoLab, stepId));
+            return;
+          }
+          history.replaceState(null, '', `#${encodeURIComponent(stepId)}`);
+          showStep(step);
+        },
+      });
+      const open = steps.find((s) => s.querySelector('details')?.open);
+      classFeed?.at(lab, open?.dataset.step ?? null);
+    });
+  }
 
   const prepareStep = async (stepId: string) => {
     const session = pane.session();
@@ -97,7 +129,10 @@ export function mountLabPage(root: HTMLElement): void {
     const checkButton = step.querySelector<HTMLButtonElement>('[data-check]');
     const answer = step.querySelector<HTMLInputElement>('[data-answer]');
     details?.addEventListener('toggle', () => {
-      if (details.open) void prepareStep(id);
+      if (details.open) {
+        void prepareStep(id);
+        classFeed?.at(lab, id);
+      }
     });
 
     const showResult = (passed: boolean | 'pending', message: string) => {

@@ -2,7 +2,7 @@
 // terminal, its current screen then live output, read-only; their keystrokes reach the shell
 // only while the student has handed them the keyboard. Every watch is logged.
 import type { WebSocket } from 'ws';
-import type { ServerMessage } from '../../../shared/contract.ts';
+import { watchClientMessageSchema, type WatchServerMessage } from '../../../shared/contract.ts';
 import { closeCodes, limits } from '../../../shared/limits.ts';
 import type { Logger } from '../../log/log.ts';
 import { websocketConnections } from '../../metrics/metrics.ts';
@@ -10,12 +10,21 @@ import type { MemberRecord } from '../../progress/classes.ts';
 import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
 import type { AppDeps, SessionServices } from '../deps.ts';
 import { toUserError } from '../errors.ts';
-import { parseControl } from '../terminal/messages.ts';
 
 /** A watcher that does not keep up is dropped: the student's terminal never waits for it. */
 const maxBufferedBytes = 4 * 1024 * 1024;
 
-type WatchMessage = ServerMessage | { type: 'control'; holder: 'student' | 'instructor' };
+/** The instructor's text frame, or why it is refused (French). */
+function parse(text: string) {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'Message illisible : JSON attendu.';
+  }
+  const parsed = watchClientMessageSchema.safeParse(value);
+  return parsed.success ? parsed.data : 'Message invalide : {"type":"auth"} ou {"type":"ping"} attendu.';
+}
 
 export class WatchConnection {
   private readonly ws: WebSocket;
@@ -55,8 +64,9 @@ export class WatchConnection {
         else ws.send(chunk, { binary: true });
       },
       exited: () => this.send({ type: 'exit' }),
-      restarted: () => this.send({ type: 'ready' }),
+      restarted: () => this.send({ type: 'ready', ...(this.shell?.size ?? { cols: 80, rows: 24 }) }),
       failed: () => this.send({ type: 'error', message: 'Le shell de l’élève ne répond plus.' }),
+      resized: (cols, rows) => this.send({ type: 'resize', cols, rows }),
     };
     this.timers.push(
       setTimeout(
@@ -69,7 +79,7 @@ export class WatchConnection {
     ws.on('error', (error) => this.log.debug('watch socket error', { error }));
   }
 
-  private send(message: WatchMessage): void {
+  private send(message: WatchServerMessage): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
   }
 
@@ -94,7 +104,11 @@ export class WatchConnection {
       }
       return;
     }
-    const message = parseControl(data.toString('utf8'));
+    if (data.length > limits.maxControlBytes) {
+      this.send({ type: 'error', message: `Message trop gros (${limits.maxControlBytes} octets au plus).` });
+      return;
+    }
+    const message = parse(data.toString('utf8'));
     if (typeof message === 'string') {
       this.send({ type: 'error', message });
       return;
@@ -103,7 +117,7 @@ export class WatchConnection {
       this.send({ type: 'pong' });
       return;
     }
-    if (message.type !== 'auth' || this.member) return;
+    if (this.member) return;
     clearTimeout(this.timers[0]);
     const token = message.token ?? this.cookieToken;
     if (!token || !this.deps.instructor.tokenExpiry(token)) {
@@ -124,7 +138,7 @@ export class WatchConnection {
       if (this.ws.readyState !== this.ws.OPEN) return;
       this.shell = this.services.terminals.shellFor(this.sessionId);
       await this.shell.watch(this.viewer);
-      this.send({ type: 'ready' });
+      this.send({ type: 'ready', ...this.shell.size });
       this.send({
         type: 'control',
         holder: this.deps.classroom.holdsControl(member.learner) ? 'instructor' : 'student',

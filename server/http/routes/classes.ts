@@ -7,7 +7,8 @@ import { z } from 'zod';
 import {
   broadcastBody,
   classCreatedSchema,
-  classInfoSchema,
+  classEndingSchema,
+  classMineSchema,
   classJoinedSchema,
   classListSchema,
   classParams,
@@ -85,7 +86,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRouteOptions> = async (app,
       schema: {
         summary: 'The class of the learner whose key the request carries (X-Learner-Key)',
         tags: ['classes'],
-        response: { 200: classInfoSchema.extend({ name: z.string() }), ...errorReplies(401, 403, 404) },
+        response: { 200: classMineSchema, ...errorReplies(401, 403, 404) },
       },
     },
     (request) => {
@@ -277,7 +278,7 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRouteOptions> = async (app,
         security: [{ bearer: [] }],
         params: classParams,
         body: endClassBody,
-        response: { 202: z.object({ endsAt: z.string() }), ...errorReplies(400, 401, 403, 404, 410) },
+        response: { 202: classEndingSchema, ...errorReplies(400, 401, 403, 404, 410) },
       },
     },
     (request, reply) => {

@@ -2,7 +2,7 @@
 // from one address, a token given back and set as an HttpOnly cookie for the pages.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { instructorLoginBody, instructorTokenSchema } from '../../../shared/contract.ts';
+import { instructorLoginBody, instructorMeSchema, instructorTokenSchema } from '../../../shared/contract.ts';
 import { instructorCookie } from '../../../shared/limits.ts';
 import { instructorTokenOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -102,7 +102,7 @@ export const instructorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       schema: {
         summary: 'Whether the instructor is signed in (their token or cookie)',
         tags: ['instructor'],
-        response: { 200: z.object({ expiresAt: z.string() }), ...errorReplies(401) },
+        response: { 200: instructorMeSchema, ...errorReplies(401) },
       },
     },
     (request) => {
