@@ -12,6 +12,7 @@ import { ClassStore } from './progress/classes.ts';
 import { openDatabase } from './progress/database.ts';
 import { InstructorStore } from './progress/instructor.ts';
 import { Classroom } from './session/classroom.ts';
+import { ImageExplorer } from './workspace/images.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
 import { hostResolvers, isolateSandboxes } from './sandbox/firewall.ts';
@@ -152,7 +153,9 @@ async function main(): Promise<void> {
         log: log.child({ module: 'steps' }),
       }),
       terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
+      images: new ImageExplorer(driver),
     };
+    sessions.on('ended', (sessionId) => services?.images.forget(sessionId));
     observeSessions(() => sessions.counts());
     classroom.attach(services);
   }

@@ -412,3 +412,58 @@ export const watchServerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
 ]);
 export type WatchServerMessage = z.infer<typeof watchServerMessageSchema>;
+
+// ---- Layer explorer ------------------------------------------------------------------------
+
+/** An image reference as Docker writes it (name, tag, digest); percent-encode its slashes in paths. */
+export const imageRefSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[a-z0-9][a-z0-9._\-/:@]*$/, 'Référence d’image invalide : par exemple mon-apache:1.0.');
+export const imageParams = z.object({
+  id: sessionIdSchema.describe('Id of the session'),
+  ref: imageRefSchema.describe('Image reference, e.g. mon-apache:1.0 (slashes as %2F)'),
+});
+export const layerParams = imageParams.extend({
+  index: z.coerce.number().int().min(0).max(500).describe('Layer index, 0 for the bottom one'),
+});
+export const layerFilesQuery = z.object({
+  /** Only paths containing this text. */
+  filter: z.string().max(200).optional(),
+  change: z.enum(['added', 'modified', 'removed']).optional(),
+});
+
+export const sandboxImagesSchema = z.object({
+  images: z.array(z.object({ ref: z.string(), id: z.string(), size: z.number(), created: z.string() })),
+});
+const wastedFileSchema = z.object({ path: z.string(), size: z.number() });
+export const imageLayersSchema = z.object({
+  image: z.string(),
+  /** Bytes of all layers. */
+  size: z.number(),
+  /** Bytes a later layer deletes or overwrites: still stored, never seen. */
+  wasted: z.number(),
+  efficiency: z.number(),
+  topWasted: z.array(wastedFileSchema.extend({ layer: z.number().int() })),
+  layers: z.array(
+    z.object({
+      instruction: z.string(),
+      size: z.number(),
+      added: z.number().int(),
+      modified: z.number().int(),
+      removed: z.number().int(),
+      wastedBytes: z.number(),
+      /** This layer's files that a later layer deletes or overwrites, biggest first. */
+      wasted: z.array(wastedFileSchema),
+    }),
+  ),
+});
+export type ImageLayers = z.infer<typeof imageLayersSchema>;
+export const layerFilesSchema = z.object({
+  index: z.number().int(),
+  instruction: z.string(),
+  files: z.array(z.object({ path: z.string(), size: z.number(), change: z.enum(['added', 'modified', 'removed']) })),
+  /** More files matched than listed (5000 at most). */
+  truncated: z.boolean(),
+});

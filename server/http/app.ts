@@ -25,6 +25,7 @@ import { originAllowed } from './origin.ts';
 import { classFeedRoutes } from './routes/class-feed.ts';
 import { classRoutes } from './routes/classes.ts';
 import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
 import { instructorRoutes } from './routes/instructor.ts';
 import { labRoutes } from './routes/labs.ts';
 import { learnerRoutes } from './routes/learners.ts';
@@ -175,6 +176,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     ...(options.sessionsPerClientPerMinute ? { perMinute: options.sessionsPerClientPerMinute } : {}),
   });
   await app.register(stepRoutes, deps);
+  await app.register(imageRoutes, deps);
   // Each new browser asks for one key before its first session: a class behind one NAT needs
   // a few per session opened.
   await app.register(learnerRoutes, {

@@ -9,11 +9,14 @@ import type { Classroom } from '../session/classroom.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { StepWorkflow } from '../session/steps.ts';
 import type { SessionTerminals } from '../session/terminals.ts';
+import type { ImageExplorer } from '../workspace/images.ts';
 
 export interface SessionServices {
   sessions: SessionManager;
   steps: StepWorkflow;
   terminals: SessionTerminals;
+  /** The layer explorer of the sandboxes' images. */
+  images: ImageExplorer;
 }
 
 export interface AppDeps {

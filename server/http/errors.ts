@@ -23,6 +23,7 @@ import {
   UnknownStepError,
 } from '../session/errors.ts';
 import type { EndReason } from '../session/manager.ts';
+import { ImageNotFoundError, ImageReadError, ImageTooBigError, maxImageBytes } from '../workspace/images.ts';
 import { ClassEndedError, ClassJoinError, ClassNotFoundError, ClassRuleError } from '../session/classroom.ts';
 
 /** An error the HTTP layer raises itself, already worded for the user. */
@@ -76,6 +77,21 @@ function describeValidation(issues: ValidationIssue[], context: string | undefin
 /** The status and French message for any error a request can meet. */
 export function toUserError(error: unknown): { status: number; message: string } {
   if (error instanceof HttpError) return { status: error.status, message: error.message };
+  if (error instanceof ImageNotFoundError) {
+    return {
+      status: 404,
+      message: `Image « ${error.ref.slice(0, 100)} » introuvable dans votre bac à sable : vérifiez son nom avec « docker image ls ».`,
+    };
+  }
+  if (error instanceof ImageTooBigError) {
+    return {
+      status: 413,
+      message: `Image trop grosse pour l’explorateur de couches (${Math.round(error.size / 1024 ** 2)} Mo ; ${maxImageBytes / 1024 ** 3} Go au plus).`,
+    };
+  }
+  if (error instanceof ImageReadError) {
+    return { status: 500, message: 'L’image n’a pas pu être lue (docker save a échoué) : réessayez dans un instant.' };
+  }
   if (error instanceof ClassNotFoundError) {
     return {
       status: 404,

@@ -19,6 +19,7 @@ import {
   SubnetPoolExhaustedError,
   type ExecOptions,
   type ExecResult,
+  type ExecStream,
   type Sandbox,
   type SandboxDriver,
   type SandboxSpec,
@@ -550,6 +551,42 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
     return this.execLimit(() => this.execNow(sessionId, command, options));
+  }
+
+  async execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
+    const container = this.docker.getContainer(containerName(sessionId));
+    const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
+    let exec: Docker.Exec;
+    let stream: Duplex;
+    try {
+      exec = await container.exec({
+        Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+        User: 'root',
+        WorkingDir: '/root',
+        ...this.within(),
+      });
+      stream = await exec.start({ hijack: true, stdin: false, ...this.within() });
+    } catch (error) {
+      throw goneOr(error, sessionId);
+    }
+    const output = demuxStdout(stream);
+    const ended = finished(stream, { writable: false }).catch(() => undefined);
+    return {
+      output,
+      exitCode: async () => {
+        await ended;
+        try {
+          const info = await exec.inspect(this.within());
+          return info.Running ? -1 : (info.ExitCode ?? -1);
+        } catch (error) {
+          throw goneOr(error, sessionId);
+        }
+      },
+      cancel: () => stream.destroy(),
+    };
   }
 
   private async execNow(sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {

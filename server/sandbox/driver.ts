@@ -49,6 +49,16 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/** A command whose output is read as it comes (an image saved by `docker save`, say). */
+export interface ExecStream {
+  /** The command's stdout, with backpressure: the command waits while it is not read. */
+  output: Readable;
+  /** The exit code once the command ended (-1 if it was cut off). */
+  exitCode(): Promise<number>;
+  /** Stops the command's stream (the command gets SIGPIPE or its timeout). */
+  cancel(): void;
+}
+
 /** A connection to the student's shell in a sandbox (a TTY): raw bytes both ways. */
 export interface TerminalProcess {
   /** The shell's output; closes when the shell exits or the connection drops. */
@@ -73,6 +83,8 @@ export interface SandboxDriver {
   remove(sessionId: string): Promise<void>;
   /** Runs a command in the sandbox as its own process. */
   exec(sessionId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs a command whose stdout is read as a stream, killed after `timeoutMs`. */
+  execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream>;
   /** Connects to the student's shell (a fresh one if the last one exited), at this size. */
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
   /** Every sandbox found in the engine by its labels. */

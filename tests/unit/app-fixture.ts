@@ -12,6 +12,7 @@ import { ClassStore } from '../../server/progress/classes.ts';
 import { InstructorStore } from '../../server/progress/instructor.ts';
 import { SqliteProgressStore } from '../../server/progress/store.ts';
 import { Classroom } from '../../server/session/classroom.ts';
+import { ImageExplorer } from '../../server/workspace/images.ts';
 import type { TerminalProcess } from '../../server/sandbox/driver.ts';
 import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
 import { StepWorkflow } from '../../server/session/steps.ts';
@@ -81,6 +82,7 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
           log: silentLogger,
         }),
         terminals: terminalsLayer,
+        images: new ImageExplorer(driver),
       };
   const appOptions: AppOptions = {
     siteDir: options.siteDir ?? '/nonexistent',

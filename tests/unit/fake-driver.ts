@@ -1,6 +1,13 @@
 // A fake sandbox driver for unit tests of the session layer (never for integration tests).
-import { PassThrough } from 'node:stream';
-import type { ExecResult, Sandbox, SandboxDriver, SandboxSpec, TerminalProcess } from '../../server/sandbox/driver.ts';
+import { PassThrough, Readable } from 'node:stream';
+import type {
+  ExecResult,
+  ExecStream,
+  Sandbox,
+  SandboxDriver,
+  SandboxSpec,
+  TerminalProcess,
+} from '../../server/sandbox/driver.ts';
 
 export class FakeDriver implements SandboxDriver {
   readonly sandboxes = new Map<string, Sandbox>();
@@ -8,6 +15,8 @@ export class FakeDriver implements SandboxDriver {
   created = 0;
   removed: string[] = [];
   nextExec: Partial<ExecResult> = {};
+  /** What the next streamed command prints, and its exit code. */
+  nextStream: { chunks: Buffer[]; exitCode: number } = { chunks: [], exitCode: 0 };
   /** When true, keystrokes pile up unread, as with a stalled relay, until `drain()` is called. */
   stalledInput = false;
 
@@ -53,6 +62,16 @@ export class FakeDriver implements SandboxDriver {
   exec(sessionId: string, command: string[], options: { env?: Record<string, string> } = {}): Promise<ExecResult> {
     this.execs.push({ sessionId, command, ...(options.env ? { env: options.env } : {}) });
     return Promise.resolve({ exitCode: 0, stdout: '', stderr: '', timedOut: false, ...this.nextExec });
+  }
+
+  execStream(sessionId: string, command: string[]): Promise<ExecStream> {
+    this.execs.push({ sessionId, command });
+    const { chunks, exitCode } = this.nextStream;
+    return Promise.resolve({
+      output: Readable.from(chunks),
+      exitCode: () => Promise.resolve(exitCode),
+      cancel: () => {},
+    });
   }
 
   /** Each terminal's output is a PassThrough a test can push to; keystrokes are recorded. */

@@ -1,0 +1,106 @@
+// Unit tests of the layer explorer's reading of a save stream: a synthetic `docker save` archive
+// (OCI layout, as Docker 26 writes it) with layers that add, overwrite and remove files.
+import { Readable } from 'node:stream';
+import { pack } from 'tar-stream';
+import { describe, expect, it } from 'vitest';
+import { explore, exploreSaveStream } from '../../server/workspace/layers.ts';
+
+type Entry = { name: string; size?: number; content?: string | Buffer; type?: 'file' | 'directory' };
+
+/** A tar archive of these entries, as a buffer. */
+async function tarOf(entries: Entry[]): Promise<Buffer> {
+  const archive = pack();
+  const chunks: Buffer[] = [];
+  archive.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+  const done = new Promise<void>((resolve) => archive.on('end', () => resolve()));
+  for (const entry of entries) {
+    if (entry.type === 'directory') archive.entry({ name: entry.name, type: 'directory' });
+    else archive.entry({ name: entry.name }, entry.content ?? 'x'.repeat(entry.size ?? 0));
+  }
+  archive.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+async function saveStream(layers: Entry[][], history: { created_by: string; empty_layer?: boolean }[]) {
+  const blobs = await Promise.all(layers.map((l) => tarOf(l)));
+  const config = JSON.stringify({ history, rootfs: { type: 'layers', diff_ids: [] } });
+  const names = blobs.map((_, i) => `blobs/sha256/layer${i}`);
+  // The outer archive lists the config after the layers, as docker save may.
+  return tarOf([
+    { name: 'blobs/', type: 'directory' },
+    ...blobs.map((blob, i) => ({ name: names[i] ?? '', content: blob })),
+    { name: 'blobs/sha256/config', content: config },
+    { name: 'manifest.json', content: JSON.stringify([{ Config: 'blobs/sha256/config', Layers: names }]) },
+  ]);
+}
+
+describe('the layer explorer', () => {
+  it('names the layer whose files a later RUN removes, and counts them as wasted', async () => {
+    const lists = [
+      { name: 'var/lib/apt/lists/deb.debian.org_dists_bookworm_InRelease', size: 150_000 },
+      { name: 'var/lib/apt/lists/deb.debian.org_dists_bookworm_main_binary-amd64_Packages.lz4', size: 9_000_000 },
+    ];
+    const stream = await saveStream(
+      [
+        [
+          { name: 'bin/sh', size: 100_000 },
+          { name: 'etc/os-release', size: 300 },
+        ],
+        [{ name: 'var/lib/apt/lists/', type: 'directory' }, ...lists],
+        [{ name: 'usr/sbin/apache2', size: 700_000 }],
+        [{ name: 'var/lib/apt/lists/.wh..wh..opq', size: 0 }],
+      ],
+      [
+        { created_by: '/bin/sh -c #(nop) ADD file:abc in / ' },
+        { created_by: '/bin/sh -c #(nop)  CMD ["bash"]', empty_layer: true },
+        { created_by: 'RUN /bin/sh -c apt-get update # buildkit' },
+        { created_by: 'RUN /bin/sh -c apt-get install -y apache2 # buildkit' },
+        { created_by: 'RUN /bin/sh -c rm -rf /var/lib/apt/lists/* # buildkit' },
+      ],
+    );
+    const image = await exploreSaveStream(Readable.from([stream]));
+    expect(image.layers.map((l) => l.instruction)).toEqual([
+      'ADD file:abc in /',
+      'RUN apt-get update',
+      'RUN apt-get install -y apache2',
+      'RUN rm -rf /var/lib/apt/lists/*',
+    ]);
+    const update = image.layers[1];
+    expect(update?.wastedBytes).toBe(9_150_000);
+    expect(update?.wasted.map((w) => w.path)).toEqual([lists[1]?.name, lists[0]?.name]);
+    expect(image.layers[3]).toMatchObject({ removed: 2, added: 0, size: 0 });
+    expect(image.wasted).toBe(9_150_000);
+    expect(image.efficiency).toBeCloseTo(1 - 9_150_000 / image.size, 5);
+    expect(image.topWasted[0]).toMatchObject({ layer: 1, size: 9_000_000 });
+  });
+
+  it('finds nothing wasted when the lists go in the same RUN', () => {
+    const image = explore(
+      [[{ path: 'bin/sh', size: 100 }], [{ path: 'usr/sbin/apache2', size: 700 }]],
+      ['ADD file:abc in /', 'RUN apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*'],
+    );
+    expect(image.wasted).toBe(0);
+    expect(image.efficiency).toBe(1);
+    expect(image.layers[1]).toMatchObject({ added: 1, modified: 0, removed: 0, wastedBytes: 0 });
+  });
+
+  it('counts an overwritten file as modified, and the old copy as wasted', () => {
+    const image = explore(
+      [
+        [{ path: 'var/www/html/index.html', size: 1000 }],
+        [{ path: 'var/www/html/index.html', size: 50 }],
+        [
+          { path: 'tmp/a', size: 5 },
+          { path: 'var/www/html', size: 0, whiteout: 'file' },
+        ],
+      ],
+      ['COPY index.html /var/www/html/', 'COPY index.html /var/www/html/', 'RUN rm -rf /var/www/html'],
+    );
+    expect(image.layers[1]).toMatchObject({ modified: 1, size: 50 });
+    expect(image.layers[0]?.wasted).toEqual([{ path: 'var/www/html/index.html', size: 1000 }]);
+    // A whiteout of a folder removes what is under it.
+    expect(image.layers[2]).toMatchObject({ added: 1, removed: 1 });
+    expect(image.layers[1]?.wastedBytes).toBe(50);
+  });
+});
