@@ -467,3 +467,55 @@ export const layerFilesSchema = z.object({
   /** More files matched than listed (5000 at most). */
   truncated: z.boolean(),
 });
+
+// ---- Workspace: files, lint, ports -------------------------------------------------------
+
+export const fileTreeQuery = z.object({
+  /** The folder listed (default /root); /root and /tmp only. */
+  path: z.string().max(1024).optional(),
+});
+export const fileTreeSchema = z.object({
+  root: z.string(),
+  entries: z.array(
+    z.object({
+      /** Absolute path in the sandbox. */
+      path: z.string(),
+      type: z.enum(['file', 'dir', 'link']),
+      size: z.number(),
+      /** ISO 8601 modification date. */
+      mtime: z.string(),
+    }),
+  ),
+  /** More entries than listed (2000 at most, 6 folders deep). */
+  truncated: z.boolean(),
+});
+export type FileTree = z.infer<typeof fileTreeSchema>;
+export const fileSavedSchema = z.object({
+  /** The saved content's ETag (its SHA-256): send it as If-Match on the next save. */
+  etag: z.string(),
+  size: z.number(),
+});
+
+export const lintBody = z.object({ content: z.string().max(256 * 1024, 'Dockerfile trop gros (256 Kio au plus).') });
+export const lintSchema = z.object({
+  findings: z.array(
+    z.object({
+      rule: z.string(),
+      /** 1-based line. */
+      line: z.number().int(),
+      severity: z.enum(['error', 'warning', 'info']),
+      /** French: what is wrong, why, how to fix it. */
+      message: z.string(),
+    }),
+  ),
+});
+export type LintAnswer = z.infer<typeof lintSchema>;
+
+export const portsSchema = z.array(
+  z.object({
+    port: z.number().int(),
+    /** Where a browser holding the preview cookie (or a client with the Bearer) opens it. */
+    url: z.string(),
+  }),
+);
+export type SandboxPorts = z.infer<typeof portsSchema>;
