@@ -12,6 +12,7 @@ import { ClassStore } from './progress/classes.ts';
 import { openDatabase } from './progress/database.ts';
 import { InstructorStore } from './progress/instructor.ts';
 import { Classroom } from './session/classroom.ts';
+import { SandboxFiles } from './workspace/files.ts';
 import { ImageExplorer } from './workspace/images.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
       }),
       terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
       images: new ImageExplorer(driver),
+      files: new SandboxFiles(driver),
     };
     sessions.on('ended', (sessionId) => services?.images.forget(sessionId));
     observeSessions(() => sessions.counts());

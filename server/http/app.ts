@@ -24,6 +24,7 @@ import { HttpError, toUserError } from './errors.ts';
 import { originAllowed } from './origin.ts';
 import { classFeedRoutes } from './routes/class-feed.ts';
 import { classRoutes } from './routes/classes.ts';
+import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
 import { imageRoutes } from './routes/images.ts';
 import { instructorRoutes } from './routes/instructor.ts';
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
   await app.register(stepRoutes, deps);
   await app.register(imageRoutes, deps);
+  await app.register(fileRoutes, deps);
   // Each new browser asks for one key before its first session: a class behind one NAT needs
   // a few per session opened.
   await app.register(learnerRoutes, {

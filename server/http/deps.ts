@@ -9,6 +9,7 @@ import type { Classroom } from '../session/classroom.ts';
 import type { SessionManager } from '../session/manager.ts';
 import type { StepWorkflow } from '../session/steps.ts';
 import type { SessionTerminals } from '../session/terminals.ts';
+import type { SandboxFiles } from '../workspace/files.ts';
 import type { ImageExplorer } from '../workspace/images.ts';
 
 export interface SessionServices {
@@ -17,6 +18,7 @@ export interface SessionServices {
   terminals: SessionTerminals;
   /** The layer explorer of the sandboxes' images. */
   images: ImageExplorer;
+  files: SandboxFiles;
 }
 
 export interface AppDeps {

@@ -23,6 +23,7 @@ import {
   UnknownStepError,
 } from '../session/errors.ts';
 import type { EndReason } from '../session/manager.ts';
+import { FileRefusedError, maxEditBytes, type FileRefusal } from '../workspace/files.ts';
 import { ImageNotFoundError, ImageReadError, ImageTooBigError, maxImageBytes } from '../workspace/images.ts';
 import { ClassEndedError, ClassJoinError, ClassNotFoundError, ClassRuleError } from '../session/classroom.ts';
 
@@ -77,6 +78,35 @@ function describeValidation(issues: ValidationIssue[], context: string | undefin
 /** The status and French message for any error a request can meet. */
 export function toUserError(error: unknown): { status: number; message: string } {
   if (error instanceof HttpError) return { status: error.status, message: error.message };
+  if (error instanceof FileRefusedError) {
+    const where = `« /${error.path.replace(/^\/+/, '').slice(0, 120)} »`;
+    const answers: Record<FileRefusal, { status: number; message: string }> = {
+      outside: {
+        status: 400,
+        message: `Chemin refusé ${where} : seuls /root et /tmp du bac à sable sont accessibles.`,
+      },
+      invalid: { status: 400, message: `Chemin invalide ${where}.` },
+      missing: { status: 404, message: `Fichier introuvable dans le bac à sable : ${where}.` },
+      folder: { status: 400, message: `${where} est un dossier : choisissez un fichier.` },
+      'too-big': {
+        status: 413,
+        message: `Fichier trop gros pour l’éditeur (${maxEditBytes / 1024 ** 2} Mo au plus) : ${where}. Téléchargez-le plutôt.`,
+      },
+      binary: {
+        status: 415,
+        message: `${where} n’est pas un fichier texte : l’éditeur ne l’ouvre pas. Téléchargez-le plutôt.`,
+      },
+      changed: {
+        status: 412,
+        message: `Le fichier ${where} a changé dans le terminal depuis que vous l’avez ouvert : rechargez-le, ou écrasez-le.`,
+      },
+      full: {
+        status: 507,
+        message: `Plus de place dans /root du bac à sable : supprimez des fichiers, puis réessayez.`,
+      },
+    };
+    return answers[error.reason];
+  }
   if (error instanceof ImageNotFoundError) {
     return {
       status: 404,

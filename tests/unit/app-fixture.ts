@@ -12,6 +12,7 @@ import { ClassStore } from '../../server/progress/classes.ts';
 import { InstructorStore } from '../../server/progress/instructor.ts';
 import { SqliteProgressStore } from '../../server/progress/store.ts';
 import { Classroom } from '../../server/session/classroom.ts';
+import { SandboxFiles } from '../../server/workspace/files.ts';
 import { ImageExplorer } from '../../server/workspace/images.ts';
 import type { TerminalProcess } from '../../server/sandbox/driver.ts';
 import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
@@ -83,6 +84,7 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
         }),
         terminals: terminalsLayer,
         images: new ImageExplorer(driver),
+        files: new SandboxFiles(driver),
       };
   const appOptions: AppOptions = {
     siteDir: options.siteDir ?? '/nonexistent',

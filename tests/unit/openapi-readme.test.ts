@@ -10,7 +10,8 @@ const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md')
 function readmeRoutes(): string[] {
   const section = /## Public contract\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
   const routes = [...section.matchAll(/`(GET|POST|DELETE|PUT|PATCH) (\/[^\s`]*)/g)].map(
-    ([, method, route]) => `${method} ${(route ?? '').replace(/:([A-Za-z]+)/g, '{$1}')}`,
+    // Fastify's wildcard (`/files/*`) is `{*}` in the OpenAPI document.
+    ([, method, route]) => `${method} ${(route ?? '').replace(/:([A-Za-z]+)/g, '{$1}').replace(/\/\*$/, '/{*}')}`,
   );
   return [...new Set(routes)].sort();
 }
