@@ -3,6 +3,7 @@
 import os from 'node:os';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config/config.ts';
 import { buildApp } from './http/app.ts';
+import { buildPreviewApp } from './http/preview/app.ts';
 import type { SessionServices } from './http/deps.ts';
 import { createLogger } from './log/log.ts';
 import { renderHelp } from '../content/help.ts';
@@ -13,6 +14,7 @@ import { openDatabase } from './progress/database.ts';
 import { InstructorStore } from './progress/instructor.ts';
 import { Classroom } from './session/classroom.ts';
 import { SandboxFiles } from './workspace/files.ts';
+import { SandboxPorts } from './workspace/ports.ts';
 import { ImageExplorer } from './workspace/images.ts';
 import { SqliteProgressStore } from './progress/store.ts';
 import { DockerSandboxDriver, terminalTransport } from './sandbox/docker-driver.ts';
@@ -156,8 +158,12 @@ async function main(): Promise<void> {
       terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
       images: new ImageExplorer(driver),
       files: new SandboxFiles(driver),
+      ports: new SandboxPorts(driver),
     };
-    sessions.on('ended', (sessionId) => services?.images.forget(sessionId));
+    sessions.on('ended', (sessionId) => {
+      services?.images.forget(sessionId);
+      services?.ports.forget(sessionId);
+    });
     observeSessions(() => sessions.counts());
     classroom.attach(services);
   }
@@ -176,27 +182,44 @@ async function main(): Promise<void> {
     return { ready: waiting.length === 0, waiting };
   };
 
-  const app = await buildApp(
-    {
-      services,
-      ...(unavailable ? { unavailable } : {}),
-      labs,
-      progress,
-      classroom,
-      instructor,
-      engineAvailable: () => driver.engineStatus(),
-      readiness,
-      log: log.child({ module: 'http' }),
-    },
-    {
-      siteDir: config.SITE_DIR,
-      allowedOrigins: allowedOrigins(config),
-      sessionsPerClientPerMinute: config.SESSIONS_PER_CLIENT_PER_MINUTE,
-      trustProxy: config.TRUST_PROXY,
-    },
-  );
+  const deps = {
+    services,
+    ...(unavailable ? { unavailable } : {}),
+    labs,
+    progress,
+    classroom,
+    instructor,
+    engineAvailable: () => driver.engineStatus(),
+    readiness,
+    log: log.child({ module: 'http' }),
+  };
+  // The students' web servers are shown on their own origin (see server/http/preview/app.ts).
+  const origins = allowedOrigins(config);
+  const wantedPreviewPort = config.PREVIEW_PORT ?? (config.PORT < 65535 ? config.PORT + 1 : 0);
+  let previewPort: number | undefined;
+  const preview =
+    services && wantedPreviewPort ? await buildPreviewApp(deps, { frameAncestors: [...origins] }) : undefined;
+  if (preview) {
+    try {
+      await preview.listen({ port: wantedPreviewPort, host: config.HOST });
+      previewPort = wantedPreviewPort;
+    } catch (error) {
+      say(
+        `[aperçu] Le port ${wantedPreviewPort} de l’aperçu web est pris (${error instanceof Error ? error.message : String(error)}) : aperçu web désactivé. Réglez PREVIEW_PORT.`,
+      );
+    }
+  }
+  const app = await buildApp(deps, {
+    siteDir: config.SITE_DIR,
+    allowedOrigins: origins,
+    sessionsPerClientPerMinute: config.SESSIONS_PER_CLIENT_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+    ...(previewPort ? { previewPort } : {}),
+  });
   await app.listen({ port: config.PORT, host: config.HOST });
-  say(`Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'})`);
+  say(
+    `Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'}${previewPort ? `, aperçu web sur le port ${previewPort}` : ''})`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -204,6 +227,7 @@ async function main(): Promise<void> {
     stopping = true;
     say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
     classroom.stop();
+    await preview?.close();
     await app.close();
     await services?.terminals.close();
     await services?.sessions.stop();

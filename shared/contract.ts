@@ -514,8 +514,10 @@ export type LintAnswer = z.infer<typeof lintSchema>;
 export const portsSchema = z.array(
   z.object({
     port: z.number().int(),
-    /** Where a browser holding the preview cookie (or a client with the Bearer) opens it. */
+    /** The preview's path: on the course's origin with the Bearer token, on the preview origin with the cookie. */
     url: z.string(),
+    /** The preview on the preview origin, for a browser (after POST /api/sessions/:id/preview). */
+    href: z.string().optional(),
   }),
 );
 export type SandboxPorts = z.infer<typeof portsSchema>;

@@ -122,6 +122,11 @@ export const configSchema = z
      * start, printed once, and kept hashed in DATA_DIR.
      */
     INSTRUCTOR_PASSWORD: z.string().min(8, '8 caractères au moins').max(200).optional(),
+    /**
+     * Port of the preview origin, on the same host: the students' web servers are shown there,
+     * never on the course's own origin. 0 turns the browsers' previews off. Default PORT + 1.
+     */
+    PREVIEW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     /** Log level. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

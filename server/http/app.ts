@@ -26,6 +26,7 @@ import { classFeedRoutes } from './routes/class-feed.ts';
 import { classRoutes } from './routes/classes.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
+import { previewApiRoutes } from './routes/preview.ts';
 import { imageRoutes } from './routes/images.ts';
 import { instructorRoutes } from './routes/instructor.ts';
 import { labRoutes } from './routes/labs.ts';
@@ -49,6 +50,8 @@ export interface AppOptions {
   /** Largest WebSocket frame accepted; bigger ones close the connection with code 1009. */
   maxFrameBytes?: number;
   terminal?: Partial<TerminalOptions>;
+  /** Port of the preview origin (PREVIEW_PORT), when previews are served to browsers. */
+  previewPort?: number;
 }
 
 export const openApiPath = '/api/openapi.json';
@@ -179,6 +182,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(stepRoutes, deps);
   await app.register(imageRoutes, deps);
   await app.register(fileRoutes, deps);
+  await app.register(previewApiRoutes, {
+    ...deps,
+    ...(options.previewPort ? { previewPort: options.previewPort } : {}),
+  });
   // Each new browser asks for one key before its first session: a class behind one NAT needs
   // a few per session opened.
   await app.register(learnerRoutes, {

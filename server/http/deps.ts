@@ -10,6 +10,7 @@ import type { SessionManager } from '../session/manager.ts';
 import type { StepWorkflow } from '../session/steps.ts';
 import type { SessionTerminals } from '../session/terminals.ts';
 import type { SandboxFiles } from '../workspace/files.ts';
+import type { SandboxPorts } from '../workspace/ports.ts';
 import type { ImageExplorer } from '../workspace/images.ts';
 
 export interface SessionServices {
@@ -19,6 +20,8 @@ export interface SessionServices {
   /** The layer explorer of the sandboxes' images. */
   images: ImageExplorer;
   files: SandboxFiles;
+  /** The ports listening in the sandboxes, for the web preview. */
+  ports: SandboxPorts;
 }
 
 export interface AppDeps {

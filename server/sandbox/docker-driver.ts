@@ -695,6 +695,12 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   /** The sandbox's address on its own network, and its relay's secret. */
+  async address(sessionId: string): Promise<string | undefined> {
+    // Over exec (a remote engine), the sandbox's network is not this machine's to reach.
+    if (this.options.terminalTransport === 'exec') return undefined;
+    return (await this.terminalAddress(sessionId)).address;
+  }
+
   private async terminalAddress(sessionId: string): Promise<{ address: string; secret: string }> {
     const cached = this.addresses.get(sessionId);
     if (cached) return cached;

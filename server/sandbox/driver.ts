@@ -85,6 +85,8 @@ export interface SandboxDriver {
   exec(sessionId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Runs a command whose stdout is read as a stream, killed after `timeoutMs`. */
   execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream>;
+  /** The sandbox's address on its own network, when this machine reaches it (undefined otherwise). */
+  address(sessionId: string): Promise<string | undefined>;
   /** Connects to the student's shell (a fresh one if the last one exited), at this size. */
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
   /** Every sandbox found in the engine by its labels. */

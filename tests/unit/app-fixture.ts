@@ -13,6 +13,7 @@ import { InstructorStore } from '../../server/progress/instructor.ts';
 import { SqliteProgressStore } from '../../server/progress/store.ts';
 import { Classroom } from '../../server/session/classroom.ts';
 import { SandboxFiles } from '../../server/workspace/files.ts';
+import { SandboxPorts } from '../../server/workspace/ports.ts';
 import { ImageExplorer } from '../../server/workspace/images.ts';
 import type { TerminalProcess } from '../../server/sandbox/driver.ts';
 import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
@@ -85,6 +86,7 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
         terminals: terminalsLayer,
         images: new ImageExplorer(driver),
         files: new SandboxFiles(driver),
+        ports: new SandboxPorts(driver),
       };
   const appOptions: AppOptions = {
     siteDir: options.siteDir ?? '/nonexistent',

@@ -64,6 +64,10 @@ export class FakeDriver implements SandboxDriver {
     return Promise.resolve({ exitCode: 0, stdout: '', stderr: '', timedOut: false, ...this.nextExec });
   }
 
+  address(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   execStream(sessionId: string, command: string[]): Promise<ExecStream> {
     this.execs.push({ sessionId, command });
     const { chunks, exitCode } = this.nextStream;

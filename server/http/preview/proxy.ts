@@ -1,0 +1,195 @@
+// The web preview's reverse proxy: /preview/<session>/<port>/… reaches that port of that
+// session's sandbox, and nothing else (no other address, no other session, not the terminal
+// relay nor the inner engine's API, only ports that listen). HTTP through @fastify/reply-from,
+// WebSockets piped with ws. On the main origin only the Bearer token opens it (outside tools);
+// on the preview origin, a browser's cookie scoped to the session's preview path does too, so
+// the student's pages never run on the course's own origin.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import fastifyReplyFrom from '@fastify/reply-from';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import WebSocket from 'ws';
+import { sessionIdSchema } from '../../../shared/contract.ts';
+import { bearerToken, servicesOf } from '../auth.ts';
+import type { AppDeps } from '../deps.ts';
+import { HttpError } from '../errors.ts';
+
+export const previewCookie = 'cours_apercu';
+
+/** The preview cookie's value for a session: derived from its token's hash, so it survives a restart. */
+export function previewToken(tokenHash: string): string {
+  return createHmac('sha256', tokenHash).update('apercu').digest('base64url');
+}
+
+export interface PreviewOptions extends AppDeps {
+  /** Whether the preview cookie opens a preview (the preview origin only). */
+  acceptCookie: boolean;
+}
+
+/** Request headers the sandbox never sees: our credentials. */
+function forwardedHeaders(headers: Record<string, string | string[] | undefined>) {
+  const out: Record<string, string | string[] | undefined> = { ...headers };
+  delete out.authorization;
+  const cookie = typeof headers.cookie === 'string' ? headers.cookie : undefined;
+  const kept = cookie
+    ?.split(';')
+    .map((c) => c.trim())
+    .filter((c) => c && !c.startsWith('cours_'));
+  if (kept?.length) out.cookie = kept.join('; ');
+  else delete out.cookie;
+  return out;
+}
+
+/** A Set-Cookie of the student's app, kept inside its preview path. */
+function scopedCookie(cookie: string, prefix: string): string {
+  const parts = cookie
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => !/^(path|domain)=/i.test(p));
+  return [...parts, `Path=${prefix}/`].join('; ');
+}
+
+export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, options) => {
+  await app.register(fastifyReplyFrom, {
+    undici: { connections: 16, headersTimeout: 30_000, bodyTimeout: 120_000 },
+    disableRequestLogging: true,
+  });
+  // Bodies pass through untouched, whatever their type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  /** Checks who asks and what, and gives the sandbox's URL for the port. */
+  const upstream = async (request: FastifyRequest, scheme: 'http' | 'ws') => {
+    const { id, port: portText } = request.params as { id: string; port: string };
+    if (!sessionIdSchema.safeParse(id).success) throw new HttpError(404, 'Aperçu introuvable.');
+    const port = Number(portText);
+    if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) {
+      throw new HttpError(400, 'Port invalide : un nombre entre 1 et 65535.');
+    }
+    const { sessions, ports } = servicesOf(options);
+    const session = sessions.get(id);
+    if (!session) throw new HttpError(404, 'Session introuvable ou terminée : rouvrez la page du TP.');
+    const bearer = bearerToken(request);
+    const cookie = options.acceptCookie ? request.cookies[previewCookie] : undefined;
+    if (bearer) {
+      if (!sessions.authenticate(id, bearer)) throw new HttpError(403, 'Jeton invalide pour cet aperçu.');
+    } else if (cookie) {
+      const expected = Buffer.from(previewToken(session.tokenHash));
+      const given = Buffer.from(cookie);
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw new HttpError(403, 'Cet aperçu appartient à une autre session.');
+      }
+    } else {
+      throw new HttpError(401, 'Aperçu réservé à sa session : ouvrez-le depuis la page du TP (onglet « Aperçu web »).');
+    }
+    sessions.touch(session);
+    if (!(await ports.listening(id, port))) {
+      throw new HttpError(
+        404,
+        `Rien n’écoute sur le port ${port} dans votre bac à sable : lancez par exemple « docker run -d -p ${port}:80 httpd ».`,
+      );
+    }
+    const address = await ports.address(id);
+    if (!address) throw new HttpError(503, 'Aperçu indisponible : le moteur Docker est sur une autre machine.');
+    const prefix = `/preview/${id}/${port}`;
+    const rest = request.url.slice(prefix.length) || '/';
+    return { url: `${scheme}://${address}:${port}${rest.startsWith('/') ? rest : '/' + rest}`, prefix, address, port };
+  };
+
+  const http = async (request: FastifyRequest, reply: FastifyReply) => {
+    const target = await upstream(request, 'http');
+    return reply.from(target.url, {
+      rewriteRequestHeaders: (_request, headers) => ({
+        ...forwardedHeaders(headers),
+        host: `${target.address}:${target.port}`,
+        'x-forwarded-prefix': target.prefix,
+      }),
+      rewriteHeaders: (headers) => {
+        const out = { ...headers };
+        const location = out.location;
+        if (typeof location === 'string') {
+          const own = `http://${target.address}:${target.port}`;
+          if (location.startsWith(own)) out.location = target.prefix + (location.slice(own.length) || '/');
+          else if (location.startsWith('/') && !location.startsWith('//')) out.location = target.prefix + location;
+        }
+        const cookies = out['set-cookie'];
+        if (cookies) {
+          out['set-cookie'] = (Array.isArray(cookies) ? cookies : [cookies]).map((c) => scopedCookie(c, target.prefix));
+        }
+        return out;
+      },
+      onError: (failed, { error }) => {
+        void failed
+          .code(502)
+          .type('application/json; charset=utf-8')
+          .send({
+            error: `Le serveur du port ${target.port} de votre bac à sable ne répond pas (${error.message.slice(0, 100)}) : vérifiez qu’il tourne.`,
+          });
+      },
+    });
+  };
+
+  app.route({
+    method: 'GET',
+    url: '/preview/:id/:port/*',
+    // The proxy is documented in the README: its routes are the sandbox's, not ours.
+    schema: { hide: true },
+    handler: http,
+    wsHandler: (socket, request) => {
+      void (async () => {
+        let target;
+        try {
+          target = await upstream(request, 'ws');
+        } catch (error) {
+          socket.close(4403, error instanceof HttpError ? error.message.slice(0, 120) : 'refusé');
+          return;
+        }
+        const headers = forwardedHeaders(request.headers);
+        for (const name of [
+          'host',
+          'connection',
+          'upgrade',
+          'sec-websocket-key',
+          'sec-websocket-version',
+          'sec-websocket-extensions',
+        ]) {
+          delete headers[name];
+        }
+        const inner = new WebSocket(target.url, { headers: headers as Record<string, string> });
+        const closeBoth = (code = 1000, reason = '') => {
+          const safe = code >= 1000 && code < 5000 && ![1004, 1005, 1006].includes(code) ? code : 1011;
+          if (socket.readyState === WebSocket.OPEN) socket.close(safe, reason.slice(0, 120));
+          if (inner.readyState === WebSocket.OPEN || inner.readyState === WebSocket.CONNECTING) inner.terminate();
+        };
+        const pending: { data: WebSocket.RawData; binary: boolean }[] = [];
+        socket.on('message', (data: WebSocket.RawData, binary: boolean) => {
+          if (inner.readyState === WebSocket.OPEN) inner.send(data, { binary });
+          else if (pending.length < 100) pending.push({ data, binary });
+        });
+        inner.on('open', () => {
+          for (const m of pending.splice(0)) inner.send(m.data, { binary: m.binary });
+        });
+        inner.on('message', (data: WebSocket.RawData, binary: boolean) => {
+          // A page that does not read is dropped rather than buffered without end.
+          if (socket.bufferedAmount > 4 * 1024 * 1024) socket.terminate();
+          else if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary });
+        });
+        inner.on('close', (code, reason) => closeBoth(code, reason.toString()));
+        inner.on('error', () => closeBoth(1011, 'le serveur du bac à sable ne répond pas'));
+        socket.on('close', () => inner.terminate());
+        socket.on('error', () => inner.terminate());
+      })();
+    },
+  });
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    url: '/preview/:id/:port/*',
+    schema: { hide: true },
+    handler: http,
+  });
+  // Relative links need the trailing slash.
+  app.get('/preview/:id/:port', { schema: { hide: true } }, async (request, reply) => {
+    const { id, port } = request.params as { id: string; port: string };
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    return reply.redirect(`/preview/${encodeURIComponent(id)}/${encodeURIComponent(port)}/${query}`, 308);
+  });
+};
