@@ -3,7 +3,8 @@
 // sessions at once, check latency per TP, the deck page's JavaScript weight and its bytes on the
 // wire, a class at work (30 students starting and building at once) with health latency, the
 // userns isolation mode's start time and memory, health under hostile students, and the
-// instructor's class (slide-follow and dashboard latencies, memory with 30 students).
+// instructor's class (slide-follow and dashboard latencies, memory with 30 students), and the
+// TP workspace (web preview latency and throughput, the layer explorer on mariadb and 1 GB).
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -619,6 +620,65 @@ async function classroomBench() {
   await server.stop();
 }
 
+/**
+ * The TP workspace: the web preview's latency and throughput to a page in the sandbox, and the
+ * layer explorer's time for mariadb and for an image of about 1 GB, with the server's memory.
+ */
+async function workspaceBench() {
+  process.stdout.write('\n[11] l’espace de travail du TP : aperçu web et explorateur de couches\n');
+  const server = await startServer({ POOL_SIZE: '0', SANDBOX_DISK: '4g', SANDBOX_MEMORY: '5g' });
+  const session = await createSession(server);
+  const terminal = new TerminalClient(server, session.id);
+  await terminal.open(session.token);
+  await terminal.run(
+    "docker run -d -q --name web -p 8080:80 httpd >/dev/null && sleep 1 && docker exec web sh -c 'head -c 50000000 /dev/urandom > /usr/local/apache2/htdocs/gros.bin' && echo PR''ET",
+    120_000,
+  );
+  const auth = { authorization: `Bearer ${session.token}` };
+  const page = `${server.base}/preview/${session.id}/8080/`;
+  await waitUntil(async () => (await fetch(page, { headers: auth })).ok, 30_000, 'the preview');
+  const times: number[] = [];
+  for (let i = 0; i < (quick ? 50 : 200); i++) {
+    const started = performance.now();
+    await (await fetch(page, { headers: auth })).text();
+    times.push(performance.now() - started);
+  }
+  report(
+    'aperçu web : page d’Apache du bac à sable par le proxy p50 / p95',
+    `${ms(percentile(times, 50))} / ${ms(percentile(times, 95))}`,
+    '< 50 ms',
+  );
+  const started = performance.now();
+  const body = await (await fetch(`${page}gros.bin`, { headers: auth })).arrayBuffer();
+  const seconds = (performance.now() - started) / 1000;
+  report('aperçu web : débit (fichier de 50 Mo)', `${(body.byteLength / 1e6 / seconds).toFixed(0)} MB/s`, '≥ 30 MB/s');
+
+  const explore = async (ref: string) => {
+    const t = performance.now();
+    const res = await api(server, 'GET', `/api/sessions/${session.id}/images/${encodeURIComponent(ref)}/layers`, {
+      token: session.token,
+    });
+    if (res.status !== 200) throw new Error(`${ref}: ${res.status} ${JSON.stringify(res.body)}`);
+    return { ms: performance.now() - t, size: Number(res.body.size) };
+  };
+  await terminal.run('docker pull -q mariadb >/dev/null', 300_000);
+  const mariadb = await explore('mariadb');
+  report('couches : mariadb', `${(mariadb.ms / 1000).toFixed(1)} s pour ${(mariadb.size / 1e6).toFixed(0)} Mo`);
+  await terminal.run(
+    "mkdir -p /root/gros && cd /root/gros && printf 'FROM debian:bookworm\\nRUN head -c 500000000 /dev/urandom > /a\\nRUN head -c 500000000 /dev/urandom > /b && rm /a\\n' > Dockerfile && docker build -q -t gros:1 . >/dev/null && echo CONSTR''UIT",
+    900_000,
+  );
+  const before = await serverMemoryMiB(server);
+  const big = await explore('gros:1');
+  const after = await serverMemoryMiB(server);
+  report(
+    'couches : image d’environ 1 Go',
+    `${(big.ms / 1000).toFixed(1)} s pour ${(big.size / 1e6).toFixed(0)} Mo ; mémoire du serveur ${before.toFixed(0)} → ${after.toFixed(0)} Mio`,
+  );
+  terminal.close();
+  await server.stop();
+}
+
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
@@ -639,5 +699,6 @@ if (wanted('class')) await classBench();
 if (wanted('isolation')) await isolationBench();
 if (wanted('hostile')) await hostileBench();
 if (wanted('classroom')) await classroomBench();
+if (wanted('workspace')) await workspaceBench();
 process.stdout.write('\nRésumé\n');
 for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);
