@@ -56,6 +56,20 @@ export interface AppOptions {
 
 export const openApiPath = '/api/openapi.json';
 
+/** The course's origins with the preview port instead of theirs. */
+function previewOrigins(origins: Set<string>, previewPort: number | undefined): string[] {
+  if (!previewPort) return [];
+  return [...origins].flatMap((origin) => {
+    try {
+      const url = new URL(origin);
+      url.port = String(previewPort);
+      return [url.origin];
+    } catch {
+      return [];
+    }
+  });
+}
+
 function invalidJson(): Error {
   return Object.assign(new Error('invalid JSON body'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
 }
@@ -165,7 +179,17 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   // Security headers on every answer; the Content-Security-Policy is in csp.ts (only the site's
   // own scripts, no inline one; nobody frames the site).
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityDirectives },
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        ...contentSecurityDirectives,
+        // The « Aperçu web » tab frames the preview origin: the same hosts, on PREVIEW_PORT.
+        frameSrc: [
+          ...contentSecurityDirectives.frameSrc,
+          ...previewOrigins(options.allowedOrigins, options.previewPort),
+        ],
+      },
+    },
     // Plain HTTP on a classroom LAN is a supported set-up: no HSTS, no upgrade of requests.
     strictTransportSecurity: false,
     referrerPolicy: { policy: 'same-origin' },

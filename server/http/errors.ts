@@ -100,6 +100,7 @@ export function toUserError(error: unknown): { status: number; message: string }
         status: 412,
         message: `Le fichier ${where} a changé dans le terminal depuis que vous l’avez ouvert : rechargez-le, ou écrasez-le.`,
       },
+      exists: { status: 412, message: `${where} existe déjà : ouvrez-le plutôt que de le créer.` },
       full: {
         status: 507,
         message: `Plus de place dans /root du bac à sable : supprimez des fichiers, puis réessayez.`,

@@ -15,7 +15,8 @@ export const maxUploadBytes = 50 * 1024 * 1024;
 const maxTreeEntries = 2000;
 const treeDepth = 6;
 
-export type FileRefusal = 'outside' | 'invalid' | 'missing' | 'folder' | 'too-big' | 'binary' | 'changed' | 'full';
+export type FileRefusal =
+  'outside' | 'invalid' | 'missing' | 'folder' | 'too-big' | 'binary' | 'changed' | 'exists' | 'full';
 
 export class FileRefusedError extends Error {
   override name = 'FileRefusedError';
@@ -153,9 +154,19 @@ export class SandboxFiles {
     };
   }
 
-  /** Writes a file (its folders made if need be); with `ifMatch`, only if it is still what was read. */
-  async write(sessionId: string, raw: string, bytes: Buffer, ifMatch?: string): Promise<{ etag: string }> {
+  /**
+   * Writes a file (its folders made if need be); with `ifMatch`, only if it is still what was
+   * read; with `createOnly` (If-None-Match: *), only if it does not exist yet.
+   */
+  async write(
+    sessionId: string,
+    raw: string,
+    bytes: Buffer,
+    ifMatch?: string,
+    createOnly = false,
+  ): Promise<{ etag: string }> {
     const file = await this.resolve(sessionId, raw);
+    if (createOnly && (await this.stat(sessionId, file))) throw new FileRefusedError('exists', raw);
     if (ifMatch !== undefined) {
       const current = await this.driver.exec(sessionId, ['sha256sum', '--', file], { timeoutMs: 20_000 });
       const hash = current.stdout.split(' ')[0] ?? '';

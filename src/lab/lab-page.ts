@@ -27,7 +27,8 @@ function readProgress(lab: string): StoredProgress {
   }
 }
 
-export function mountLabPage(root: HTMLElement): void {
+/** Mounts the page; gives back its terminal pane, for the workspace's tabs. */
+export function mountLabPage(root: HTMLElement): ReturnType<typeof mountTerminalPane> | undefined {
   const lab = root.dataset.lab ?? '';
   const paneRoot = root.querySelector<HTMLElement>('[data-terminal-pane]');
   if (!paneRoot) return;
@@ -292,4 +293,5 @@ export function mountLabPage(root: HTMLElement): void {
     if (event.key === 'ArrowLeft') setWidth(current - 3);
     if (event.key === 'ArrowRight') setWidth(current + 3);
   });
+  return pane;
 }

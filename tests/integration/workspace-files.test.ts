@@ -103,6 +103,14 @@ describe('the editor’s files', () => {
     expect(stale.status).toBe(412);
     expect(((await stale.json()) as { error: string }).error).toMatch(/a changé dans le terminal/);
     expect(await terminal.run('cat /root/tp/Dockerfile')).toContain('RUN true');
+    // « Nouveau fichier » does not truncate a file that exists.
+    const create = await file('root/tp/Dockerfile', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream', 'if-none-match': '*' },
+      body: '',
+    });
+    expect(create.status).toBe(412);
+    expect(await terminal.run('cat /root/tp/Dockerfile')).toContain('RUN true');
   });
 
   it('refuses binary and oversized files for editing, in French', async () => {

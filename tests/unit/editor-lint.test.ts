@@ -10,7 +10,13 @@ describe('findingsToDiagnostics', () => {
       { rule: 'DL3007', line: 1, severity: 'warning', message: 'Le tag « latest »…' },
       { rule: 'DL3020', line: 2, severity: 'error', message: 'Utilisez COPY…' },
     ]);
-    expect(first).toMatchObject({ from: 0, to: 18, severity: 'warning', source: 'DL3007', message: 'Le tag « latest »…' });
+    expect(first).toMatchObject({
+      from: 0,
+      to: 18,
+      severity: 'warning',
+      source: 'DL3007',
+      message: 'Le tag « latest »…',
+    });
     expect(second).toMatchObject({ from: 21, to: 33, severity: 'error', source: 'DL3020' });
   });
   it('keeps a line beyond the text (it changed meanwhile) inside the document', () => {
