@@ -43,8 +43,9 @@ export default defineConfig({
       PORT: String(port),
       HOST: '127.0.0.1',
       POOL_SIZE: '1',
-      MAX_SESSIONS: '10',
-      SESSIONS_PER_CLIENT: '10',
+      // Every test opens its own sessions and leaves them to the idle reaper: room for all of them.
+      MAX_SESSIONS: '30',
+      SESSIONS_PER_CLIENT: '30',
       SESSIONS_PER_CLIENT_PER_MINUTE: '100',
       DATA_DIR: 'test-results/e2e-data',
       INSTRUCTOR_PASSWORD: process.env.E2E_INSTRUCTOR_PASSWORD ?? 'formateur-e2e',

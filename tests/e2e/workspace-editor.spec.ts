@@ -105,6 +105,8 @@ test('TP Dockerfile written in the editor: inline lint, save, build, conflict wi
   await page.keyboard.type('# version editeur');
   await inTerminal(page, "echo '# encore le terminal' >> /root/tp-dockerfile/Dockerfile", 'AJOUTE2');
   await page.locator('[data-tab="editor"]').click();
+  // Ctrl+S is the editor's: the focus goes back into the text first.
+  await code.click();
   await page.keyboard.press('ControlOrMeta+s');
   await conflict.getByRole('button', { name: 'Écraser' }).click();
   await expect(page.locator('[data-editor-dirty]')).toBeHidden();

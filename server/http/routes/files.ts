@@ -103,7 +103,8 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     {
       bodyLimit: maxUploadBytes,
       schema: {
-        summary: 'Writes a file of the sandbox (body: the bytes, application/octet-stream); If-Match: its ETag',
+        summary:
+          'Writes a file of the sandbox (body: the bytes, application/octet-stream); If-Match: its ETag; If-None-Match: * to create only',
         tags: ['workspace'],
         params: fileParams,
         response: {
@@ -116,12 +117,15 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       const session = authenticatedSession(deps, request, request.params.id);
       const { steps, files } = servicesOf(deps);
       await steps.whenReady(session);
-      if (!Buffer.isBuffer(request.body)) {
+      // An empty body (a new, empty file) comes without a parsed body at all.
+      const body = request.body === undefined || request.body === null ? Buffer.alloc(0) : request.body;
+      if (!Buffer.isBuffer(body)) {
         throw new HttpError(415, 'Envoyez le contenu du fichier tel quel (Content-Type: application/octet-stream).');
       }
       const ifMatch = request.headers['if-match'];
-      const saved = await files.write(session.id, request.params['*'], request.body, ifMatch);
-      return { etag: saved.etag, size: request.body.length };
+      const createOnly = request.headers['if-none-match'] === '*';
+      const saved = await files.write(session.id, request.params['*'], body, ifMatch, createOnly);
+      return { etag: saved.etag, size: body.length };
     },
   );
 
