@@ -81,6 +81,14 @@ test('TP Dockerfile written in the editor: inline lint, save, build, conflict wi
   await step1.getByRole('button', { name: 'Vérifier' }).click();
   await expect(step1.locator('[data-result]')).toHaveAttribute('data-passed', 'true', { timeout: 30_000 });
 
+  // The layers of the image just built, in « Couches »: the base, then one per RUN and COPY.
+  await page.locator('[data-tab="layers"]').click();
+  const image = page.locator('[data-layers-image]');
+  await expect(image.locator('option[value="mon-apache:1.0"]')).toBeAttached({ timeout: 30_000 });
+  await image.selectOption('mon-apache:1.0');
+  await expect(page.locator('[data-layer]')).toHaveCount(4, { timeout: 60_000 });
+  await expect(page.locator('[data-layers-tab], [data-tab-panel="layers"]').first()).toContainText('apt-get install');
+
   // Unsaved changes in the editor while the terminal changes the file: saving asks.
   await page.locator('[data-tab="editor"]').click();
   await code.click();
