@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { broadcastBody, endClassBody } from '../../shared/contract.ts';
 import { presentingStorage } from './class-storage.ts';
 import type { Labs } from './dashboard-rows.ts';
-import { el, required } from './dom.ts';
+import { el, required } from '../dom/element.ts';
 import { errorMessage, requestJson, requestVoid } from './http.ts';
 
 export interface ClassActionsOptions {

@@ -15,7 +15,7 @@ import { closeCodes } from '../../shared/limits.ts';
 import { mountClassActions } from './class-actions.ts';
 import { startCountdown, type Countdown } from './countdown.ts';
 import { failureLabel, stepTitle, labTitle, type Labs, type SortKey } from './dashboard-rows.ts';
-import { el, required } from './dom.ts';
+import { el, required } from '../dom/element.ts';
 import { FeedSocket, type FeedState } from './feed-socket.ts';
 import { formatDateTime, plural } from './format.ts';
 import { ApiRequestError, errorMessage, requestJson } from './http.ts';

@@ -7,7 +7,7 @@ import { closeCodes } from '../../shared/limits.ts';
 import '../styles/classroom.css';
 import { presentingClass, presentingStorage } from './class-storage.ts';
 import { readPosition, whenDeckReady } from './deck-position.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { FeedSocket } from './feed-socket.ts';
 import { plural } from './format.ts';
 import { requestVoid } from './http.ts';

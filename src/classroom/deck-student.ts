@@ -4,7 +4,7 @@ import type { RevealApi } from 'reveal.js';
 import type { SlidePosition } from '../../shared/contract.ts';
 import '../styles/classroom.css';
 import { readPosition, samePosition, whenDeckReady } from './deck-position.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { connectStudentFeed } from './student-feed.ts';
 
 export function followInstructor(deck: RevealApi, deckId: string): void {

@@ -9,7 +9,7 @@ import {
   labListSchema,
 } from '../../shared/contract.ts';
 import '../styles/classroom.css';
-import { el, required } from './dom.ts';
+import { el, required } from '../dom/element.ts';
 import { formatDateTime, fromDateTimeLocal, toDateTimeLocal } from './format.ts';
 import { ApiRequestError, errorMessage, requestJson, requestVoid } from './http.ts';
 

@@ -13,7 +13,7 @@ import {
   type StoredClass,
 } from './class-storage.ts';
 import { normalizeClassCode, normalizeRecoveryCode } from './codes.ts';
-import { el, required } from './dom.ts';
+import { el, required } from '../dom/element.ts';
 import { ApiRequestError, errorMessage, requestJson } from './http.ts';
 
 const titlesSchema = z.object({ decks: z.record(z.string(), z.string()), labs: z.record(z.string(), z.string()) });

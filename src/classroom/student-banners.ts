@@ -2,7 +2,7 @@
 // countdown, « Le formateur regarde votre terminal », the keyboard request and who holds it.
 import '../styles/classroom.css';
 import { startCountdown, type Countdown } from './countdown.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 
 export interface StudentBanners {
   /** Shows the instructor's message; `onDismiss` runs when the student closes it. */

@@ -13,7 +13,7 @@ import {
   type RowFilter,
   type SortKey,
 } from './dashboard-rows.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { formatClock, plural } from './format.ts';
 
 export interface StudentTableActions {

@@ -5,7 +5,7 @@ import { Terminal, type IDisposable } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { watchServerMessageSchema as watchMessageSchema } from '../../shared/contract.ts';
 import { closeCodes } from '../../shared/limits.ts';
-import { required } from './dom.ts';
+import { required } from '../dom/element.ts';
 
 export interface WatchedStudent {
   learner: string;

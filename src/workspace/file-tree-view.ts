@@ -1,6 +1,6 @@
 // A layer's files as a folder tree: native <details> folders (keyboard and screen readers know
 // them), each folder's content built only when it first opens, so a layer of 5000 files stays quick.
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import type { TreeFile, TreeFolder } from './file-tree.ts';
 import { changeLabels, formatBytes, plural } from './format.ts';
 

@@ -2,7 +2,7 @@
 // modifiés, supprimés) on the server, shown as a folder tree with sizes.
 import { layerFilesSchema } from '../../shared/contract.ts';
 import type { TerminalPaneApi } from '../terminal/terminal-pane.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { buildFileTree } from './file-tree.ts';
 import { renderTree } from './file-tree-view.ts';
 import { changeLabels, plural, type FileChange } from './format.ts';

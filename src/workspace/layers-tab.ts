@@ -3,7 +3,7 @@
 // layer to see its files. Layers are listed top first, as they stack: the base image at the bottom.
 import { imageLayersSchema, sandboxImagesSchema, type ImageLayers } from '../../shared/contract.ts';
 import type { TerminalPaneApi } from '../terminal/terminal-pane.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { formatBytes } from './format.ts';
 import { createLayerFiles } from './layer-files.ts';
 import { renderLayerRow, renderSummary } from './layers-view.ts';

@@ -1,7 +1,7 @@
 // The « Couches » tab's views of an image: its size, efficiency and wasted bytes with the
 // biggest wasted files, and one row per layer (its instruction, size, changes and waste).
 import type { ImageLayers } from '../../shared/contract.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { absolutePath, formatBytes, formatChanges, formatPercent, plural } from './format.ts';
 
 type Layer = ImageLayers['layers'][number];

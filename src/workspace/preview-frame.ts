@@ -1,6 +1,6 @@
 // The « Aperçu web » tab's embedded browser: an address line, « Recharger » and « Fermer » over
 // an iframe showing one of the sandbox's ports.
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 
 export interface PreviewFrame {
   readonly element: HTMLElement;

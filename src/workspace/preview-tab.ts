@@ -2,7 +2,7 @@
 // tab shows), each with « Ouvrir » (a new browser tab) and « Aperçu » (the page in the tab).
 import { portsSchema, type SandboxPorts } from '../../shared/contract.ts';
 import type { TerminalPaneApi } from '../terminal/terminal-pane.ts';
-import { el } from './dom.ts';
+import { el } from '../dom/element.ts';
 import { createPreviewAccess } from './preview-access.ts';
 import { createPreviewFrame } from './preview-frame.ts';
 import { sessionRequest } from './workspace-api.ts';

@@ -1,12 +1,12 @@
-// A tiny element builder for the workspace tabs: image names, paths and instructions come from
-// the student's sandbox, so everything goes in as text nodes, never as HTML.
+// A tiny element builder for the pages' scripts: names, paths, messages and instructions come
+// from students and their sandboxes, so everything goes in as text nodes, never as HTML.
 
 type Child = Node | string | null | undefined | false;
 type Attributes = Record<string, string | number | boolean | null | undefined>;
 
 /**
  * `el('button', { type: 'button', 'data-port': 8080 }, 'Aperçu')`. `true` sets an empty
- * attribute; `false`, null and undefined leave it out.
+ * attribute; `false`, null and undefined leave it out; `class` and `data-*` are attributes too.
  */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -23,4 +23,11 @@ export function el<K extends keyof HTMLElementTagNameMap>(
     element.append(child);
   }
   return element;
+}
+
+/** The element matching `selector` under `root`; throws when the page's markup lacks it. */
+export function required<T extends Element = HTMLElement>(root: ParentNode, selector: string): T {
+  const found = root.querySelector<T>(selector);
+  if (!found) throw new Error(`page markup incomplete: ${selector}`);
+  return found;
 }
