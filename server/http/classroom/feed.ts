@@ -10,6 +10,7 @@ import { websocketConnections } from '../../metrics/metrics.ts';
 import type { FeedSubscriber } from '../../session/classroom.ts';
 import type { AppDeps } from '../deps.ts';
 import { toUserError } from '../errors.ts';
+import { keepAlive } from '../heartbeat.ts';
 
 /** Frames one feed may send per window; more close it (a page sends a few per minute). */
 const frameWindowMs = 10_000;
@@ -44,7 +45,6 @@ export class ClassFeedConnection {
   private learner: string | undefined;
   private unsubscribe: (() => void) | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
-  private alive = true;
   private windowStart = Date.now();
   private frames = 0;
 
@@ -60,9 +60,8 @@ export class ClassFeedConnection {
         () => this.refuse('Pas d’authentification reçue à temps : rechargez la page.', closeCodes.authTimeout),
         limits.authTimeoutSeconds * 1000,
       ),
-      setInterval(() => this.heartbeat(), 30_000),
+      keepAlive(ws, 30_000),
     );
-    ws.on('pong', () => (this.alive = true));
     ws.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary));
     ws.on('close', () => this.closeDown());
     ws.on('error', (error) => this.log.debug('class feed error', { error }));
@@ -80,15 +79,6 @@ export class ClassFeedConnection {
   private refuse(message: string, code: number = closeCodes.unauthorized): void {
     this.send({ type: 'error', message });
     this.ws.close(code, 'refusé');
-  }
-
-  private heartbeat(): void {
-    if (!this.alive) {
-      this.ws.terminate();
-      return;
-    }
-    this.alive = false;
-    this.ws.ping();
   }
 
   private message(data: Buffer, isBinary: boolean): void {

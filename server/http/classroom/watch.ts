@@ -10,6 +10,7 @@ import type { MemberRecord } from '../../progress/classes.ts';
 import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
 import type { AppDeps, SessionServices } from '../deps.ts';
 import { toUserError } from '../errors.ts';
+import { keepAlive } from '../heartbeat.ts';
 
 /** A watcher that does not keep up is dropped: the student's terminal never waits for it. */
 const maxBufferedBytes = 4 * 1024 * 1024;
@@ -73,6 +74,8 @@ export class WatchConnection {
         () => this.refuse('Pas d’authentification reçue à temps.', closeCodes.authTimeout),
         limits.authTimeoutSeconds * 1000,
       ),
+      // A watcher whose browser vanished stops counting as watching.
+      keepAlive(ws, 30_000),
     );
     ws.on('message', (data: Buffer, isBinary: boolean) => void this.message(data, isBinary));
     ws.on('close', () => this.closeDown());

@@ -11,6 +11,7 @@ import type { Session } from '../../session/manager.ts';
 import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
 import type { SessionServices } from '../deps.ts';
 import { endMessages, toUserError } from '../errors.ts';
+import { keepAlive } from '../heartbeat.ts';
 import { parseControl } from './messages.ts';
 
 export interface TerminalOptions {
@@ -128,7 +129,6 @@ class TerminalConnection {
   private paused = false;
   /** The socket is not read while the sandbox has not taken the keystrokes already sent. */
   private inputPaused = false;
-  private alive = true;
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly viewer: ShellViewer;
@@ -167,24 +167,12 @@ class TerminalConnection {
     }, options.authTimeoutMs);
     this.timers.push(
       authTimer,
-      setInterval(() => this.heartbeat(), options.heartbeatMs),
+      keepAlive(ws, options.heartbeatMs),
       setInterval(() => this.sendTime(), 30_000),
     );
-    ws.on('pong', () => {
-      this.alive = true;
-    });
     ws.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary));
     ws.on('close', () => this.closeDown());
     ws.on('error', (error) => this.log.debug('websocket error', { sessionId, error }));
-  }
-
-  private heartbeat(): void {
-    if (!this.alive) {
-      this.ws.terminate();
-      return;
-    }
-    this.alive = false;
-    this.ws.ping();
   }
 
   private sendTime(): void {
