@@ -25,6 +25,7 @@ import {
 import type { EndReason } from '../session/manager.ts';
 import { FileRefusedError, maxEditBytes, type FileRefusal } from '../workspace/files.ts';
 import { ImageNotFoundError, ImageReadError, ImageTooBigError, maxImageBytes } from '../workspace/images.ts';
+import { ImageTooManyFilesError, maxImageEntries } from '../workspace/layers.ts';
 import { ClassEndedError, ClassJoinError, ClassNotFoundError, ClassRuleError } from '../session/classroom.ts';
 
 /** An error the HTTP layer raises itself, already worded for the user. */
@@ -118,6 +119,12 @@ export function toUserError(error: unknown): { status: number; message: string }
     return {
       status: 413,
       message: `Image trop grosse pour l’explorateur de couches (${Math.round(error.size / 1024 ** 2)} Mo ; ${maxImageBytes / 1024 ** 3} Go au plus).`,
+    };
+  }
+  if (error instanceof ImageTooManyFilesError) {
+    return {
+      status: 413,
+      message: `Image trop chargée pour l’explorateur de couches (plus de ${maxImageEntries.toLocaleString('fr-FR')} fichiers).`,
     };
   }
   if (error instanceof ImageReadError) {

@@ -4,7 +4,7 @@
 // id, so listing a layer's files does not save the image again.
 import pLimit from 'p-limit';
 import type { SandboxDriver } from '../sandbox/driver.ts';
-import { exploreSaveStream, type ExploredImage } from './layers.ts';
+import { exploreSaveStream, ImageTooManyFilesError, type ExploredImage } from './layers.ts';
 
 /** What `docker save` may stream at most: beyond, the explorer refuses (a sandbox's disk is a few GB). */
 export const maxImageBytes = 3 * 1024 ** 3;
@@ -115,7 +115,8 @@ export class ImageExplorer {
       return explored;
     } catch (error) {
       save.cancel();
-      throw error instanceof ImageReadError ? error : new ImageReadError(String(error), { cause: error });
+      if (error instanceof ImageReadError || error instanceof ImageTooManyFilesError) throw error;
+      throw new ImageReadError(String(error), { cause: error });
     }
   }
 

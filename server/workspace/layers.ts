@@ -48,6 +48,18 @@ export class ImageFormatError extends Error {
   override name = 'ImageFormatError';
 }
 
+/**
+ * Most files (and whiteouts) read in one image: real images hold tens of thousands; a crafted
+ * one with millions must not fill the server's memory nor hold its event loop.
+ */
+export const maxImageEntries = 300_000;
+/** Most paths looked at while applying folder whiteouts, for the same reason. */
+const maxWhiteoutScan = 5_000_000;
+
+export class ImageTooManyFilesError extends Error {
+  override name = 'ImageTooManyFilesError';
+}
+
 interface LayerEntry {
   path: string;
   size: number;
@@ -60,7 +72,10 @@ function normalise(path: string): string {
 }
 
 /** Reads one layer's tar: its entries' paths, sizes and whiteouts. */
-async function readLayer(source: { pipe(destination: Extract): unknown }): Promise<LayerEntry[]> {
+async function readLayer(
+  source: { pipe(destination: Extract): unknown },
+  count: { entries: number; max: number },
+): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
   const parser = extract();
   const done = new Promise<void>((resolve, reject) => {
@@ -72,6 +87,10 @@ async function readLayer(source: { pipe(destination: Extract): unknown }): Promi
       else if (base.startsWith('.wh.'))
         entries.push({ path: (folder ? folder + '/' : '') + base.slice(4), size: 0, whiteout: 'file' });
       else if (path && header.type !== 'directory') entries.push({ path, size: header.size ?? 0 });
+      if (++count.entries > count.max) {
+        next(new ImageTooManyFilesError(`more than ${count.max} entries`));
+        return;
+      }
       stream.on('end', next);
       stream.resume();
     });
@@ -107,7 +126,9 @@ interface ImageConfig {
 }
 
 /** Reads a whole `docker save` stream of one image and explores its layers. */
-export async function exploreSaveStream(stream: Readable): Promise<ExploredImage> {
+/** `maxEntries`: see maxImageEntries (lower in tests). */
+export async function exploreSaveStream(stream: Readable, maxEntries = maxImageEntries): Promise<ExploredImage> {
+  const count = { entries: 0, max: maxEntries };
   const kept = new Map<string, Buffer>();
   const layers = new Map<string, LayerEntry[]>();
   const outer = extract();
@@ -130,7 +151,7 @@ export async function exploreSaveStream(stream: Readable): Promise<ExploredImage
         return;
       }
       // A big entry is a layer: read as it passes.
-      readLayer(entry).then(
+      readLayer(entry, count).then(
         (entries) => {
           layers.set(name, entries);
           next();
@@ -157,7 +178,7 @@ export async function exploreSaveStream(stream: Readable): Promise<ExploredImage
     const name = normalise(layerPath);
     let entries = layers.get(name);
     const small = kept.get(name);
-    if (!entries && small && isTar(small)) entries = await readLayer(Readable.from([small]));
+    if (!entries && small && isTar(small)) entries = await readLayer(Readable.from([small]), count);
     ordered.push(entries ?? []);
   }
   return explore(ordered, instructions);
@@ -169,6 +190,7 @@ export function explore(layers: LayerEntry[][], instructions: string[]): Explore
   const present = new Map<string, { size: number; layer: number }>();
   /** Folders that held a file at some point: only their whiteouts need a scan of what is under them. */
   const folders = new Set<string>();
+  let scanned = 0;
   const result: ExploredLayer[] = layers.map((_, i) => ({
     instruction: instructions[i] ?? '(couche sans historique)',
     size: 0,
@@ -205,6 +227,8 @@ export function explore(layers: LayerEntry[][], instructions: string[]): Explore
         if (file) gone(entry.path, file);
         if (folders.has(entry.path)) {
           const prefix = entry.path + '/';
+          scanned += present.size;
+          if (scanned > maxWhiteoutScan) throw new ImageTooManyFilesError('too many folder whiteouts');
           for (const [path, held] of [...present]) if (path.startsWith(prefix)) gone(path, held);
         }
         continue;

@@ -3,7 +3,7 @@
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { explore, exploreSaveStream } from '../../server/workspace/layers.ts';
+import { explore, exploreSaveStream, ImageTooManyFilesError } from '../../server/workspace/layers.ts';
 
 type Entry = { name: string; size?: number; content?: string | Buffer; type?: 'file' | 'directory' };
 
@@ -102,5 +102,21 @@ describe('the layer explorer', () => {
     // A whiteout of a folder removes what is under it.
     expect(image.layers[2]).toMatchObject({ added: 1, removed: 1 });
     expect(image.layers[1]?.wastedBytes).toBe(50);
+  });
+
+  it('refuses an image with more files than it reads, without reading on', async () => {
+    const files = Array.from({ length: 101 }, (_, n) => ({ name: `f/${n}`, size: 0 }));
+    const stream = await saveStream([files], [{ created_by: 'RUN touch beaucoup' }]);
+    await expect(exploreSaveStream(Readable.from([stream]), 100)).rejects.toBeInstanceOf(ImageTooManyFilesError);
+    await expect(exploreSaveStream(Readable.from([stream]), 101)).resolves.toMatchObject({ layers: [{ added: 101 }] });
+  });
+
+  it('stops applying folder whiteouts past its budget', () => {
+    const files = Array.from({ length: 20_000 }, (_, n) => ({ path: `d/f${n}`, size: 1 }));
+    // The same whiteout of a folder again and again: each one would look at every path present.
+    const whiteouts = (n: number) =>
+      Array.from({ length: n }, () => ({ path: 'e', size: 0, whiteout: 'opaque' as const }));
+    expect(() => explore([[...files, { path: 'e/x', size: 1 }], whiteouts(20)], [])).not.toThrow();
+    expect(() => explore([[...files, { path: 'e/x', size: 1 }], whiteouts(300)], [])).toThrow(ImageTooManyFilesError);
   });
 });
