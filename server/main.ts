@@ -4,6 +4,7 @@ import os from 'node:os';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config/config.ts';
 import { buildApp } from './http/app.ts';
 import { buildPreviewApp } from './http/preview/app.ts';
+import { parsePreviewHost, PreviewTickets } from './http/preview/host.ts';
 import type { SessionServices } from './http/deps.ts';
 import { createLogger } from './log/log.ts';
 import { renderHelp } from '../content/help.ts';
@@ -197,8 +198,17 @@ async function main(): Promise<void> {
   const origins = allowedOrigins(config);
   const wantedPreviewPort = config.PREVIEW_PORT ?? (config.PORT < 65535 ? config.PORT + 1 : 0);
   let previewPort: number | undefined;
+  const previewHost = config.PREVIEW_HOST
+    ? { name: parsePreviewHost(config.PREVIEW_HOST), tickets: new PreviewTickets() }
+    : undefined;
   const preview =
-    services && wantedPreviewPort ? await buildPreviewApp(deps, { frameAncestors: [...origins] }) : undefined;
+    services && wantedPreviewPort
+      ? await buildPreviewApp(deps, {
+          frameAncestors: [...origins],
+          trustProxy: config.TRUST_PROXY,
+          ...(previewHost ? { host: previewHost } : {}),
+        })
+      : undefined;
   if (preview) {
     try {
       await preview.listen({ port: wantedPreviewPort, host: config.HOST });
@@ -215,10 +225,11 @@ async function main(): Promise<void> {
     sessionsPerClientPerMinute: config.SESSIONS_PER_CLIENT_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
     ...(previewPort ? { previewPort } : {}),
+    ...(previewPort && previewHost ? { previewHost } : {}),
   });
   await app.listen({ port: config.PORT, host: config.HOST });
   say(
-    `Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'}${previewPort ? `, aperçu web sur le port ${previewPort}` : ''})`,
+    `Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'}${previewPort ? `, aperçu web sur le port ${previewPort}${previewHost ? ` pour *.${config.PREVIEW_HOST}` : ''}` : ''})`,
   );
 
   let stopping = false;

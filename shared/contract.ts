@@ -516,8 +516,22 @@ export const portsSchema = z.array(
     port: z.number().int(),
     /** The preview's path: on the course's origin with the Bearer token, on the preview origin with the cookie. */
     url: z.string(),
-    /** The preview on the preview origin, for a browser (after POST /api/sessions/:id/preview). */
+    /**
+     * The preview on the preview origin, for a browser (after POST /api/sessions/:id/preview):
+     * a path of PREVIEW_PORT, or with PREVIEW_HOST its own host, <id>-<port>.<PREVIEW_HOST>.
+     */
     href: z.string().optional(),
   }),
 );
 export type SandboxPorts = z.infer<typeof portsSchema>;
+
+/**
+ * POST /api/sessions/:id/preview: on the path form, this browser's cookie is set and the body is
+ * empty; on the host form (PREVIEW_HOST), open `/__apercu/<ticket>` on the port's `href` host
+ * within `expiresIn` seconds, once: that host then sets its own cookie.
+ */
+export const previewAccessSchema = z.object({
+  ticket: z.string().optional(),
+  expiresIn: z.number().int().optional(),
+});
+export type PreviewAccessGrant = z.infer<typeof previewAccessSchema>;

@@ -127,6 +127,18 @@ export const configSchema = z
      * never on the course's own origin. 0 turns the browsers' previews off. Default PORT + 1.
      */
     PREVIEW_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /**
+     * The previews' wildcard host behind a reverse proxy: with `apercu.example.com`, port 8080
+     * of session <id> is <id>-8080.apercu.example.com, which the proxy sends to PREVIEW_PORT.
+     * Unset: the previews are paths of PREVIEW_PORT on the course's host.
+     */
+    PREVIEW_HOST: z
+      .string()
+      .regex(
+        /^(?=.{1,180}(:|$))[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:\d{1,5})?$/i,
+        'un nom d’hôte, sans schéma ni chemin, éventuellement suivi de :port (ex. apercu.example.com)',
+      )
+      .optional(),
     /** Log level. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

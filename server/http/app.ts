@@ -26,6 +26,7 @@ import { classFeedRoutes } from './routes/class-feed.ts';
 import { classRoutes } from './routes/classes.ts';
 import { fileRoutes } from './routes/files.ts';
 import { healthRoutes } from './routes/health.ts';
+import { type PreviewHost, type PreviewTickets, previewHostSource } from './preview/host.ts';
 import { previewApiRoutes } from './routes/preview.ts';
 import { imageRoutes } from './routes/images.ts';
 import { instructorRoutes } from './routes/instructor.ts';
@@ -52,13 +53,20 @@ export interface AppOptions {
   terminal?: Partial<TerminalOptions>;
   /** Port of the preview origin (PREVIEW_PORT), when previews are served to browsers. */
   previewPort?: number;
+  /** PREVIEW_HOST's wildcard form, and the tickets its hosts trade for their cookie. */
+  previewHost?: { name: PreviewHost; tickets: PreviewTickets };
 }
 
 export const openApiPath = '/api/openapi.json';
 
-/** The course's origins with the preview port instead of theirs. */
-function previewOrigins(origins: Set<string>, previewPort: number | undefined): string[] {
+/** Where the previews are: the course's origins with the preview port instead of theirs, or the preview hosts. */
+function previewOrigins(
+  origins: Set<string>,
+  previewPort: number | undefined,
+  host: PreviewHost | undefined,
+): string[] {
   if (!previewPort) return [];
+  if (host) return [previewHostSource(host)];
   return [...origins].flatMap((origin) => {
     try {
       const url = new URL(origin);
@@ -183,10 +191,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
       useDefaults: false,
       directives: {
         ...contentSecurityDirectives,
-        // The « Aperçu web » tab frames the preview origin: the same hosts, on PREVIEW_PORT.
+        // The « Aperçu web » tab frames the preview origin: the same hosts on PREVIEW_PORT, or
+        // the hosts of PREVIEW_HOST.
         frameSrc: [
           ...contentSecurityDirectives.frameSrc,
-          ...previewOrigins(options.allowedOrigins, options.previewPort),
+          ...previewOrigins(options.allowedOrigins, options.previewPort, options.previewHost?.name),
         ],
       },
     },
@@ -209,6 +218,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(previewApiRoutes, {
     ...deps,
     ...(options.previewPort ? { previewPort: options.previewPort } : {}),
+    ...(options.previewHost ? { previewHost: options.previewHost } : {}),
   });
   // Each new browser asks for one key before its first session: a class behind one NAT needs
   // a few per session opened.

@@ -4,8 +4,11 @@ import { el } from '../dom/element.ts';
 
 export interface PreviewFrame {
   readonly element: HTMLElement;
-  /** Shows this port's page (the preview cookie must be set already). */
-  show(port: number, url: string): void;
+  /**
+   * Shows this port's page: `src` opens it (the preview's address, or its single-use ticket
+   * link on the host form), `address` is what the address line and « Recharger » use.
+   */
+  show(port: number, src: string, address?: string): void;
   /** The port shown, if any. */
   port(): number | undefined;
   /** Says the port shown no longer listens (or listens again). */
@@ -41,13 +44,14 @@ export function createPreviewFrame(onClose: () => void): PreviewFrame {
     frame,
   );
   let shown: number | undefined;
+  let home = '';
 
   const showAddress = () => {
     // Another origin (the preview's): its address cannot be read, only the one we set.
     try {
-      address.value = frame.contentWindow?.location.href ?? frame.src;
+      address.value = frame.contentWindow?.location.href ?? home;
     } catch {
-      address.value = frame.src;
+      address.value = home;
     }
   };
   frame.addEventListener('load', showAddress);
@@ -55,7 +59,8 @@ export function createPreviewFrame(onClose: () => void): PreviewFrame {
     try {
       frame.contentWindow?.location.reload();
     } catch {
-      frame.setAttribute('src', frame.src);
+      // A ticket link serves once: reload the preview's own address (its cookie is set by now).
+      frame.setAttribute('src', home);
     }
   });
   close.addEventListener('click', () => {
@@ -65,11 +70,12 @@ export function createPreviewFrame(onClose: () => void): PreviewFrame {
 
   const api: PreviewFrame = {
     element,
-    show(port, url) {
+    show(port, src, shownAddress = src) {
       shown = port;
       frame.title = `Aperçu du port ${port} du bac à sable`;
-      frame.src = new URL(url, window.location.href).href;
-      address.value = frame.src;
+      home = new URL(shownAddress, window.location.href).href;
+      frame.src = new URL(src, window.location.href).href;
+      address.value = home;
       gone.textContent = '';
       element.hidden = false;
     },

@@ -63,8 +63,7 @@ export function mountPreviewTab(panel: HTMLElement, pane: TerminalPaneApi): Work
 
   const openPreview = async (port: number, url: string) => {
     try {
-      await access.ensure();
-      frame.show(port, url);
+      frame.show(port, await access.open(url), url);
     } catch (failure) {
       showError(failure);
     }
@@ -77,13 +76,14 @@ export function mountPreviewTab(panel: HTMLElement, pane: TerminalPaneApi): Work
       'Ouvrir',
       el('span', { class: 'visually-hidden' }, ` le port ${port} dans un nouvel onglet`),
     );
-    // Until the preview cookie is set, the new tab would be refused: set it first, then open.
+    // Until the preview cookie is set, the new tab would be refused: set it first (or, on the
+    // host form, get a ticket for it), then open.
     open.addEventListener('click', (event) => {
       if (access.granted()) return;
       event.preventDefault();
       access
-        .ensure()
-        .then(() => window.open(url, '_blank', 'noopener'))
+        .open(url)
+        .then((address) => window.open(address, '_blank', 'noopener'))
         .catch(showError);
     });
     const preview = el(
@@ -123,7 +123,7 @@ export function mountPreviewTab(panel: HTMLElement, pane: TerminalPaneApi): Work
     const shown = frame.port();
     if (shown !== undefined) frame.setGone(!wanted.has(shown));
     // Set the cookie as soon as there is something to open, so « Ouvrir » is a plain link.
-    if (ports.length > 0) access.ensure().catch(showError);
+    if (ports.length > 0) access.prepare().catch(showError);
   };
 
   let visible = false;

@@ -11,10 +11,11 @@ import {
   freePort,
   leftovers,
   startServer,
-  TerminalClient,
+  type TerminalClient,
   waitUntil,
   type RunningServer,
 } from './harness.ts';
+import { startPreviewApps } from './preview-apps.ts';
 
 let server: RunningServer;
 let previewPort: number;
@@ -22,48 +23,11 @@ let session: SessionCreated;
 let other: SessionCreated;
 let terminal: TerminalClient;
 
-/** A WebSocket echo server in Perl (core modules only): the sandbox has no other language. */
-const echoServer = String.raw`use strict; use IO::Socket::INET; use Digest::SHA qw(sha1_base64);
-my $srv = IO::Socket::INET->new(LocalAddr => '0.0.0.0', LocalPort => 9000, Listen => 5, ReuseAddr => 1) or die $!;
-while (my $c = $srv->accept) {
-  my $req = ''; while (my $l = <$c>) { $req .= $l; last if $l eq "\r\n"; }
-  my ($key) = $req =~ /Sec-WebSocket-Key: *(\S+)/i;
-  if (!$key) { print $c "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"; close $c; next; }
-  my $accept = sha1_base64($key . '258EAFA5-E914-47DA-95CA-C5AB0DC85B11') . '=';
-  print $c "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: $accept\r\n\r\n";
-  while (1) {
-    my $head; last unless read($c, $head, 2) == 2;
-    my ($b1, $b2) = unpack('CC', $head);
-    my $len = $b2 & 127;
-    if ($len == 126) { read($c, my $ext, 2); $len = unpack('n', $ext); }
-    read($c, my $mask, 4); read($c, my $data, $len);
-    my @m = unpack('C4', $mask); my $i = 0;
-    $data = join '', map { chr(ord($_) ^ $m[$i++ % 4]) } split //, $data;
-    last if ($b1 & 15) == 8;
-    my $out = "echo:$data";
-    print $c pack('CC', 0x81, length $out) . $out;
-  }
-  close $c;
-}
-`;
-
 beforeAll(async () => {
   previewPort = await freePort();
   server = await startServer({ PREVIEW_PORT: String(previewPort) });
   [session, other] = await Promise.all([createSession(server), createSession(server)]);
-  terminal = new TerminalClient(server, session.id);
-  await terminal.open(session.token);
-  const put = await fetch(`${server.base}/api/sessions/${session.id}/files/root/echo.pl`, {
-    method: 'PUT',
-    headers: { authorization: `Bearer ${session.token}`, 'content-type': 'application/octet-stream' },
-    body: echoServer,
-  });
-  expect(put.status).toBe(200);
-  const out = await terminal.run(
-    "docker run -d -q --name web -p 8080:80 httpd >/dev/null && (nohup perl /root/echo.pl >/root/echo.log 2>&1 &) && echo LAN''CE",
-    120_000,
-  );
-  expect(out).toContain('LANCE');
+  terminal = await startPreviewApps(server, session);
 }, 300_000);
 
 afterAll(async () => {
@@ -108,7 +72,8 @@ describe('the web preview', () => {
       method: 'POST',
       headers: { authorization: `Bearer ${session.token}`, origin: server.base },
     });
-    expect(set.status).toBe(204);
+    expect(set.status).toBe(200);
+    expect(await set.json()).toEqual({});
     const cookie = (set.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     expect(set.headers.get('set-cookie')).toMatch(new RegExp(`Path=/preview/${session.id}/`));
     const preview = `http://127.0.0.1:${previewPort}/preview/${session.id}/8080/`;

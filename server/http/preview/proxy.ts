@@ -2,8 +2,8 @@
 // session's sandbox, and nothing else (no other address, no other session, not the terminal
 // relay nor the inner engine's API, only ports that listen). HTTP through @fastify/reply-from,
 // WebSockets piped with ws. On the main origin only the Bearer token opens it (outside tools);
-// on the preview origin, a browser's cookie scoped to the session's preview path does too, so
-// the student's pages never run on the course's own origin.
+// on the preview origin, a browser's cookie scoped to the session's preview path (or to its
+// preview host, host.ts) does too, so the student's pages never run on the course's own origin.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fastifyReplyFrom from '@fastify/reply-from';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -12,12 +12,21 @@ import { sessionIdSchema } from '../../../shared/contract.ts';
 import { bearerToken, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { hostRequests } from './host.ts';
 
 export const previewCookie = 'cours_apercu';
 
 /** The preview cookie's value for a session: derived from its token's hash, so it survives a restart. */
 export function previewToken(tokenHash: string): string {
   return createHmac('sha256', tokenHash).update('apercu').digest('base64url');
+}
+
+/** Whether a browser's preview cookie is this session's (compared in constant time). */
+export function previewCookieMatches(cookie: string | undefined, tokenHash: string): boolean {
+  if (!cookie) return false;
+  const expected = Buffer.from(previewToken(tokenHash));
+  const given = Buffer.from(cookie);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export interface PreviewOptions extends AppDeps {
@@ -39,13 +48,18 @@ function forwardedHeaders(headers: Record<string, string | string[] | undefined>
   return out;
 }
 
-/** A Set-Cookie of the student's app, kept inside its preview path. */
-function scopedCookie(cookie: string, prefix: string): string {
+/**
+ * A Set-Cookie of the student's app, kept inside its preview: its path (the path form), or its
+ * host (the host form: no Domain, so no other preview host gets it). Undefined: dropped, as it
+ * would replace the preview's own cookie.
+ */
+function scopedCookie(cookie: string, prefix: string): string | undefined {
+  if (/^\s*cours_/i.test(cookie)) return undefined;
   const parts = cookie
     .split(';')
     .map((p) => p.trim())
-    .filter((p) => !/^(path|domain)=/i.test(p));
-  return [...parts, `Path=${prefix}/`].join('; ');
+    .filter((p) => !/^domain=/i.test(p) && (!prefix || !/^path=/i.test(p)));
+  return (prefix ? [...parts, `Path=${prefix}/`] : parts).join('; ');
 }
 
 export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, options) => {
@@ -73,9 +87,7 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
     if (bearer) {
       if (!sessions.authenticate(id, bearer)) throw new HttpError(403, 'Jeton invalide pour cet aperçu.');
     } else if (cookie) {
-      const expected = Buffer.from(previewToken(session.tokenHash));
-      const given = Buffer.from(cookie);
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (!previewCookieMatches(cookie, session.tokenHash)) {
         throw new HttpError(403, 'Cet aperçu appartient à une autre session.');
       }
     } else {
@@ -90,8 +102,10 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
     }
     const address = await ports.address(id);
     if (!address) throw new HttpError(503, 'Aperçu indisponible : le moteur Docker est sur une autre machine.');
-    const prefix = `/preview/${id}/${port}`;
-    const rest = request.url.slice(prefix.length) || '/';
+    const path = `/preview/${id}/${port}`;
+    const rest = request.url.slice(path.length) || '/';
+    // On a preview host (PREVIEW_HOST) the page's paths are its own: nothing to add to them.
+    const prefix = hostRequests.has(request.raw) ? '' : path;
     return { url: `${scheme}://${address}:${port}${rest.startsWith('/') ? rest : '/' + rest}`, prefix, address, port };
   };
 
@@ -101,7 +115,7 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
       rewriteRequestHeaders: (_request, headers) => ({
         ...forwardedHeaders(headers),
         host: `${target.address}:${target.port}`,
-        'x-forwarded-prefix': target.prefix,
+        ...(target.prefix ? { 'x-forwarded-prefix': target.prefix } : {}),
       }),
       rewriteHeaders: (headers) => {
         const out = { ...headers };
@@ -109,11 +123,15 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
         if (typeof location === 'string') {
           const own = `http://${target.address}:${target.port}`;
           if (location.startsWith(own)) out.location = target.prefix + (location.slice(own.length) || '/');
-          else if (location.startsWith('/') && !location.startsWith('//')) out.location = target.prefix + location;
+          else if (target.prefix && location.startsWith('/') && !location.startsWith('//')) {
+            out.location = target.prefix + location;
+          }
         }
         const cookies = out['set-cookie'];
         if (cookies) {
-          out['set-cookie'] = (Array.isArray(cookies) ? cookies : [cookies]).map((c) => scopedCookie(c, target.prefix));
+          out['set-cookie'] = (Array.isArray(cookies) ? cookies : [cookies]).flatMap(
+            (c) => scopedCookie(c, target.prefix) ?? [],
+          );
         }
         return out;
       },
