@@ -1,6 +1,9 @@
 // A student writes the TP Dockerfile in the « Éditeur » tab: a French lint diagnostic inline
 // while typing, fixed, saved, then built in the terminal; the prompt when the terminal changed
-// the file meanwhile (« Recharger », then « Écraser »); and files in and out of the sandbox.
+// the file meanwhile (« Recharger », then « Écraser »); and files and folders in and out of the sandbox.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
 const folder = '/root/tp-dockerfile';
@@ -139,6 +142,20 @@ test('files in and out: upload into the TP folder, download a file and the folde
   await expect(page.locator(`[data-file="${folder}/notes-e2e.txt"]`)).toBeVisible({ timeout: 30_000 });
   await inTerminal(page, "grep -q 'depuis le bureau' /root/tp-dockerfile/notes-e2e.txt", 'RECU');
 
+  // A whole folder, its sub-folders kept.
+  const picked = mkdtempSync(path.join(tmpdir(), 'dossier-e2e-'));
+  mkdirSync(path.join(picked, 'site/css'), { recursive: true });
+  writeFileSync(path.join(picked, 'site/index.html'), '<h1>Mon site</h1>\n');
+  writeFileSync(path.join(picked, 'site/css/style.css'), 'h1 { color: teal; }\n');
+  await page.locator('[data-upload-folder]').setInputFiles(path.join(picked, 'site'));
+  await expect(page.locator('[data-editor-status]')).toContainText('2 fichiers sur 2 envoyés', { timeout: 30_000 });
+  await inTerminal(
+    page,
+    "grep -q teal /root/tp-dockerfile/site/css/style.css && grep -q 'Mon site' /root/tp-dockerfile/site/index.html",
+    'DOSSIER',
+  );
+  rmSync(picked, { recursive: true, force: true });
+
   await page.locator('[data-tab="editor"]').click();
   await page.locator(`[data-file="${folder}/index.html"] > .tree-row`).click();
   await expect(page.locator('[data-editor-path]')).toHaveText(`${folder}/index.html`);
@@ -146,8 +163,8 @@ test('files in and out: upload into the TP folder, download a file and the folde
   await page.locator('[data-download]').click();
   let download = await downloading;
   expect(download.suggestedFilename()).toBe('index.html');
-  const path = await download.path();
-  expect(path).toBeTruthy();
+  const saved = await download.path();
+  expect(saved).toBeTruthy();
 
   // The folder comes as a tar; selecting it by keyboard (← goes up to the parent folder).
   await page.locator(`[data-file="${folder}/index.html"]`).focus();

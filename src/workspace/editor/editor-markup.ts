@@ -11,6 +11,9 @@ const markup = `
       <label class="editor-button small editor-upload">
         <input type="file" multiple class="editor-sr" data-upload />Importer un fichier
       </label>
+      <label class="editor-button small editor-upload">
+        <input type="file" webkitdirectory class="editor-sr" data-upload-folder />Importer un dossier
+      </label>
       <button type="button" class="editor-button small" data-download disabled>Télécharger</button>
     </div>
     <p class="editor-folder">Dossier courant : <code data-current-folder>${homeFolder}</code></p>
@@ -63,6 +66,7 @@ export function mountMarkup(panel: HTMLElement) {
     refresh: required<HTMLButtonElement>(root, '[data-tree-refresh]'),
     newFile: required<HTMLButtonElement>(root, '[data-new-file]'),
     upload: required<HTMLInputElement>(root, '[data-upload]'),
+    uploadFolder: required<HTMLInputElement>(root, '[data-upload-folder]'),
     download: required<HTMLButtonElement>(root, '[data-download]'),
     folder: required<HTMLElement>(root, '[data-current-folder]'),
     sidePrompts: required<HTMLElement>(root, '[data-side-prompts]'),

@@ -7,6 +7,7 @@ import { CodeEditor } from './code-editor.ts';
 import { mountMarkup, renderPath } from './editor-markup.ts';
 import { FileTreeView } from './file-tree.ts';
 import { FilesApi, FilesApiError } from './files-api.ts';
+import { type DroppedFile, filesOfPickedFolder } from './dropped-files.ts';
 import { languageKind, languageLabels } from './language-kind.ts';
 import { lintCountLabel, type LintCounts } from './lint.ts';
 import { askChoice, askName } from './panel-prompt.ts';
@@ -361,7 +362,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
 
   // ---- Files in and out --------------------------------------------------------------------
   const transfers = new Transfers(api, el.transfers, report);
-  const uploadFiles = async (files: File[], folder: string) => {
+  const uploadFiles = async (files: DroppedFile[], folder: string) => {
     const written = await transfers.upload(
       files,
       folder,
@@ -399,7 +400,25 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
     () => {
       const files = [...(el.upload.files ?? [])];
       el.upload.value = '';
-      if (files.length > 0) void uploadFiles(files, currentFolder());
+      if (files.length > 0) {
+        void uploadFiles(
+          files.map((file) => ({ file, relative: file.name })),
+          currentFolder(),
+        );
+      }
+    },
+    on,
+  );
+  el.uploadFolder.addEventListener(
+    'change',
+    () => {
+      const files = [...(el.uploadFolder.files ?? [])];
+      el.uploadFolder.value = '';
+      try {
+        if (files.length > 0) void uploadFiles(filesOfPickedFolder(files), currentFolder());
+      } catch (error) {
+        report((error as Error).message, 'error');
+      }
     },
     on,
   );

@@ -1,7 +1,8 @@
-// Files in and out of the sandbox: uploads (the « Importer » button, or files dropped from the
-// desktop on the panel or on a folder of the tree) and downloads (a file, or a folder as a tar),
+// Files in and out of the sandbox: uploads (the « Importer » button, or files and folders
+// dropped from the desktop on the panel or on a folder of the tree) and downloads (a file, or a folder as a tar),
 // each with its progress bar and an « Annuler » button. The Bearer token has to go in a header,
 // so a download is fetched, then handed to the browser as a Blob URL.
+import { type DroppedFile, droppedFiles, type EntryLike } from './dropped-files.ts';
 import { FilesApiError, type FilesApi } from './files-api.ts';
 import { baseName, formatSize, joinPath } from './paths.ts';
 
@@ -68,38 +69,50 @@ export class Transfers {
   }
 
   /**
-   * Uploads files into `folder`; `confirmReplace` is asked before overwriting a file the tree
-   * shows. Gives the paths written.
+   * Uploads files into `folder` (a dropped folder's files keep their paths in it);
+   * `confirmReplace` is asked before overwriting a file the tree shows. Gives the paths written.
    */
   async upload(
-    files: readonly File[],
+    files: readonly DroppedFile[],
     folder: string,
     exists: (path: string) => boolean,
     confirmReplace: (path: string) => Promise<boolean>,
   ): Promise<string[]> {
     const written: string[] = [];
-    for (const file of files) {
-      const path = joinPath(folder, file.name);
+    const many = files.length > 1;
+    for (const [index, { file, relative }] of files.entries()) {
+      const path = joinPath(folder, relative);
       if (file.size > maxUploadBytes) {
         this.report(
-          `« ${file.name} » fait ${formatSize(file.size)} : le bac à sable accepte ${formatSize(maxUploadBytes)} au plus par fichier.`,
+          `« ${relative} » fait ${formatSize(file.size)} : le bac à sable accepte ${formatSize(maxUploadBytes)} au plus par fichier.`,
           'error',
         );
         continue;
       }
       if (exists(path) && !(await confirmReplace(path))) continue;
-      const row = this.row(`Envoi de ${file.name}`);
+      const row = this.row(many ? `Envoi de ${relative} (${index + 1} sur ${files.length})` : `Envoi de ${relative}`);
       row.update(0, file.size);
       try {
         await this.api.upload(path, file, (done, total) => row.update(done, total), row.signal);
         written.push(path);
-        this.report(`« ${file.name} » est dans ${folder}.`, 'info');
+        if (!many) this.report(`« ${relative} » est dans ${folder}.`, 'info');
       } catch (error) {
-        if ((error as Error).name === 'AbortError') this.report(`Envoi de « ${file.name} » annulé.`, 'info');
-        else this.report(`« ${file.name} » n’a pas pu être envoyé : ${(error as Error).message}`, 'error');
+        if ((error as Error).name === 'AbortError') {
+          this.report(`Envoi de « ${relative} » annulé${many ? ', et des suivants' : ''}.`, 'info');
+          break;
+        }
+        this.report(`« ${relative} » n’a pas pu être envoyé : ${(error as Error).message}`, 'error');
+        // A full disk fails every next file the same way.
+        if (error instanceof FilesApiError && error.status === 507) break;
       } finally {
         row.close();
       }
+    }
+    if (many && written.length > 0) {
+      this.report(
+        `${written.length} fichier${written.length > 1 ? 's' : ''} sur ${files.length} envoyé${written.length > 1 ? 's' : ''} dans ${folder}.`,
+        'info',
+      );
     }
     return written;
   }
@@ -143,7 +156,7 @@ export class Transfers {
 export interface DropHooks {
   /** The folder a drop on `target` goes to. */
   folderAt(target: EventTarget | null): string;
-  onFiles(files: File[], folder: string): void;
+  onFiles(files: DroppedFile[], folder: string): void;
   /** The folder a drop would now go to (to say so while dragging). */
   onTarget(folder: string): void;
   report: Report;
@@ -207,18 +220,14 @@ export function watchDrops(zone: HTMLElement, hooks: DropHooks, signal: AbortSig
       event.preventDefault();
       const folder = hooks.folderAt(event.target);
       clear();
-      const items = [...(event.dataTransfer?.items ?? [])];
-      if (items.some((item) => item.webkitGetAsEntry?.()?.isDirectory)) {
-        hooks.report(
-          'Un dossier ne peut pas être déposé tel quel : déposez ses fichiers, ou une archive (.tar) à extraire dans le terminal.',
-          'error',
-        );
-      }
-      const files = items
-        .filter((item) => item.kind === 'file' && !item.webkitGetAsEntry?.()?.isDirectory)
-        .map((item) => item.getAsFile())
-        .filter((file): file is File => file !== null);
-      if (files.length > 0) hooks.onFiles(files, folder);
+      // Taken now: the browser empties the DataTransfer once the event is over.
+      const entries = [...(event.dataTransfer?.items ?? [])]
+        .filter((item) => item.kind === 'file')
+        .map((item): EntryLike | File | null => item.webkitGetAsEntry?.() ?? item.getAsFile())
+        .filter((entry): entry is EntryLike | File => entry !== null);
+      void droppedFiles(entries, (message) => hooks.report(message, 'error')).then((files) => {
+        if (files.length > 0) hooks.onFiles(files, folder);
+      });
     },
     options,
   );
