@@ -1,6 +1,7 @@
 // A student writes the TP Dockerfile in the « Éditeur » tab: a French lint diagnostic inline
 // while typing, fixed, saved, then built in the terminal; the prompt when the terminal changed
-// the file meanwhile (« Recharger », then « Écraser »); and files and folders in and out of the sandbox.
+// the file meanwhile (« Recharger », then « Écraser »), search and replace; and files and folders
+// in and out of the sandbox.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -126,6 +127,21 @@ test('TP Dockerfile written in the editor: inline lint, save, build, conflict wi
     "grep -q 'version editeur' /root/tp-dockerfile/Dockerfile && ! grep -q 'encore le terminal' /root/tp-dockerfile/Dockerfile",
     'ECRASE',
   );
+
+  // Search and replace, in French: Ctrl+F, then « tout remplacer ».
+  await page.locator('[data-tab="editor"]').click();
+  await code.click();
+  await page.keyboard.press('ControlOrMeta+f');
+  const find = page.getByRole('textbox', { name: 'Rechercher' });
+  await expect(find).toBeFocused();
+  await find.fill('apache2');
+  await page.getByRole('textbox', { name: 'Remplacer par' }).fill('nginx');
+  await page.getByRole('button', { name: 'tout remplacer' }).click();
+  await expect(code).toContainText('--no-install-recommends nginx');
+  await expect(code).not.toContainText('apache2');
+  await expect(page.locator('[data-editor-dirty]')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(find).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -1,6 +1,6 @@
 // The CodeMirror 6 editor of the Éditeur tab: one EditorView whose state is replaced when a
-// file opens (its language, its lint, a fresh history), and which tells its owner when the text
-// differs from what was last opened or saved.
+// file opens (its language, its lint, a fresh history, search and replace), and which tells
+// its owner when the text differs from what was last opened or saved.
 import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { forEachDiagnostic, lintKeymap, openLintPanel, setDiagnosticsEffect } from '@codemirror/lint';
 import { EditorSelection, EditorState, type Extension, type Text } from '@codemirror/state';
@@ -15,11 +15,13 @@ import {
   placeholder,
 } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
+import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from '@codemirror/search';
 import { insertNewline } from './indent.ts';
 import { languageKind, type LanguageKind } from './language-kind.ts';
 import { indentOf, languageSupport } from './languages.ts';
 import { countFindings, dockerfileLinter, type LintCounts, type LintHooks } from './lint.ts';
 import { baseName } from './paths.ts';
+import { frenchPhrases } from './phrases.ts';
 
 export interface CodeEditorHooks {
   /** The text now differs from the last opened or saved one, or no longer does. */
@@ -54,6 +56,9 @@ export class CodeEditor {
       syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
       bracketMatching(),
       highlightActiveLine(),
+      highlightSelectionMatches(),
+      search({ top: true }),
+      frenchPhrases,
       EditorView.lineWrapping,
       placeholder('Fichier vide : commencez à écrire.'),
       EditorView.contentAttributes.of({ 'aria-label': `Contenu de ${baseName(path)}` }),
@@ -67,6 +72,8 @@ export class CodeEditor {
         // Tab indents; Échap then Tab (CodeMirror's escape hatch) leaves the editor.
         indentWithTab,
         ...lintKeymap,
+        // Ctrl+F: search and replace; F3 / Ctrl+G the next match; Ctrl+Alt+G a line number.
+        ...searchKeymap,
         ...defaultKeymap,
       ]),
       languageSupport(kind),
@@ -124,6 +131,11 @@ export class CodeEditor {
 
   isDirty(): boolean {
     return this.dirty;
+  }
+
+  /** The search and replace panel, its field focused. */
+  openSearch(): void {
+    openSearchPanel(this.view);
   }
 
   openLintPanel(): void {

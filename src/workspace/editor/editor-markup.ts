@@ -30,6 +30,9 @@ const markup = `
         >
       </span>
       <span class="editor-language" data-editor-language></span>
+      <button type="button" class="editor-button" data-editor-search disabled title="Rechercher et remplacer (Ctrl+F)">
+        Rechercher
+      </button>
       <button type="button" class="editor-button primary" data-editor-save disabled>Enregistrer</button>
     </div>
     <div class="editor-main-prompts" data-main-prompts></div>
@@ -41,7 +44,7 @@ const markup = `
     <div class="editor-foot">
       <button type="button" class="editor-lint" data-lint-count="" hidden
         title="Afficher la liste (Ctrl+Maj+M) ; F8 : problème suivant"></button>
-      <span class="editor-keys"><kbd>Ctrl</kbd>+<kbd>S</kbd> : enregistrer · <kbd>Échap</kbd> puis <kbd>Tab</kbd> : quitter l’éditeur</span>
+      <span class="editor-keys"><kbd>Ctrl</kbd>+<kbd>S</kbd> : enregistrer · <kbd>Ctrl</kbd>+<kbd>F</kbd> : rechercher et remplacer · <kbd>Échap</kbd> puis <kbd>Tab</kbd> : quitter l’éditeur</span>
     </div>
   </div>
   <div class="editor-transfers" data-transfers aria-live="polite"></div>
@@ -76,6 +79,7 @@ export function mountMarkup(panel: HTMLElement) {
     dirty: required<HTMLElement>(root, '[data-editor-dirty]'),
     language: required<HTMLElement>(root, '[data-editor-language]'),
     save: required<HTMLButtonElement>(root, '[data-editor-save]'),
+    search: required<HTMLButtonElement>(root, '[data-editor-search]'),
     mainPrompts: required<HTMLElement>(root, '[data-main-prompts]'),
     status: required<HTMLElement>(root, '[data-editor-status]'),
     error: required<HTMLElement>(root, '[data-editor-error]'),

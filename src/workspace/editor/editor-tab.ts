@@ -177,6 +177,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
     lintFailure = undefined;
     if (kind === 'dockerfile') showLint(undefined);
     view.load(path, text);
+    el.search.disabled = false;
     setDirty(false);
     if (tree.node(path)) tree.select(path);
     showSelection(tree.selected());
@@ -395,6 +396,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
   el.newFile.addEventListener('click', () => void newFile(), on);
   el.save.addEventListener('click', () => void save(), on);
   el.lint.addEventListener('click', () => editor?.openLintPanel(), on);
+  el.search.addEventListener('click', () => editor?.openSearch(), on);
   el.upload.addEventListener(
     'change',
     () => {
