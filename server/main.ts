@@ -49,6 +49,14 @@ async function main(): Promise<void> {
   const checkLibrary = loadCheckLibrary(config.LABS_DIR);
   const db = openDatabase(config.DATA_DIR);
   const progress = new SqliteProgressStore(db);
+  // Learner keys that were never used for anything go after 30 days, checked every 6 hours.
+  const pruneLearners = () => {
+    const gone = progress.pruneLearners(new Date(Date.now() - 30 * 24 * 3600_000));
+    if (gone > 0) log.info('unused learner keys forgotten', { count: gone });
+  };
+  pruneLearners();
+  const pruning = setInterval(pruneLearners, 6 * 3600_000);
+  pruning.unref();
   const instructor = new InstructorStore(db);
   const { generated } = await instructor.initialise(config.INSTRUCTOR_PASSWORD);
   if (generated) {
@@ -238,6 +246,7 @@ async function main(): Promise<void> {
     stopping = true;
     say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
     classroom.stop();
+    clearInterval(pruning);
     await preview?.close();
     await app.close();
     await services?.terminals.close();

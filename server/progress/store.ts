@@ -58,6 +58,25 @@ export class SqliteProgressStore implements ProgressStore {
     return { id, key };
   }
 
+  /**
+   * Forgets the learners created before `createdBefore` who left nothing: no step passed, no
+   * session, no class, no check, no help shown. Anyone may ask for keys, so without this the
+   * table only grows; a browser whose key is gone simply gets a new one. Gives how many went.
+   */
+  pruneLearners(createdBefore: Date): number {
+    const result = this.db
+      .prepare(
+        `DELETE FROM learners WHERE created_at < ?
+           AND NOT EXISTS (SELECT 1 FROM progress p WHERE p.learner_id = learners.id)
+           AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.learner_id = learners.id)
+           AND NOT EXISTS (SELECT 1 FROM class_members m WHERE m.learner_id = learners.id)
+           AND NOT EXISTS (SELECT 1 FROM step_checks c WHERE c.learner_id = learners.id)
+           AND NOT EXISTS (SELECT 1 FROM help_shown h WHERE h.learner_id = learners.id)`,
+      )
+      .run(createdBefore.toISOString());
+    return Number(result.changes);
+  }
+
   learnerForKey(key: string): string | undefined {
     const row = this.db.prepare('SELECT id FROM learners WHERE key_hash = ?').get(hashKey(key));
     return row === undefined ? undefined : String(row.id);
