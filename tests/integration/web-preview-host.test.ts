@@ -62,10 +62,15 @@ interface Answer {
 }
 
 /** A request to the preview listener as a reverse proxy would pass it: the preview's Host kept. */
-function onHost(host: string, path: string, cookie?: string): Promise<Answer> {
+function onHost(host: string, path: string, cookie?: string, accept?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { host: '127.0.0.1', port: previewPort, path, headers: { host, ...(cookie ? { cookie } : {}) } },
+      {
+        host: '127.0.0.1',
+        port: previewPort,
+        path,
+        headers: { host, ...(cookie ? { cookie } : {}), ...(accept ? { accept } : {}) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -130,6 +135,13 @@ describe('the web preview on its own host (PREVIEW_HOST)', () => {
     const spent = await onHost(host, `/__apercu/${ticket}`);
     expect(spent.status).toBe(403);
     expect((JSON.parse(spent.body) as { error: string }).error).toMatch(/expiré ou a déjà servi/);
+    // A browser gets it as a French page, which only the course may frame.
+    const shown = await onHost(host, `/__apercu/${ticket}`, undefined, 'text/html,*/*');
+    expect(shown.status).toBe(403);
+    expect(shown.headers['content-type']).toMatch(/^text\/html/);
+    expect(shown.body).toContain('<html lang="fr">');
+    expect(shown.body).toContain('expiré ou a déjà servi');
+    expect(String(shown.headers['content-security-policy'])).toMatch(/^default-src 'none'.*; frame-ancestors /);
     expect((await onHost(host, `/__apercu/${ticket}`, cookie)).status).toBe(303);
     // Another session's ticket does not open this host.
     expect((await onHost(host, `/__apercu/${await ticketOf(other)}`)).status).toBe(403);

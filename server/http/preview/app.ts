@@ -10,6 +10,7 @@ import { limits } from '../../../shared/limits.ts';
 import type { AppDeps } from '../deps.ts';
 import { servicesOf } from '../auth.ts';
 import { toUserError } from '../errors.ts';
+import { errorPagePolicy, sendPreviewError } from './error-page.ts';
 import { hostRequests, type PreviewHost, type PreviewTickets, targetOfHost, ticketPath } from './host.ts';
 import { previewCookie, previewCookieMatches, previewRoutes, previewToken } from './proxy.ts';
 
@@ -46,10 +47,12 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
   app.setErrorHandler((error, request, reply) => {
     const { status, message } = toUserError(error);
     if (status >= 500) deps.log.warn('preview failed', { path: request.url.slice(0, 200), error });
-    return reply.code(status).header('cache-control', 'no-store').send({ error: message });
+    return sendPreviewError(request, reply, status, message);
   });
   app.addHook('onSend', async (_request, reply) => {
-    void reply.header('content-security-policy', `frame-ancestors 'self' ${options.frameAncestors.join(' ')}`);
+    const framing = `frame-ancestors 'self' ${options.frameAncestors.join(' ')}`;
+    const own = reply.getHeader('content-security-policy') === errorPagePolicy;
+    void reply.header('content-security-policy', own ? `${errorPagePolicy}; ${framing}` : framing);
   });
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.maxFrameBytes * 16 } });
@@ -64,7 +67,7 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
       async (request, reply) => {
         const target = hostRequests.get(request.raw);
         if (!target) {
-          return reply.code(404).send({ error: 'Adresse inconnue : ouvrez l’aperçu depuis la page du TP.' });
+          return sendPreviewError(request, reply, 404, 'Adresse inconnue : ouvrez l’aperçu depuis la page du TP.');
         }
         const session = servicesOf(deps).sessions.get(target.id);
         // A reload or « Précédent » brings a used ticket back: the cookie it gave still opens.
@@ -72,10 +75,12 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
           return reply.header('cache-control', 'no-store').redirect('/', 303);
         }
         if (!session || !host.tickets.redeem(request.params.ticket.slice(0, 100), target.id)) {
-          return reply.code(403).header('cache-control', 'no-store').send({
-            error:
-              'Ce lien d’aperçu a expiré ou a déjà servi : rouvrez l’aperçu depuis la page du TP (onglet « Aperçu web »).',
-          });
+          return sendPreviewError(
+            request,
+            reply,
+            403,
+            'Ce lien d’aperçu a expiré ou a déjà servi : rouvrez l’aperçu depuis la page du TP (onglet « Aperçu web »).',
+          );
         }
         void reply.setCookie(previewCookie, previewToken(session.tokenHash), {
           httpOnly: true,
@@ -105,9 +110,12 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
     if (match && !request.url.startsWith('/preview/')) {
       return reply.redirect(`/preview/${match[1]}/${match[2]}${request.url}`, 307);
     }
-    return reply
-      .code(404)
-      .send({ error: 'Cette adresse ne sert que les aperçus des bacs à sable : ouvrez-les depuis la page du TP.' });
+    return sendPreviewError(
+      request,
+      reply,
+      404,
+      'Cette adresse ne sert que les aperçus des bacs à sable : ouvrez-les depuis la page du TP.',
+    );
   });
   return app;
 }

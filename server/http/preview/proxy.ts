@@ -12,6 +12,7 @@ import { sessionIdSchema } from '../../../shared/contract.ts';
 import { bearerToken, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { sendPreviewError } from './error-page.ts';
 import { hostRequests } from './host.ts';
 
 export const previewCookie = 'cours_apercu';
@@ -135,13 +136,14 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
         }
         return out;
       },
-      onError: (failed, { error }) => {
-        void failed
-          .code(502)
-          .type('application/json; charset=utf-8')
-          .send({
-            error: `Le serveur du port ${target.port} de votre bac à sable ne répond pas (${error.message.slice(0, 100)}) : vérifiez qu’il tourne.`,
-          });
+      // `reply` is the one failing: reply-from hands it back with another server type.
+      onError: (_failed, { error }) => {
+        void sendPreviewError(
+          request,
+          reply,
+          502,
+          `Le serveur du port ${target.port} de votre bac à sable ne répond pas (${error.message.slice(0, 100)}) : vérifiez qu’il tourne.`,
+        );
       },
     });
   };
