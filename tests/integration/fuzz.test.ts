@@ -6,14 +6,21 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SessionCreated } from '../../shared/contract.ts';
-import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
+import { api, createSession, freePort, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
 
 let server: RunningServer;
+let previewPort: number;
 let session: SessionCreated;
 const seen = new Map<number, number>();
 
 beforeAll(async () => {
-  server = await startServer({ MAX_SESSIONS: '3', INSTRUCTOR_PASSWORD: 'formateur-fuzz' });
+  previewPort = await freePort();
+  server = await startServer({
+    MAX_SESSIONS: '3',
+    INSTRUCTOR_PASSWORD: 'formateur-fuzz',
+    PREVIEW_PORT: String(previewPort),
+    PREVIEW_HOST: 'apercu.test',
+  });
   session = await createSession(server, 'tp-images');
 });
 
@@ -26,6 +33,8 @@ afterAll(async () => {
 interface RawRequest {
   method: string;
   target: string;
+  /** The Host header (127.0.0.1 by default). */
+  host?: string;
   headers: [string, string][];
   body: string;
 }
@@ -37,7 +46,7 @@ function sendRaw(port: number, request: RawRequest): Promise<{ status: number; h
     const body = Buffer.from(request.body, 'utf8');
     const head = [
       `${request.method} ${request.target} HTTP/1.1`,
-      'Host: 127.0.0.1',
+      `Host: ${request.host ?? '127.0.0.1'}`,
       'Connection: close',
       ...request.headers.map(([name, value]) => `${name}: ${value}`),
       ...(body.length > 0 ? [`Content-Length: ${body.length}`] : []),
@@ -227,6 +236,67 @@ describe('fuzzing the running server', () => {
     process.stdout.write(`statuses seen: ${JSON.stringify(Object.fromEntries(seen))}\n`);
     expect((await api(server, 'GET', '/api/health')).status).toBe(200);
     expect((await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).status).toBe(200);
+  });
+
+  it('answers random requests on the preview listener, on random hosts, below 500', async () => {
+    const id = fc.oneof(
+      fc.constant(session.id),
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'.split('')), maxLength: 70 }),
+    );
+    const host = fc.oneof(
+      fc
+        .tuple(id, fc.constantFrom('80', '8080', '7681', '2375', '0', '99999', 'x', ''))
+        .map(([i, p]) => `${i}-${p}.apercu.test`),
+      fc.constantFrom('apercu.test', '127.0.0.1', `${session.id}-8080.apercu.test.evil.fr`, '', 'a'.repeat(400)),
+      printable.map((s) => `${s}.apercu.test:1`),
+    );
+    const target = fc.oneof(
+      fc.constantFrom('/', '/__apercu/', '/__apercu/x', '/__apercu/%ZZ', `/preview/${session.id}/8080/`, '*', '/%00'),
+      fc
+        .array(fc.oneof(printable, fc.constantFrom('__apercu', 'preview', session.id, '..', '%2e%2e')), {
+          maxLength: 5,
+        })
+        .map((p) => '/' + p.join('/')),
+    );
+    const header = fc.oneof(
+      fc.tuple(
+        fc.constant('Cookie'),
+        fc.oneof(
+          printable.map((s) => `cours_apercu=${s}`),
+          fc.constantFrom('cours_apercu=', '=;;=', 'cours_apercu=%ZZ'),
+        ),
+      ),
+      fc.tuple(fc.constant('Authorization'), fc.oneof(fc.constant(`Bearer ${session.token}`), printable)),
+      fc.tuple(fc.constant('Referer'), fc.oneof(printable, fc.constant(`http://127.0.0.1/preview/${session.id}/80/`))),
+      fc.tuple(fc.constant('Accept'), fc.constantFrom('text/html', '*/*', '')),
+      fc.tuple(fc.constantFrom('Upgrade', 'X-Forwarded-Proto'), fc.constantFrom('websocket', 'https', 'x')),
+    );
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'BREW'),
+      target,
+      host,
+      headers: fc.array(header, { maxLength: 3 }),
+      body: fc.oneof(fc.constant(''), fc.string({ maxLength: 100 })),
+    });
+    await fc.assert(
+      fc.asyncProperty(request, async (raw) => {
+        const answer = await sendRaw(previewPort, raw);
+        // 400 from Node's own parser for a Host it refuses; nothing may reach 500.
+        expect(answer.status >= 200 && answer.status < 500, JSON.stringify({ raw, answer })).toBe(true);
+        expect(server.process.exitCode).toBeNull();
+      }),
+      { numRuns: 1500, seed: Number(process.env.FUZZ_SEED ?? Date.now() % 100_000) },
+    );
+    // A ticket still opens this session's host afterwards.
+    const { body } = await api(server, 'POST', `/api/sessions/${session.id}/preview`, { token: session.token });
+    const traded = await sendRaw(previewPort, {
+      method: 'GET',
+      target: `/__apercu/${String(body.ticket)}`,
+      host: `${session.id}-8080.apercu.test`,
+      headers: [],
+      body: '',
+    });
+    expect(traded.status).toBe(303);
   });
 
   it('survives random WebSocket frames, before and after auth, and the terminal still works', async () => {
