@@ -78,13 +78,18 @@ export function mountPreviewTab(panel: HTMLElement, pane: TerminalPaneApi): Work
     );
     // Until the preview cookie is set, the new tab would be refused: set it first (or, on the
     // host form, get a ticket for it), then open.
-    open.addEventListener('click', (event) => {
+    const openInTab = (event: MouseEvent) => {
       if (access.granted()) return;
       event.preventDefault();
       access
         .open(url)
         .then((address) => window.open(address, '_blank', 'noopener'))
         .catch(showError);
+    };
+    open.addEventListener('click', openInTab);
+    // The middle button opens a tab too, without a click event.
+    open.addEventListener('auxclick', (event) => {
+      if (event.button === 1) openInTab(event);
     });
     const preview = el(
       'button',
