@@ -58,7 +58,7 @@ export const previewApiRoutes: FastifyPluginAsyncZod<PreviewRouteOptions> = asyn
         response: { 200: previewAccessSchema, ...errorReplies(400, 401, 403, 404, 429, 503) },
       },
       // Per session, not per address: a class shares one address.
-      config: perMinute(60, 'aperçus ouverts', (r) => `apercu:${(r.params as { id?: string }).id ?? ''}`),
+      config: perMinute(60, 'demandes d’aperçu', (r) => `apercu:${(r.params as { id?: string }).id ?? ''}`),
     },
     async (request, reply) => {
       const session = authenticatedSession(deps, request, request.params.id);
