@@ -1,8 +1,8 @@
 // What a drop from the desktop carries: files, and whole folders walked through the browser's
 // FileSystemEntry API into files with their paths inside the folder (a folder picked with
-// « Importer un dossier » comes as such files already, each with its webkitRelativePath). Bounded, so that dropping
-// a project with its node_modules/ or .git/ is refused at once with a French message rather
-// than sent file by file for minutes.
+// « Importer un dossier » comes as such files already, each with its webkitRelativePath).
+// Bounded, so that dropping a project with its node_modules/ or .git/ is refused at once with a
+// French message rather than sent file by file for minutes.
 
 /** A file to send, with its path relative to the folder it is dropped on (`app/main.go`). */
 export interface DroppedFile {

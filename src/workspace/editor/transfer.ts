@@ -1,7 +1,7 @@
-// Files in and out of the sandbox: uploads (the « Importer » button, or files and folders
-// dropped from the desktop on the panel or on a folder of the tree) and downloads (a file, or a folder as a tar),
-// each with its progress bar and an « Annuler » button. The Bearer token has to go in a header,
-// so a download is fetched, then handed to the browser as a Blob URL.
+// Files in and out of the sandbox: uploads (the « Importer » buttons, or files and folders
+// dropped from the desktop on the panel or on a folder of the tree) and downloads (a file, or a
+// folder as a tar), each with its progress bar and an « Annuler » button. The Bearer token has
+// to go in a header, so a download is fetched, then handed to the browser as a Blob URL.
 import { type DroppedFile, droppedFiles, type EntryLike } from './dropped-files.ts';
 import { FilesApiError, type FilesApi } from './files-api.ts';
 import { baseName, formatSize, joinPath } from './paths.ts';
