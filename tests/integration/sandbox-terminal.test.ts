@@ -69,6 +69,14 @@ describe('sandbox terminal', () => {
     const before = terminal.messages.length;
     terminal.type('pkill -f sandbox-terminal-relay\r');
     await terminal.waitForMessage('ready', 30_000, before);
+    // pkill may also catch the relay that comes back while it still scans /proc (a second
+    // exit, then ready): what is typed in between is lost, so wait for the last one.
+    for (let seen = -1; seen !== terminal.messages.length;) {
+      seen = terminal.messages.length;
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+    }
+    const types = terminal.messages.slice(before).map((m) => m.type);
+    expect(types.lastIndexOf('ready')).toBeGreaterThan(types.lastIndexOf('exit'));
     expect((await terminal.run('echo "$RELAIS"')).trim()).toBe('tue');
   });
 
