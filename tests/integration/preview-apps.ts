@@ -1,6 +1,7 @@
 // What the web preview tests run in a sandbox: Apache (httpd) published on 8080, and a
 // WebSocket echo server on 9000 (Perl, core modules only: the sandbox has no other language).
 import { expect } from 'vitest';
+import WebSocket from 'ws';
 import type { SessionCreated } from '../../shared/contract.ts';
 import { TerminalClient, type RunningServer } from './harness.ts';
 
@@ -45,4 +46,19 @@ export async function startPreviewApps(server: RunningServer, session: SessionCr
   );
   expect(out).toContain('LANCE');
   return terminal;
+}
+
+/** Sends `message` to the echo server through the proxy at `url`; gives its answer, then closes. */
+export async function echoThrough(url: string, headers: Record<string, string>, message: string): Promise<string> {
+  const ws = new WebSocket(url, { headers });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      ws.once('open', () => ws.send(message));
+      ws.once('message', (data: Buffer) => resolve(data.toString()));
+      ws.once('error', reject);
+      setTimeout(() => reject(new Error('no echo')), 10_000);
+    });
+  } finally {
+    ws.close();
+  }
 }

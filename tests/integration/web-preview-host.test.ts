@@ -6,7 +6,6 @@
 import { request as httpRequest } from 'node:http';
 import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { SandboxPorts, SessionCreated } from '../../shared/contract.ts';
 import {
   api,
@@ -18,7 +17,7 @@ import {
   type TerminalClient,
   waitUntil,
 } from './harness.ts';
-import { startPreviewApps } from './preview-apps.ts';
+import { echoThrough, startPreviewApps } from './preview-apps.ts';
 
 let server: RunningServer;
 let previewPort: number;
@@ -186,17 +185,12 @@ describe('the web preview on its own host (PREVIEW_HOST)', () => {
 
   it('reaches a WebSocket app on its host', async () => {
     const cookie = await cookieOf(session, 9000);
-    const ws = new WebSocket(`ws://127.0.0.1:${previewPort}/echo`, {
-      headers: { host: hostOf(session, 9000), cookie },
-    });
-    const reply = await new Promise<string>((resolve, reject) => {
-      ws.once('open', () => ws.send('salut'));
-      ws.once('message', (data: Buffer) => resolve(data.toString()));
-      ws.once('error', reject);
-      setTimeout(() => reject(new Error('no echo')), 10_000);
-    });
+    const reply = await echoThrough(
+      `ws://127.0.0.1:${previewPort}/echo`,
+      { host: hostOf(session, 9000), cookie },
+      'salut',
+    );
     expect(reply).toBe('echo:salut');
-    ws.close();
   });
 
   it('opens from the bac-à-sable page in Chromium, framed and in a new tab', async () => {

@@ -3,7 +3,6 @@
 // origin), Apache's absolute links find their way back, another session is refused, the relay
 // is not reachable, and a WebSocket app inside the sandbox answers through the proxy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { SandboxPorts, SessionCreated } from '../../shared/contract.ts';
 import {
   api,
@@ -15,7 +14,7 @@ import {
   waitUntil,
   type RunningServer,
 } from './harness.ts';
-import { startPreviewApps } from './preview-apps.ts';
+import { echoThrough, startPreviewApps } from './preview-apps.ts';
 
 let server: RunningServer;
 let previewPort: number;
@@ -100,16 +99,11 @@ describe('the web preview', () => {
 
   it('reaches a WebSocket app in the sandbox through the proxy', async () => {
     await waitUntil(async () => (await ports(session)).some((p) => p.port === 9000), 30_000, 'port 9000 listed');
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/preview/${session.id}/9000/echo`, {
-      headers: { authorization: `Bearer ${session.token}` },
-    });
-    const reply = await new Promise<string>((resolve, reject) => {
-      ws.once('open', () => ws.send('bonjour'));
-      ws.once('message', (data: Buffer) => resolve(data.toString()));
-      ws.once('error', reject);
-      setTimeout(() => reject(new Error('no echo')), 10_000);
-    });
+    const reply = await echoThrough(
+      `ws://127.0.0.1:${server.port}/preview/${session.id}/9000/echo`,
+      { authorization: `Bearer ${session.token}` },
+      'bonjour',
+    );
     expect(reply).toBe('echo:bonjour');
-    ws.close();
   });
 });
