@@ -1,6 +1,7 @@
 // The screen mirrors' thread: one headless xterm.js per session parses the shell's output, so
 // that a browser that reconnects gets the current screen and scrollback back. Parsing runs
-// here, off the main thread, so it never delays keystrokes or other sessions' output.
+// here, off the main thread, so it never delays keystrokes or other sessions' output. Each
+// session sends one batch at a time (screen.ts), answered once parsed.
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import type { MirrorReply, MirrorRequest } from './screen.ts';
@@ -23,6 +24,7 @@ const reply = (message: MirrorReply) => port.postMessage(message);
 
 port.on('message', (message: MirrorRequest) => {
   if (message.type === 'open') {
+    screens.get(message.id)?.terminal.dispose();
     const terminal = new Terminal({
       cols: message.cols,
       rows: message.rows,
@@ -34,37 +36,31 @@ port.on('message', (message: MirrorRequest) => {
     screens.set(message.id, { terminal, serializer, scrollback: message.scrollback });
     return;
   }
-  const screen = screens.get(message.id);
-  if (!screen) {
-    if (message.type === 'snapshot') reply({ type: 'snapshot', id: message.id, request: message.request, data: '' });
+  if (message.type === 'close') {
+    screens.get(message.id)?.terminal.dispose();
+    screens.delete(message.id);
     return;
   }
-  switch (message.type) {
-    case 'write':
-    case 'reset': {
-      // A full reset (RIS) in the stream, not terminal.reset(): writes are parsed later, in order.
-      if (message.type === 'reset') screen.terminal.write('\x1bc');
-      const bytes = message.data.byteLength;
-      screen.terminal.write(message.data, () => reply({ type: 'ack', id: message.id, bytes }));
-      return;
-    }
-    case 'resize':
-      screen.terminal.resize(message.cols, message.rows);
-      return;
-    case 'snapshot':
-      // The empty write's callback runs once everything written before it is parsed.
-      screen.terminal.write('', () =>
-        reply({
-          type: 'snapshot',
-          id: message.id,
-          request: message.request,
-          data: screen.serializer.serialize({ scrollback: screen.scrollback }),
-        }),
-      );
-      return;
-    case 'close':
-      screen.terminal.dispose();
-      screens.delete(message.id);
-      return;
+  const { id, snapshots } = message;
+  const screen = screens.get(id);
+  if (!screen) {
+    if (snapshots.length > 0) reply({ type: 'snapshot', id, requests: snapshots, data: '' });
+    reply({ type: 'done', id });
+    return;
   }
+  // The previous batch of this session is parsed (it was answered before this one was sent).
+  // The latest size applies to the whole batch, some of which the shell may have printed before
+  // the resize: the resize's reflow would have given the same lines.
+  if (message.size) screen.terminal.resize(message.size.cols, message.size.rows);
+  if (message.reset) screen.terminal.write('\x1bc');
+  screen.terminal.write(message.data ?? '', () => {
+    if (snapshots.length > 0)
+      reply({
+        type: 'snapshot',
+        id,
+        requests: snapshots,
+        data: screen.serializer.serialize({ scrollback: screen.scrollback }),
+      });
+    reply({ type: 'done', id });
+  });
 });

@@ -4,28 +4,49 @@
 // it stops parsing and keeps only the latest bytes, which it parses once the flood is over
 // or a browser asks for the screen. On a machine with few cores, parsing a whole flood would
 // take a core from the shell and the browser's own connection.
+//
+// One worker serves every session, so each is bounded in what it may queue there: at most one
+// batch in the worker at a time (the latest size, then the output since the last batch), the
+// rest waits here, coalesced, up to a bound past which the mirror skips ahead as above. A
+// session that floods output or resizes thus delays another's snapshot by one batch at most.
+// Snapshots have a deadline (a reconnect then gets a blank screen, never a hung terminal), and
+// a worker that stops answering is replaced by a fresh one with blank mirrors.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log/log.ts';
 
 export type MirrorRequest =
   | { type: 'open'; id: number; cols: number; rows: number; scrollback: number }
-  | { type: 'write' | 'reset'; id: number; data: Uint8Array }
-  | { type: 'resize'; id: number; cols: number; rows: number }
-  | { type: 'snapshot'; id: number; request: number }
+  | {
+      type: 'batch';
+      id: number;
+      /** The screen starts again from blank (after a skip) before the rest. */
+      reset: boolean;
+      /** The latest size, when it changed since the last batch. */
+      size?: { cols: number; rows: number };
+      data?: Uint8Array;
+      /** Snapshot requests answered once `data` is parsed. */
+      snapshots: number[];
+    }
   | { type: 'close'; id: number };
 
 export type MirrorReply =
-  { type: 'ack'; id: number; bytes: number } | { type: 'snapshot'; id: number; request: number; data: string };
+  { type: 'done'; id: number } | { type: 'snapshot'; id: number; requests: number[]; data: string };
 
 export interface ScreenOptions {
   /** Lines kept above the screen and given back on reconnect. */
   scrollback: number;
-  /** Bytes the parser may lag behind before the mirror stops parsing and skips ahead. */
+  /** Bytes of output that may wait for the worker before the mirror stops parsing and skips ahead. */
   maxBehindBytes: number;
   /** Bytes of the latest output replayed after a skip. */
   tailBytes: number;
   /** A flood is over after this long without output: the mirror then parses its tail. */
   quietMs: number;
+  /** A snapshot not back after this long is given up: the browser gets a blank screen. */
+  snapshotTimeoutMs: number;
+  /** A worker with work to do that answers nothing for this long is replaced. */
+  stallMs: number;
+  /** The worker's module (tests give one that stalls). */
+  workerUrl: URL;
 }
 
 export const defaultScreenOptions: ScreenOptions = {
@@ -33,6 +54,12 @@ export const defaultScreenOptions: ScreenOptions = {
   maxBehindBytes: 512 * 1024,
   tailBytes: 128 * 1024,
   quietMs: 100,
+  // A batch is at most maxBehindBytes plus one resize, parsed in well under a second; with one
+  // batch per session ahead of it, a snapshot waits seconds only on a worker that is stuck.
+  snapshotTimeoutMs: 5000,
+  // Far above any one batch's parse, so only a worker that is stuck (or dead) gets replaced.
+  stallMs: 10_000,
+  workerUrl: new URL('./screen-worker.ts', import.meta.url),
 };
 
 /** The bytes alone: posting a view of a larger buffer would copy all of that buffer. */
@@ -44,10 +71,15 @@ function ownBytes(chunk: Buffer): Uint8Array {
 export class ScreenMirrors {
   private worker: Worker | undefined;
   private readonly mirrors = new Map<number, ScreenMirror>();
-  private readonly snapshots = new Map<number, (data: string) => void>();
+  private readonly snapshots = new Map<number, { resolve: (data: string) => void; timer: NodeJS.Timeout }>();
   private nextId = 1;
   private nextRequest = 1;
   private closed = false;
+  /** When the worker last answered, or was last given work while it had none. */
+  private progressAt = 0;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** Workers replaced because they stopped answering. */
+  replaced = 0;
   readonly options: ScreenOptions;
   private readonly log: Logger;
 
@@ -66,17 +98,24 @@ export class ScreenMirrors {
   /** @internal */
   post(message: MirrorRequest): void {
     if (this.closed) return;
+    if (message.type === 'batch' && !this.waiting()) this.progressAt = Date.now();
     this.ensureWorker().postMessage(message);
   }
 
-  /** @internal */
-  snapshot(id: number): Promise<string> {
-    if (this.closed) return Promise.resolve('');
+  /** @internal A snapshot request: its number, and the screen ('' past the deadline). */
+  request(): { request: number; screen: Promise<string> } {
     const request = this.nextRequest++;
-    return new Promise((resolve) => {
-      this.snapshots.set(request, resolve);
-      this.post({ type: 'snapshot', id, request });
+    if (this.closed) return { request, screen: Promise.resolve('') };
+    if (!this.waiting()) this.progressAt = Date.now();
+    const screen = new Promise<string>((resolve) => {
+      const timer = setTimeout(() => {
+        this.snapshots.delete(request);
+        this.log.warn('screen snapshot timed out', { timeoutMs: this.options.snapshotTimeoutMs });
+        resolve('');
+      }, this.options.snapshotTimeoutMs);
+      this.snapshots.set(request, { resolve, timer });
     });
+    return { request, screen };
   }
 
   /** @internal */
@@ -87,35 +126,74 @@ export class ScreenMirrors {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const resolve of this.snapshots.values()) resolve('');
-    this.snapshots.clear();
+    clearInterval(this.watchdog);
+    this.answerAll('');
     await this.worker?.terminate();
     this.worker = undefined;
   }
 
+  private answerAll(data: string): void {
+    for (const { resolve, timer } of this.snapshots.values()) {
+      clearTimeout(timer);
+      resolve(data);
+    }
+    this.snapshots.clear();
+  }
+
+  /** Whether the worker holds work it has not answered yet. */
+  private waiting(): boolean {
+    if (this.snapshots.size > 0) return true;
+    for (const mirror of this.mirrors.values()) if (mirror.busy) return true;
+    return false;
+  }
+
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(new URL('./screen-worker.ts', import.meta.url));
+    const worker = new Worker(this.options.workerUrl);
     worker.unref();
     worker.on('message', (message: MirrorReply) => {
-      if (message.type === 'ack') this.mirrors.get(message.id)?.acknowledged(message.bytes);
-      else {
-        this.snapshots.get(message.request)?.(message.data);
-        this.snapshots.delete(message.request);
+      if (this.worker !== worker) return;
+      this.progressAt = Date.now();
+      if (message.type === 'done') {
+        this.mirrors.get(message.id)?.done();
+        return;
+      }
+      for (const request of message.requests) {
+        const waiting = this.snapshots.get(request);
+        this.snapshots.delete(request);
+        if (!waiting) continue;
+        clearTimeout(waiting.timer);
+        waiting.resolve(message.data);
       }
     });
     worker.on('error', (error) => this.log.error('screen worker failed', { error }));
     worker.on('exit', () => {
       if (this.worker !== worker) return;
-      this.worker = undefined;
-      if (this.closed) return;
-      // Screens are lost, terminals are not: start again with blank mirrors.
-      for (const resolve of this.snapshots.values()) resolve('');
-      this.snapshots.clear();
-      for (const mirror of this.mirrors.values()) mirror.restarted();
+      this.lost();
     });
     this.worker = worker;
+    this.progressAt = Date.now();
+    clearInterval(this.watchdog);
+    this.watchdog = setInterval(() => this.checkStalled(), Math.max(10, this.options.stallMs / 4));
+    this.watchdog.unref();
     return worker;
+  }
+
+  private checkStalled(): void {
+    if (!this.worker || !this.waiting() || Date.now() - this.progressAt < this.options.stallMs) return;
+    this.log.error('screen worker stalled: replaced', { stallMs: this.options.stallMs });
+    this.replaced++;
+    void this.worker.terminate();
+    this.lost();
+  }
+
+  /** The worker is gone: screens are lost, terminals are not. Start again with blank mirrors. */
+  private lost(): void {
+    this.worker = undefined;
+    clearInterval(this.watchdog);
+    if (this.closed) return;
+    this.answerAll('');
+    for (const mirror of this.mirrors.values()) mirror.restarted();
   }
 }
 
@@ -123,20 +201,29 @@ export class ScreenMirrors {
 export class ScreenMirror {
   readonly id: number;
   private readonly owner: ScreenMirrors;
+  /** The latest size, and the one the worker's terminal has. */
   private cols: number;
   private rows: number;
-  /** Bytes posted to the worker and not yet parsed. */
-  private inFlight = 0;
+  private sent: { cols: number; rows: number };
+  /** A batch is in the worker and not answered yet: the next one waits here. */
+  busy = false;
+  /** Output waiting for the worker. */
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private resetNext = false;
+  private requests: number[] = [];
   private skipping = false;
   private quietTimer: NodeJS.Timeout | undefined;
   private tail: Buffer[] = [];
   private tailLength = 0;
+  private disposed = false;
 
   constructor(owner: ScreenMirrors, id: number, cols: number, rows: number) {
     this.owner = owner;
     this.id = id;
     this.cols = cols;
     this.rows = rows;
+    this.sent = { cols, rows };
   }
 
   write(chunk: Buffer): void {
@@ -145,44 +232,65 @@ export class ScreenMirror {
       this.quietTimer?.refresh();
       return;
     }
-    this.inFlight += chunk.length;
-    this.owner.post({ type: 'write', id: this.id, data: ownBytes(chunk) });
-    if (this.inFlight > this.owner.options.maxBehindBytes) {
+    this.queued.push(chunk);
+    this.queuedBytes += chunk.length;
+    if (this.queuedBytes > this.owner.options.maxBehindBytes) {
+      // The worker is that far behind: what waits is dropped but its end, which is parsed from
+      // a blank screen once the flood is quiet.
+      for (const queued of this.queued) this.keepTail(queued);
+      this.queued = [];
+      this.queuedBytes = 0;
       this.skipping = true;
       this.quietTimer = setTimeout(() => this.replayTail(), this.owner.options.quietMs);
       this.quietTimer.unref();
+      return;
     }
+    this.flush();
   }
 
+  /** Only the latest size reaches the worker, with the next batch. */
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
-    this.owner.post({ type: 'resize', id: this.id, cols, rows });
+    this.flush();
   }
 
   /** The screen and its scrollback as escape sequences, once all output so far is parsed. */
   snapshot(): Promise<string> {
+    if (this.disposed) return Promise.resolve('');
     if (this.skipping) this.replayTail();
-    return this.owner.snapshot(this.id);
+    const { request, screen } = this.owner.request();
+    this.requests.push(request);
+    this.flush();
+    return screen;
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.quietTimer);
+    this.queued = [];
+    this.tail = [];
     this.owner.forget(this.id);
   }
 
-  /** @internal */
-  acknowledged(bytes: number): void {
-    this.inFlight -= bytes;
+  /** @internal The worker has parsed the last batch. */
+  done(): void {
+    this.busy = false;
+    this.flush();
   }
 
-  /** @internal The worker was restarted: the mirror starts again from a blank screen. */
+  /** @internal The worker was replaced: the mirror starts again from a blank screen. */
   restarted(): void {
     clearTimeout(this.quietTimer);
-    this.inFlight = 0;
+    this.busy = false;
     this.skipping = false;
+    this.resetNext = false;
+    this.requests = [];
+    this.queued = [];
+    this.queuedBytes = 0;
     this.tail = [];
     this.tailLength = 0;
+    this.sent = { cols: this.cols, rows: this.rows };
     this.owner.post({
       type: 'open',
       id: this.id,
@@ -192,8 +300,31 @@ export class ScreenMirror {
     });
   }
 
+  /** Posts what waits as one batch, unless the worker still holds the previous one. */
+  private flush(): void {
+    if (this.busy || this.disposed) return;
+    const resized = this.cols !== this.sent.cols || this.rows !== this.sent.rows;
+    if (!resized && this.queuedBytes === 0 && !this.resetNext && this.requests.length === 0) return;
+    const data =
+      this.queued.length === 0
+        ? undefined
+        : this.queued.length === 1 && this.queued[0]
+          ? ownBytes(this.queued[0])
+          : Buffer.concat(this.queued, this.queuedBytes);
+    const message: MirrorRequest = { type: 'batch', id: this.id, reset: this.resetNext, snapshots: this.requests };
+    if (resized) message.size = { cols: this.cols, rows: this.rows };
+    if (data) message.data = data;
+    this.sent = { cols: this.cols, rows: this.rows };
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.resetNext = false;
+    this.requests = [];
+    this.owner.post(message);
+    this.busy = true;
+  }
+
   private keepTail(chunk: Buffer): void {
-    this.tail.push(Buffer.from(chunk));
+    this.tail.push(chunk);
     this.tailLength += chunk.length;
     while (this.tail.length > 1 && this.tailLength - (this.tail[0]?.length ?? 0) >= this.owner.options.tailBytes) {
       this.tailLength -= this.tail.shift()?.length ?? 0;
@@ -207,11 +338,12 @@ export class ScreenMirror {
   private replayTail(): void {
     clearTimeout(this.quietTimer);
     this.quietTimer = undefined;
-    const data = Buffer.concat(this.tail);
+    this.skipping = false;
+    this.resetNext = true;
+    this.queued = this.tail;
+    this.queuedBytes = this.tailLength;
     this.tail = [];
     this.tailLength = 0;
-    this.skipping = false;
-    this.inFlight += data.length;
-    this.owner.post({ type: 'reset', id: this.id, data });
+    this.flush();
   }
 }

@@ -185,14 +185,15 @@ export class TerminalShell {
   }
 
   private received(chunk: Buffer): void {
-    this.mirror.write(chunk);
+    // The student's bytes first: the mirror is never on their way.
+    if (this.held) this.held.push(chunk);
+    else if (this.viewer) this.viewer.output(chunk);
     for (const [watcher, held] of this.watchers) {
       if (held) held.push(chunk);
       else watcher.output(chunk);
     }
-    if (this.held) this.held.push(chunk);
-    else if (this.viewer) this.viewer.output(chunk);
-    else if (this.watchers.size === 0) {
+    this.mirror.write(chunk);
+    if (!this.held && !this.viewer && this.watchers.size === 0) {
       // Nobody watching: keep the mirror current for a while, then let the shell wait.
       this.detachedBytes += chunk.length;
       if (this.detachedBytes > this.options.detachedBudgetBytes) this.hold('detached');

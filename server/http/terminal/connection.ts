@@ -12,7 +12,7 @@ import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
 import type { SessionServices } from '../deps.ts';
 import { endMessages, toUserError } from '../errors.ts';
 import { keepAlive } from '../heartbeat.ts';
-import { parseControl } from './messages.ts';
+import { Coalescer, ControlBudget, parseControl } from './messages.ts';
 
 export interface TerminalOptions {
   authTimeoutMs: number;
@@ -25,6 +25,13 @@ export interface TerminalOptions {
   inputHighWaterBytes: number;
   /** Past this backlog (frames already read when reading stopped), the connection is dropped. */
   inputMaxBacklogBytes: number;
+  /** A terminal's size changes at most once per this many ms; the latest size always wins. */
+  resizeIntervalMs: number;
+  /** Control frames (acks aside) served per second on average, and at once. */
+  controlPerSecond: number;
+  controlBurst: number;
+  /** Control frames refused in one flood past which the connection is closed. */
+  maxDroppedControls: number;
 }
 
 export const defaultTerminalOptions: TerminalOptions = {
@@ -35,7 +42,24 @@ export const defaultTerminalOptions: TerminalOptions = {
   maxControlBytes: limits.maxControlBytes,
   inputHighWaterBytes: 256 * 1024,
   inputMaxBacklogBytes: 8 * 1024 * 1024,
+  // Each resize reflows the screen mirror's scrollback and signals the shell: ten a second keep
+  // a window being dragged smooth while a flood costs the server no more than a slow drag.
+  resizeIntervalMs: 100,
+  // A page sends a resize per change of its size in cells and a ping now and then: a window
+  // dragged for seconds stays under 50 a second after a first 100. Acks are not counted: they
+  // follow the output (one per 32 KB displayed) and throttling them would slow the terminal.
+  controlPerSecond: 50,
+  controlBurst: 100,
+  // 1000 frames past the budget is twenty seconds over it at twice the allowed rate, or a
+  // fraction of a second of a scripted flood: no page a student drives gets there.
+  maxDroppedControls: 1000,
 };
+
+/**
+ * Close code for a page that floods control frames (the protocol's "policy violation"): the
+ * browser's client reconnects after its back-off, as for any code but the final ones.
+ */
+export const controlFloodCloseCode = 1008;
 
 const authFirst = 'Authentifiez-vous d\'abord : premier message {"type":"auth","token":"..."}.';
 
@@ -130,8 +154,13 @@ class TerminalConnection {
   /** The socket is not read while the sandbox has not taken the keystrokes already sent. */
   private inputPaused = false;
   private closed = false;
+  /** The connection is being closed for a flood: what else it sends is ignored. */
+  private flooded = false;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly viewer: ShellViewer;
+  private readonly budget: ControlBudget;
+  /** Resizes reach the shell (its relay, its mirror, its watchers) coalesced. */
+  private readonly resizes: Coalescer<{ cols: number; rows: number }>;
 
   constructor(
     ws: WebSocket,
@@ -147,6 +176,8 @@ class TerminalConnection {
     this.log = log;
     this.options = options;
     this.ownership = ownership;
+    this.budget = new ControlBudget(options.controlPerSecond, options.controlBurst);
+    this.resizes = new Coalescer(options.resizeIntervalMs, ({ cols, rows }) => this.shell?.resize(cols, rows));
     websocketConnections.inc();
     this.viewer = {
       output: (chunk) => this.output(chunk),
@@ -270,11 +301,14 @@ class TerminalConnection {
     this.sendTime();
     if (this.closed) return;
     this.shell = terminals.shellFor(this.sessionId);
+    // The attach takes the latest size itself.
+    this.resizes.cancel();
     await this.shell.attach(this.viewer, this.size.cols, this.size.rows);
     send(this.ws, { type: 'ready' });
   }
 
   private message(data: Buffer, isBinary: boolean): void {
+    if (this.flooded) return;
     if (isBinary) {
       if (!this.session) {
         this.refuse(authFirst);
@@ -288,14 +322,14 @@ class TerminalConnection {
       this.inputBackpressure();
       return;
     }
-    if (data.length > this.options.maxControlBytes) {
-      send(this.ws, {
-        type: 'error',
-        message: `Message de contrôle trop gros (maximum ${this.options.maxControlBytes} octets).`,
-      });
+    const message =
+      data.length > this.options.maxControlBytes
+        ? `Message de contrôle trop gros (maximum ${this.options.maxControlBytes} octets).`
+        : parseControl(data.toString('utf8'));
+    if (this.session && (typeof message === 'string' || message.type !== 'ack') && !this.budget.take()) {
+      this.overBudget(message);
       return;
     }
-    const message = parseControl(data.toString('utf8'));
     if (typeof message === 'string') {
       if (this.session) send(this.ws, { type: 'error', message });
       else this.refuse(message);
@@ -315,9 +349,7 @@ class TerminalConnection {
         });
         return;
       case 'resize':
-        this.size = { cols: message.cols, rows: message.rows };
-        // Before the shell is there, the size is kept for the attach.
-        this.shell?.resize(this.size.cols, this.size.rows);
+        this.resize(message.cols, message.rows);
         return;
       case 'ack':
         this.unacked = Math.max(0, this.unacked - message.bytes);
@@ -330,8 +362,32 @@ class TerminalConnection {
     }
   }
 
+  private resize(cols: number, rows: number): void {
+    this.size = { cols, rows };
+    // Before the shell is there, the size is kept for the attach.
+    if (this.shell) this.resizes.push(this.size);
+  }
+
+  /**
+   * A control frame past the budget is not served (no pong, no error), but a resize still
+   * records its size, so that the page's final size wins. A page that keeps flooding is cut
+   * off: even unserved, each frame is read and parsed on the thread every student shares.
+   */
+  private overBudget(message: ReturnType<typeof parseControl>): void {
+    if (typeof message !== 'string' && message.type === 'resize') this.resize(message.cols, message.rows);
+    if (this.budget.dropped <= this.options.maxDroppedControls) return;
+    this.flooded = true;
+    this.log.warn('terminal control flood', { sessionId: this.sessionId });
+    send(this.ws, {
+      type: 'error',
+      message: `Cette page envoie trop de messages de contrôle (plus de ${this.options.controlPerSecond} par seconde) : connexion coupée. Rechargez la page ; si cela se répète, prévenez votre formateur.`,
+    });
+    this.ws.close(controlFloodCloseCode, 'trop de messages de contrôle');
+  }
+
   private closeDown(): void {
     this.closed = true;
+    this.resizes.cancel();
     websocketConnections.dec();
     for (const timer of this.timers) clearTimeout(timer);
     this.ownership.release(this.sessionId);
