@@ -72,6 +72,7 @@ async function main(): Promise<void> {
     decks: new Set(decks),
     defaultDeck: decks.includes('images-de-conteneurs') ? 'images-de-conteneurs' : (decks[0] ?? 'images-de-conteneurs'),
     log: log.child({ module: 'classroom' }),
+    membersPerClient: config.CLASS_MEMBERS_PER_CLIENT,
   });
   classroom.start();
 
@@ -214,6 +215,8 @@ async function main(): Promise<void> {
       ? await buildPreviewApp(deps, {
           frameAncestors: [...origins],
           trustProxy: config.TRUST_PROXY,
+          connectionsPerClient: config.CONNECTIONS_PER_CLIENT,
+          webSocketsPerClient: config.WEBSOCKETS_PER_CLIENT,
           ...(previewHost ? { host: previewHost } : {}),
         })
       : undefined;
@@ -232,6 +235,9 @@ async function main(): Promise<void> {
     allowedOrigins: origins,
     sessionsPerClientPerMinute: config.SESSIONS_PER_CLIENT_PER_MINUTE,
     trustProxy: config.TRUST_PROXY,
+    connectionsPerClient: config.CONNECTIONS_PER_CLIENT,
+    webSocketsPerClient: config.WEBSOCKETS_PER_CLIENT,
+    overloadEventLoopDelay: config.OVERLOAD_EVENT_LOOP_DELAY,
     ...(previewPort ? { previewPort } : {}),
     ...(previewPort && previewHost ? { previewHost } : {}),
   });

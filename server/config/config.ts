@@ -43,6 +43,11 @@ export const configSchema = z
     /** Sessions one client address may open per minute; past it, a 429. */
     SESSIONS_PER_CLIENT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(12),
     /**
+     * Class members one client address may hold in all running classes, and sandboxes those
+     * members may hold together: 40 fits a class behind one school's NAT.
+     */
+    CLASS_MEMBERS_PER_CLIENT: z.coerce.number().int().min(1).max(1_000).default(40),
+    /**
      * Behind a reverse proxy, whose X-Forwarded-For to believe for the client's address: `false`
      * (the connection's address), `true` (any), a hop count, or comma-separated addresses/CIDRs.
      */
@@ -56,6 +61,22 @@ export const configSchema = z
       .transform((v): boolean | number | string[] =>
         v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(','),
       ),
+    /**
+     * TCP connections one client address may hold open on each listener (site, preview), when
+     * TRUST_PROXY is off. A browser opens about six per host plus one per WebSocket: 400 fits a
+     * class of thirty behind one NAT with room to spare.
+     */
+    CONNECTIONS_PER_CLIENT: z.coerce.number().int().min(10).max(100_000).default(400),
+    /**
+     * WebSockets (terminal, class feed, watch, preview) one client address may hold open. A
+     * student's TP page holds two or three: 150 fits a class of thirty behind one NAT.
+     */
+    WEBSOCKETS_PER_CLIENT: z.coerce.number().int().min(4).max(100_000).default(150),
+    /**
+     * Mean event-loop delay, in milliseconds, past which the server refuses new work (new
+     * sessions, keys, joins, lints) with a French 503 while keeping what runs; 0 turns it off.
+     */
+    OVERLOAD_EVENT_LOOP_DELAY: z.coerce.number().int().min(0).max(10_000).default(100),
     /** Pre-started sandboxes kept ready. */
     POOL_SIZE: z.coerce.number().int().min(0).max(50).default(2),
     /** Session lifetime, in seconds. */

@@ -21,7 +21,9 @@ import { httpRequests } from '../metrics/metrics.ts';
 import { contentSecurityDirectives } from './csp.ts';
 import type { AppDeps } from './deps.ts';
 import { HttpError, toUserError } from './errors.ts';
+import { limitConnectionsPerAddress, listenerTimeouts, limitWebSocketsPerClient } from './connection-limits.ts';
 import { originAllowed } from './origin.ts';
+import { shedWhenOverloaded } from './overload.ts';
 import { classFeedRoutes } from './routes/class-feed.ts';
 import { classRoutes } from './routes/classes.ts';
 import { fileRoutes } from './routes/files.ts';
@@ -55,6 +57,12 @@ export interface AppOptions {
   previewPort?: number;
   /** PREVIEW_HOST's wildcard form, and the tickets its hosts trade for their cookie. */
   previewHost?: { name: PreviewHost; tickets: PreviewTickets };
+  /** TCP connections one address may hold open (applied only without trustProxy); unbounded when absent. */
+  connectionsPerClient?: number;
+  /** WebSockets one client address may hold open; unbounded when absent. */
+  webSocketsPerClient?: number;
+  /** Mean event-loop delay (ms) past which new work is refused with a 503; 0 or absent: never. */
+  overloadEventLoopDelay?: number;
 }
 
 export const openApiPath = '/api/openapi.json';
@@ -95,6 +103,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     // Time to receive a whole request (headers and body), not to answer it: a client that
     // trickles its request byte by byte is cut off; a check that runs for minutes is not.
     requestTimeout: 30_000,
+    // Idle keep-alive connections go after 10 s (Fastify's default is 72 s): a client cannot
+    // hoard idle sockets, and browsers reopen one in a round trip.
+    keepAliveTimeout: 10_000,
+    http: listenerTimeouts,
     routerOptions: { maxParamLength: 200 },
     // Errors Fastify meets before routing (a bad percent-encoding, say) are worded like the others.
     frameworkErrors: (error, _request, reply: FastifyReply) => {
@@ -102,6 +114,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
       void reply.code(status).header('cache-control', 'no-store').send({ error: message });
     },
   }).withTypeProvider<ZodTypeProvider>();
+  if (options.connectionsPerClient && !options.trustProxy) {
+    limitConnectionsPerAddress(app.server, options.connectionsPerClient, 'site');
+  }
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -148,6 +163,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     return reply.code(404).sendFile('404.html');
   });
 
+  await shedWhenOverloaded(app, options.overloadEventLoopDelay ?? 0);
+
   app.addHook('onRequest', async (request) => {
     if (
       request.url.startsWith('/api/') &&
@@ -183,6 +200,8 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     transform: jsonSchemaTransform,
   });
   await app.register(fastifyWebsocket, { options: { maxPayload: options.maxFrameBytes ?? limits.maxFrameBytes } });
+  // After the WebSocket plugin's own hook, which closes the socket of an upgrade it refused.
+  if (options.webSocketsPerClient) limitWebSocketsPerClient(app, options.webSocketsPerClient, 'site');
 
   // Security headers on every answer; the Content-Security-Policy is in csp.ts (only the site's
   // own scripts, no inline one; nobody frames the site).

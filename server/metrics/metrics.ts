@@ -77,3 +77,17 @@ export const httpRequests = new Counter({
   labelNames: ['route', 'method', 'status'] as const,
   registers: [registry],
 });
+
+export const refusedConnections = new Counter({
+  name: 'cours_docker_refused_connections_total',
+  help: 'Connections and WebSockets refused because their client address held too many',
+  labelNames: ['listener', 'kind'] as const,
+  registers: [registry],
+});
+
+export const shedRequests = new Counter({
+  name: 'cours_docker_shed_requests_total',
+  help: 'New work refused with a 503 while the event loop was overloaded',
+  labelNames: ['route'] as const,
+  registers: [registry],
+});

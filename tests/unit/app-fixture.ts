@@ -34,6 +34,8 @@ export interface FixtureOptions {
   sessionsPerClientPerMinute?: number;
   trustProxy?: boolean;
   instructorPassword?: string;
+  /** Other options of the app (connection bounds, load shedding). */
+  app?: Partial<AppOptions>;
 }
 
 export interface Fixture {
@@ -94,6 +96,7 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     ...(options.terminal ? { terminal: options.terminal } : {}),
     ...(options.sessionsPerClientPerMinute ? { sessionsPerClientPerMinute: options.sessionsPerClientPerMinute } : {}),
     ...(options.trustProxy ? { trustProxy: options.trustProxy } : {}),
+    ...options.app,
   };
   const instructor = new InstructorStore(db);
   await instructor.initialise(options.instructorPassword ?? 'mot-de-passe-formateur');

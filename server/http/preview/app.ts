@@ -7,6 +7,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { limits } from '../../../shared/limits.ts';
+import { limitConnectionsPerAddress, listenerTimeouts, limitWebSocketsPerClient } from '../connection-limits.ts';
 import type { AppDeps } from '../deps.ts';
 import { servicesOf } from '../auth.ts';
 import { toUserError } from '../errors.ts';
@@ -21,6 +22,10 @@ export interface PreviewAppOptions {
   host?: { name: PreviewHost; tickets: PreviewTickets };
   /** Fastify's trustProxy: whether X-Forwarded-Proto says the browser used https (Secure cookie). */
   trustProxy?: boolean | number | string[];
+  /** TCP connections one address may hold open (applied only without trustProxy); unbounded when absent. */
+  connectionsPerClient?: number;
+  /** WebSockets one client address may hold open through the previews; unbounded when absent. */
+  webSocketsPerClient?: number;
 }
 
 export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions): Promise<FastifyInstance> {
@@ -28,7 +33,10 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
   const app = Fastify({
     logger: false,
     forceCloseConnections: true,
+    // A student's app may take its time to answer; the request itself must arrive in time.
     requestTimeout: 120_000,
+    keepAliveTimeout: 10_000,
+    http: listenerTimeouts,
     trustProxy:
       typeof options.trustProxy === 'number'
         ? (_address: string, hop: number) => hop < (options.trustProxy as number)
@@ -44,6 +52,9 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
       return `/preview/${target.id}/${target.port}${url.startsWith('/') ? url : `/${url}`}`;
     },
   });
+  if (options.connectionsPerClient && !options.trustProxy) {
+    limitConnectionsPerAddress(app.server, options.connectionsPerClient, 'preview');
+  }
   app.setErrorHandler((error, request, reply) => {
     const { status, message } = toUserError(error);
     if (status >= 500) deps.log.warn('preview failed', { path: request.url.slice(0, 200), error });
@@ -56,6 +67,8 @@ export async function buildPreviewApp(deps: AppDeps, options: PreviewAppOptions)
   });
   await app.register(fastifyCookie);
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.maxFrameBytes * 16 } });
+  // After the WebSocket plugin's own hook, which closes the socket of an upgrade it refused.
+  if (options.webSocketsPerClient) limitWebSocketsPerClient(app, options.webSocketsPerClient, 'preview');
   await app.register(previewRoutes, { ...deps, acceptCookie: true });
   if (host) {
     // The TP page's ticket becomes this host's own cookie (Path=/, no other host gets it). Not
