@@ -1,6 +1,6 @@
 // The instructor's password (scrypt hash) and sign-in tokens (SHA-256 hashes) in SQLite: a
 // password from the configuration, or one generated at first start and printed once.
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import { promisify } from 'node:util';
 
@@ -54,6 +54,31 @@ export class InstructorStore {
   async verify(password: string): Promise<boolean> {
     const kept = this.db.prepare('SELECT password_hash FROM instructor WHERE id = 1').get();
     return kept ? passwordMatches(password, String(kept.password_hash)) : false;
+  }
+
+  /**
+   * A browser's proof that it signed in before: `<id>.<HMAC of the id>`, keyed by the password's
+   * hash, so it needs no table and a new password voids every one.
+   */
+  issueDeviceToken(): string | undefined {
+    const id = randomBytes(16).toString('base64url');
+    const mac = this.#deviceMac(id);
+    return mac ? `${id}.${mac}` : undefined;
+  }
+
+  /** The id of a device token made by issueDeviceToken with the current password, else undefined. */
+  deviceOf(token: string | undefined): string | undefined {
+    const [id, mac, extra] = (token ?? '').split('.');
+    if (!id || !mac || extra !== undefined || id.length > 64) return undefined;
+    const expected = Buffer.from(this.#deviceMac(id) ?? '');
+    const given = Buffer.from(mac);
+    return expected.length > 0 && given.length === expected.length && timingSafeEqual(given, expected) ? id : undefined;
+  }
+
+  #deviceMac(id: string): string | undefined {
+    const kept = this.db.prepare('SELECT password_hash FROM instructor WHERE id = 1').get();
+    if (!kept) return undefined;
+    return createHmac('sha256', String(kept.password_hash)).update(`appareil:${id}`).digest('base64url');
   }
 
   issueToken(lifetimeSeconds: number): { token: string; expiresAt: Date } {

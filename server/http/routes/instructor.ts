@@ -1,5 +1,6 @@
-// The instructor's sign-in: a password checked with a delay that grows on repeated failures
-// from one address, a token given back and set as an HttpOnly cookie for the pages.
+// The instructor's sign-in: a password checked at the pace of sign-in-throttle.ts (a wait that
+// doubles with each failure, guesses in a queue), a token given back and set as an HttpOnly
+// cookie for the pages, and a cookie that lets this browser skip the others' queues next time.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { instructorLoginBody, instructorMeSchema, instructorTokenSchema } from '../../../shared/contract.ts';
@@ -7,44 +8,27 @@ import { instructorCookie } from '../../../shared/limits.ts';
 import { instructorTokenOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { SignInThrottle } from '../sign-in-throttle.ts';
 import { perMinute } from './rate-limit.ts';
 import { errorReplies } from './schemas.ts';
 
 /** A sign-in lasts a long teaching day. */
 const tokenLifetimeSeconds = 12 * 3600;
-/** Failures are forgotten this long after the last one. */
-const failureMemoryMs = 15 * 60 * 1000;
-const maxDelayMs = 16_000;
+/** A browser that signed in keeps skipping the others' queues for a school semester. */
+const deviceLifetimeSeconds = 180 * 24 * 3600;
 
-/** Recent failed sign-ins per client address: each one doubles the wait of the next try. */
-class FailureDelays {
-  private readonly failures = new Map<string, { count: number; last: number }>();
+/** The instructor's browser's proof that it signed in before (HttpOnly, sent to the sign-in only). */
+export const instructorDeviceCookie = 'cours_formateur_appareil';
+const signInPath = '/api/instructor/login';
 
-  delayFor(client: string): number {
-    const entry = this.failures.get(client);
-    if (!entry || Date.now() - entry.last > failureMemoryMs) return 0;
-    return Math.min(maxDelayMs, 250 * 2 ** (entry.count - 1));
-  }
-
-  failed(client: string): void {
-    const entry = this.failures.get(client);
-    const fresh = !entry || Date.now() - entry.last > failureMemoryMs;
-    this.failures.delete(client);
-    this.failures.set(client, { count: fresh ? 1 : entry.count + 1, last: Date.now() });
-    // Bounded: the oldest addresses go first (a Map iterates in insertion order).
-    if (this.failures.size > 10_000) this.failures.delete(this.failures.keys().next().value ?? '');
-  }
-
-  succeeded(client: string): void {
-    this.failures.delete(client);
-  }
-}
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+const frenchSeconds = (ms: number) => (ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 });
 
 export const instructorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  const delays = new FailureDelays();
+  const throttle = new SignInThrottle();
 
   app.post(
-    '/api/instructor/login',
+    signInPath,
     {
       config: perMinute(20, 'tentatives de connexion'),
       schema: {
@@ -55,17 +39,27 @@ export const instructorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
       },
     },
     async (request, reply) => {
-      const wait = delays.delayFor(request.ip);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      if (!(await deps.instructor.verify(request.body.password))) {
-        delays.failed(request.ip);
+      const device = deps.instructor.deviceOf(request.cookies[instructorDeviceCookie]);
+      const attempt = await throttle.attempt({ address: request.ip, ...(device ? { device } : {}) }, () =>
+        deps.instructor.verify(request.body.password),
+      );
+      if (attempt.outcome === 'busy') {
+        deps.log.warn('instructor sign-in refused: too many guesses', { client: request.ip, shared: attempt.shared });
+        void reply.header('retry-after', String(seconds(attempt.retryInMs)));
+        throw new HttpError(
+          429,
+          attempt.shared
+            ? `Trop de mots de passe formateur erronés ces dernières minutes, toutes adresses confondues : les essais passent un par un. Réessayez dans ${seconds(attempt.retryInMs)} s (un navigateur qui s’est déjà connecté n’attend pas).`
+            : `Trop d’essais de mot de passe formateur en attente depuis votre adresse : réessayez dans ${seconds(attempt.retryInMs)} s.`,
+        );
+      }
+      if (attempt.outcome === 'wrong') {
         deps.log.warn('instructor sign-in failed', { client: request.ip });
         throw new HttpError(
           401,
-          'Mot de passe formateur incorrect. Il est dans INSTRUCTOR_PASSWORD, ou a été affiché au premier démarrage du serveur.',
+          `Mot de passe formateur incorrect. Il est dans INSTRUCTOR_PASSWORD, ou a été affiché au premier démarrage du serveur. Le prochain essai attendra ${frenchSeconds(attempt.retryInMs)} s.`,
         );
       }
-      delays.succeeded(request.ip);
       const { token, expiresAt } = deps.instructor.issueToken(tokenLifetimeSeconds);
       deps.log.info('instructor signed in', { client: request.ip });
       void reply.setCookie(instructorCookie, token, {
@@ -75,6 +69,16 @@ export const instructorRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps
         secure: request.protocol === 'https',
         expires: expiresAt,
       });
+      const proof = device ? undefined : deps.instructor.issueDeviceToken();
+      if (proof) {
+        void reply.setCookie(instructorDeviceCookie, proof, {
+          httpOnly: true,
+          sameSite: 'strict',
+          path: signInPath,
+          secure: request.protocol === 'https',
+          maxAge: deviceLifetimeSeconds,
+        });
+      }
       return { token, expiresAt: expiresAt.toISOString() };
     },
   );
