@@ -122,6 +122,37 @@ describe('DockerfileLintThread', () => {
     expect(results.map((result) => (result.ok ? 'ok' : result.reason))).toEqual(['ok', 'ok', 'busy']);
   });
 
+  it('never refuses a session because of another session’s flood, and serves them in turn', async () => {
+    const thread = make({ maxQueued: 64 });
+    // Loaded first, so that waiting is for the lints ahead, not for the thread's start.
+    await thread.lint(df('FROM debian'));
+    // Session a sends 40 large lints at once (each spins 100 ms): two are taken, the rest refused.
+    const flood = Array.from({ length: 40 }, () => thread.lint(df('FROM debian'), { spinMs: 100 }, 'a'));
+    const other = thread.lint(df('FROM debian'), {}, 'b');
+    const order: string[] = [];
+    void other.then(() => order.push('b'));
+    void Promise.all(flood).then(() => order.push('a'));
+    const answered = await other;
+    expect(rulesOf(answered)).toEqual(['DL3006']);
+    const floods = await Promise.all(flood);
+    expect(floods.filter((r) => r.ok)).toHaveLength(2);
+    const refused = floods.filter((r) => !r.ok);
+    expect(refused).toHaveLength(38);
+    expect(refused[0]).toMatchObject({ reason: 'busy' });
+    expect(refused[0]?.ok || refused[0]?.message).toMatch(/^Vos Dockerfiles précédents sont encore en cours d’analyse/);
+    // b came between a's two lints, not after them.
+    expect(order).toEqual(['b', 'a']);
+  });
+
+  it('answers a lint that waited past its deadline as busy, without linting it', async () => {
+    const thread = make({ maxWaitMs: 200 });
+    await thread.lint(df('FROM debian'));
+    const slow = thread.lint(df('FROM debian'), { spinMs: 1000 }, 'a');
+    const late = await thread.lint(df('FROM debian'), {}, 'b');
+    expect(late).toMatchObject({ ok: false, reason: 'busy' });
+    expect((await slow).ok).toBe(true);
+  });
+
   describe('size bounds', () => {
     it('refuses a Dockerfile over the byte bound before any work', async () => {
       const thread = make();

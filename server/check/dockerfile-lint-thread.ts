@@ -2,6 +2,8 @@
 // alive and reused: the text is the student's, and however it was crafted, linting it must never
 // hold up the event loop that serves every terminal. Oversized Dockerfiles are refused before any
 // work; a lint that overruns its time limit ends the thread, and the next lint starts a new one.
+// The thread is shared fairly: each session has a couple of lints at most under way or waiting,
+// served round-robin with the others', so one session's flood never has another's refused.
 import { Worker } from 'node:worker_threads';
 import type { LintFinding } from './dockerfile-lint.ts';
 
@@ -47,15 +49,28 @@ export type LintHooks = Pick<LintRequest, 'spinMs' | 'crash'>;
 export interface LintThreadOptions {
   /** Most milliseconds one lint may run; past it the thread is terminated and the lint answers `timeout`. */
   timeoutMs: number;
-  /** Most lints waiting for the thread; more answer `busy` (each waiting one holds its Dockerfile). */
+  /**
+   * Most lints waiting for the thread, all sessions together; more answer `busy` (each waiting
+   * one holds its Dockerfile). A memory bound, far above what the per-session bound lets a class reach.
+   */
   maxQueued: number;
+  /** Most lints of one session under way or waiting; more of its lints answer `busy`. */
+  maxPerSession: number;
+  /** Most milliseconds a lint waits for its turn; past it, it answers `busy` without being linted. */
+  maxWaitMs: number;
   /** The thread's heap limit: a Dockerfile that would need more crashes the thread, not the server. */
   maxHeapMb: number;
 }
 
 export const defaultLintThreadOptions: LintThreadOptions = {
   timeoutMs: defaultLintTimeoutMs,
-  maxQueued: 32,
+  // 128 Dockerfiles of 256 KB at most: 32 MB.
+  maxQueued: 128,
+  // The editor lints as the student types, the previous lint being answered or abandoned: one
+  // under way and the next one are all a session needs.
+  maxPerSession: 2,
+  // Five overrunning lints ahead of it: past that, the student is better told to retry.
+  maxWaitMs: 5 * defaultLintTimeoutMs,
   maxHeapMb: 128,
 };
 
@@ -98,8 +113,12 @@ const crashedMessage =
 const busyMessage =
   'Trop de Dockerfiles attendent d’être analysés en ce moment : relancez la vérification dans quelques secondes.';
 
+const sessionBusyMessage =
+  'Vos Dockerfiles précédents sont encore en cours d’analyse : attendez leur résultat, puis relancez la vérification.';
+
 interface Job {
   request: LintRequest;
+  key: string;
   resolve: (result: LintResult) => void;
   timer?: NodeJS.Timeout;
 }
@@ -115,7 +134,12 @@ export class DockerfileLintThread {
   /** The worker has loaded the linter: requests posted from now on are timed. */
   private ready = false;
   private running: Job | undefined;
-  private readonly waiting: Job[] = [];
+  /** Waiting lints per session, and the sessions in the order they are served next. */
+  private readonly waiting = new Map<string, Job[]>();
+  private readonly rotation: string[] = [];
+  private waitingCount = 0;
+  /** The session of the last lint taken. */
+  private lastKey: string | undefined;
   private nextId = 1;
   private threads = 0;
 
@@ -128,15 +152,35 @@ export class DockerfileLintThread {
     return this.threads;
   }
 
-  /** Lints `text` in the thread; never rejects: a failure is a result with a French message. */
-  lint(text: string, hooks: LintHooks = {}): Promise<LintResult> {
+  /**
+   * Lints `text` in the thread for `session` (each lint without one counts alone); never
+   * rejects: a failure is a result with a French message.
+   */
+  lint(text: string, hooks: LintHooks = {}, session?: string): Promise<LintResult> {
     const refusal = sizeRefusal(text);
     if (refusal) return Promise.resolve({ ok: false, reason: 'oversized', message: refusal });
-    if (this.waiting.length >= this.options.maxQueued) {
+    const id = this.nextId++;
+    const key = session ?? `#${id}`;
+    const queue = this.waiting.get(key) ?? [];
+    const held = queue.length + (this.running?.key === key ? 1 : 0);
+    if (held >= this.options.maxPerSession) {
+      return Promise.resolve({ ok: false, reason: 'busy', message: sessionBusyMessage });
+    }
+    if (this.waitingCount >= this.options.maxQueued) {
       return Promise.resolve({ ok: false, reason: 'busy', message: busyMessage });
     }
     return new Promise((resolve) => {
-      this.waiting.push({ request: { id: this.nextId++, text, ...hooks }, resolve });
+      const job: Job = { request: { id, text, ...hooks }, key, resolve };
+      // Its turn did not come in time: answered now, it leaves the queue.
+      job.timer = setTimeout(() => {
+        if (this.unqueue(job)) this.settle(job, { ok: false, reason: 'busy', message: busyMessage });
+      }, this.options.maxWaitMs);
+      queue.push(job);
+      this.waitingCount++;
+      if (queue.length === 1) {
+        this.waiting.set(key, queue);
+        this.rotation.push(key);
+      }
       this.next();
     });
   }
@@ -146,19 +190,59 @@ export class DockerfileLintThread {
     const worker = this.worker;
     this.worker = undefined;
     this.ready = false;
-    for (const job of [this.running, ...this.waiting.splice(0)]) {
+    for (const job of [this.running, ...this.drain()]) {
       if (job) this.settle(job, { ok: false, reason: 'crashed', message: crashedMessage, detail: 'closed' });
     }
     await worker?.terminate();
   }
 
+  /** Every waiting lint, taken out of the queue. */
+  private drain(): Job[] {
+    const jobs = [...this.waiting.values()].flat();
+    this.waiting.clear();
+    this.rotation.length = 0;
+    this.waitingCount = 0;
+    return jobs;
+  }
+
+  /** Takes a waiting job out of its queue; false when it was not waiting any more. */
+  private unqueue(job: Job): boolean {
+    const queue = this.waiting.get(job.key);
+    const index = queue?.indexOf(job) ?? -1;
+    if (!queue || index < 0) return false;
+    queue.splice(index, 1);
+    this.waitingCount--;
+    if (queue.length === 0) {
+      this.waiting.delete(job.key);
+      this.rotation.splice(this.rotation.indexOf(job.key), 1);
+    }
+    return true;
+  }
+
+  /** The next session's first waiting lint, round-robin. */
+  private take(): Job | undefined {
+    // A session whose lint just ran goes after the others, even if it queued its next first.
+    if (this.rotation.length > 1 && this.rotation[0] === this.lastKey)
+      this.rotation.push(this.rotation.shift() as string);
+    const key = this.rotation.shift();
+    this.lastKey = key;
+    if (key === undefined) return undefined;
+    const queue = this.waiting.get(key) ?? [];
+    const job = queue.shift();
+    this.waitingCount--;
+    if (queue.length > 0) this.rotation.push(key);
+    else this.waiting.delete(key);
+    return job;
+  }
+
   private next(): void {
-    if (this.running || this.waiting.length === 0) return;
+    if (this.running || this.waitingCount === 0) return;
     const worker = this.ensureWorker();
     // Not loaded yet: its 'ready' calls next() again. Timing from here would count a cold start.
     if (!this.ready) return;
-    const job = this.waiting.shift();
+    const job = this.take();
     if (!job) return;
+    clearTimeout(job.timer);
     this.running = job;
     // A lint under way keeps the process alive until it answers; an idle thread does not.
     worker.ref();
@@ -236,7 +320,7 @@ export class DockerfileLintThread {
         this.next();
       } else if (!loaded) {
         // Dead before it could lint anything (it failed to load): a new one would fail the same way.
-        for (const waiting of this.waiting.splice(0)) this.settle(waiting, crashed);
+        for (const waiting of this.drain()) this.settle(waiting, crashed);
       }
     });
     return worker;
@@ -245,7 +329,7 @@ export class DockerfileLintThread {
 
 const shared = new DockerfileLintThread();
 
-/** Lints a Dockerfile in the server's linter thread (see DockerfileLintThread.lint). */
-export function lintDockerfileOffThread(text: string): Promise<LintResult> {
-  return shared.lint(text);
+/** Lints a Dockerfile in the server's linter thread, as `session`'s (see DockerfileLintThread.lint). */
+export function lintDockerfileOffThread(text: string, session?: string): Promise<LintResult> {
+  return shared.lint(text, {}, session);
 }
