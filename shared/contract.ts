@@ -1,8 +1,12 @@
 // The public contract in zod, shared by the server and the browser: every REST body and reply
 // and every WebSocket control message; its constants (limits, close codes) are in limits.ts.
-// Types are inferred from the schemas. Imports nothing but zod and limits.ts.
+// Types are inferred from the schemas. Imports nothing but zod and the plain shared modules
+// (limits.ts, class-codes.ts, display-name.ts).
 import { z } from 'zod';
+import { normalizeClassCode, normalizeRecoveryCode } from './class-codes.ts';
+import { normalizeDisplayName } from './display-name.ts';
 import {
+  classCodeExample,
   classCodePattern,
   classLimits,
   learnerIdPattern,
@@ -240,6 +244,8 @@ export const classInfoSchema = z.object({
   endsAt: z.string(),
   /** Set once the class is over. */
   endedAt: z.string().optional(),
+  /** Set while the instructor keeps new students out (members already in stay). */
+  locked: z.boolean().optional(),
 });
 export type ClassInfo = z.infer<typeof classInfoSchema>;
 
@@ -252,16 +258,37 @@ export const classSchema = classInfoSchema.extend({
 export type ClassDetail = z.infer<typeof classSchema>;
 export const classListSchema = z.array(classInfoSchema.extend({ seats: z.number().int(), memberCount: z.number() }));
 
+/**
+ * A display name: NFKC, one space between words, no invisible or direction characters, not
+ * blank (display-name.ts); the server also refuses one that looks like a classmate's.
+ */
+export const displayNameSchema = z
+  .string()
+  // Room for what NFKC and the spaces' tidying take away; the length is checked after them.
+  .max(4 * classLimits.maxNameLength, `Nom : ${classLimits.maxNameLength} caractères au plus.`)
+  .overwrite((input) => {
+    const checked = normalizeDisplayName(input, classLimits.maxNameLength);
+    return checked.ok ? checked.name : input;
+  })
+  .superRefine((name, context) => {
+    const checked = normalizeDisplayName(name, classLimits.maxNameLength);
+    if (!checked.ok) context.addIssue({ code: 'custom', message: checked.message });
+  });
+
 export const joinClassBody = z.object({
-  code: z.string().trim().toUpperCase().regex(classCodePattern, 'Code de cours invalide : il ressemble à DKR-7Q4P.'),
-  name: lineOfText(classLimits.maxNameLength, 'Nom'),
+  code: z
+    .string()
+    .max(100)
+    .overwrite(normalizeClassCode)
+    .regex(classCodePattern, `Code de cours invalide : il ressemble à ${classCodeExample}.`),
+  name: displayNameSchema,
 });
 export const recoverClassBody = z.object({
   code: joinClassBody.shape.code,
   recoveryCode: z
     .string()
-    .trim()
-    .toUpperCase()
+    .max(100)
+    .overwrite(normalizeRecoveryCode)
     .regex(recoveryCodePattern, 'Code de récupération invalide : il ressemble à ABCD-EFGH-JKMN.'),
 });
 export const classJoinedSchema = z.object({
@@ -389,6 +416,12 @@ export type FeedServerMessage = z.infer<typeof feedServerMessageSchema>;
 export const instructorMeSchema = z.object({ expiresAt: z.string() });
 export const classMineSchema = classInfoSchema.extend({ name: z.string() });
 export const classEndingSchema = z.object({ endsAt: z.string() });
+/** The instructor renames a member (a name that looks like a classmate's is refused too). */
+export const renameMemberBody = z.object({ name: displayNameSchema });
+export const memberRenamedSchema = classMemberSchema;
+/** The instructor keeps new students out of a class, or lets them in again. */
+export const lockClassBody = z.object({ locked: z.boolean() });
+export const classLockedSchema = z.object({ locked: z.boolean() });
 
 // ---- Watch WebSocket (/ws/sessions/:id/watch) ---------------------------------------------
 

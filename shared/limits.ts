@@ -57,10 +57,22 @@ export const classLimits = {
   feedsPerInstructor: 30,
   /** Largest JSON frame on the class feed. */
   maxFeedFrameBytes: 4096,
+  /** Class members one client address may hold, in all running classes (CLASS_MEMBERS_PER_CLIENT's default). */
+  membersPerClient: 40,
 } as const;
 
-/** A class's join code: DKR- and four characters without look-alikes (no 0/O, 1/I/L). */
-export const classCodePattern = /^DKR-[2-9A-HJKMNP-Z]{4}$/;
+/**
+ * A class's join code: DKR- and two groups of four characters without look-alikes (no 0/O,
+ * 1/I/L), read aloud in two breaths. 31^8 ≈ 8.5 × 10^11 codes. Guessing at the most the server
+ * lets one address try (120 joins + 120 recoveries a minute, before the failure backoff slows
+ * it to a few an hour) is 240 × 60 × 24 × 365 ≈ 1.3 × 10^8 tries a year; with even 1 000
+ * classes live at once, finding one takes on average 8.5 × 10^11 / 1 000 / 2 / 1.3 × 10^8 ≈ 3
+ * years, 30 with 100 live classes (a class lasts a week at most). Codes of the first version
+ * (four characters, 920 000 of them) are replaced at start in the classes still running.
+ */
+export const classCodePattern = /^DKR-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+/** What a join code looks like, in the forms' examples and error messages. */
+export const classCodeExample = 'DKR-7Q4P-M3XA';
 /** A class member's recovery code, shown once at join: three groups of four. */
 export const recoveryCodePattern = /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 /** The instructor's cookie (HttpOnly); outside tools send the same token as a Bearer. */

@@ -133,25 +133,37 @@ export function toUserError(error: unknown): { status: number; message: string }
   if (error instanceof ClassNotFoundError) {
     return {
       status: 404,
-      message: 'Cours introuvable : vérifiez le code (il ressemble à DKR-7Q4P) ou demandez-le au formateur.',
+      message: 'Cours introuvable : vérifiez le code (il ressemble à DKR-7Q4P-M3XA) ou demandez-le au formateur.',
     };
   }
   if (error instanceof ClassEndedError) {
     return { status: 410, message: 'Ce cours est terminé : il ne reçoit plus d’élèves ni de bacs à sable.' };
   }
   if (error instanceof ClassJoinError) {
-    return error.reason === 'full'
-      ? {
-          status: 409,
-          message: 'Ce cours est complet : toutes ses places sont prises. Demandez au formateur d’en ajouter.',
-        }
-      : {
-          status: 409,
-          message: 'Ce nom est déjà pris dans ce cours : ajoutez par exemple l’initiale de votre nom de famille.',
-        };
+    const answers: Record<ClassJoinError['reason'], { status: number; message: string }> = {
+      full: {
+        status: 409,
+        message: 'Ce cours est complet : toutes ses places sont prises. Demandez au formateur d’en ajouter.',
+      },
+      'name-taken': {
+        status: 409,
+        message:
+          'Ce nom ressemble trop à celui d’un autre élève de ce cours : choisissez-en un autre (ajoutez par exemple l’initiale de votre nom de famille).',
+      },
+      locked: {
+        status: 403,
+        message: 'Le formateur a fermé ce cours aux nouveaux élèves : demandez-lui de le rouvrir.',
+      },
+      address: {
+        status: 429,
+        message: `Trop d’élèves inscrits depuis votre adresse (${error.limit ?? '?'} au plus, tous cours confondus) : demandez au formateur.`,
+      },
+    };
+    return answers[error.reason];
   }
   if (error instanceof ClassRuleError) {
-    const status = error.reason === 'lab' ? 403 : error.reason === 'sessions' ? 409 : 400;
+    const status =
+      error.reason === 'lab' ? 403 : error.reason === 'sessions' ? 409 : error.reason === 'address' ? 429 : 400;
     return { status, message: error.message };
   }
   if (error instanceof UnknownLabError) {

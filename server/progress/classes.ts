@@ -13,6 +13,11 @@ function randomCode(length: number): string {
   return code;
 }
 
+/** DKR-XXXX-XXXX: shared/limits.ts's classCodePattern says why that long. */
+function newClassCode(): string {
+  return `DKR-${randomCode(4)}-${randomCode(4)}`;
+}
+
 /** Keys and recovery codes are random: one fast hash keeps a stolen database from giving them. */
 function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
@@ -28,6 +33,8 @@ export interface ClassRecord {
   createdAt: string;
   endsAt: string;
   endedAt: string | null;
+  /** New students are kept out (members already in stay). */
+  locked: boolean;
 }
 
 export interface MemberRecord {
@@ -52,14 +59,37 @@ export interface StepCheckRecord {
   passedAt: string | null;
 }
 
-export type JoinRefusal = 'full' | 'name-taken';
+/**
+ * Why a join is refused: no seat left, a name too like a classmate's, joining locked by the
+ * instructor, or too many members already joined from the same address.
+ */
+export type JoinRefusal = 'full' | 'name-taken' | 'locked' | 'address';
 
 export class ClassJoinError extends Error {
+  override name = 'ClassJoinError';
   readonly reason: JoinRefusal;
-  constructor(reason: JoinRefusal) {
+  /** The bound that was reached (members per address). */
+  readonly limit: number | undefined;
+  constructor(reason: JoinRefusal, limit?: number) {
     super(reason);
     this.reason = reason;
+    this.limit = limit;
   }
+}
+
+/** Codes of the first version: four characters; classes still running get a longer one at start. */
+export function isLegacyCode(code: string): boolean {
+  return /^DKR-[2-9A-HJKMNP-Z]{4}$/.test(code);
+}
+
+/** What the store asks of a join: the name test (look-alikes) and the address bound. */
+export interface JoinRules {
+  /** Whether `name` would be mistaken for this member's name. */
+  alike(memberName: string): boolean;
+  /** The joining client's address (IPv4, or IPv6 /64). */
+  address: string;
+  /** Members one address may hold in all running classes. */
+  membersPerAddress: number;
 }
 
 function classOf(row: Record<string, unknown>): ClassRecord {
@@ -73,6 +103,7 @@ function classOf(row: Record<string, unknown>): ClassRecord {
     createdAt: String(row.created_at),
     endsAt: String(row.ends_at),
     endedAt: typeof row.ended_at === 'string' ? row.ended_at : null,
+    locked: Number(row.locked) === 1,
   };
 }
 
@@ -99,9 +130,9 @@ export class ClassStore {
   create(input: { title: string; deck: string; labs: string[]; seats: number; endsAt: Date }): ClassRecord {
     const id = randomBytes(8).toString('hex');
     const now = new Date().toISOString();
-    // About 920 000 codes: a clash with a live class is rare, and simply drawn again.
+    // A clash with another class is rare (classCodePattern's comment), and simply drawn again.
     for (let attempt = 0; ; attempt++) {
-      const code = `DKR-${randomCode(4)}`;
+      const code = newClassCode();
       try {
         this.db
           .prepare(
@@ -155,6 +186,42 @@ export class ClassStore {
 
   markEnded(id: string, at: Date = new Date()): void {
     this.db.prepare('UPDATE classes SET ended_at = ? WHERE id = ? AND ended_at IS NULL').run(at.toISOString(), id);
+    // The addresses only bound the running classes: none is kept after.
+    this.db.prepare('UPDATE class_members SET joined_from = NULL WHERE class_id = ?').run(id);
+  }
+
+  /** A running class with a first-version code gets a new one; answers it. */
+  reissueCode(id: string): string {
+    for (let attempt = 0; ; attempt++) {
+      const code = newClassCode();
+      try {
+        this.db.prepare('UPDATE classes SET code = ? WHERE id = ?').run(code, id);
+        return code;
+      } catch (error) {
+        if (attempt >= 20 || !/UNIQUE/.test(String(error))) throw error;
+      }
+    }
+  }
+
+  setLocked(id: string, locked: boolean): void {
+    this.db.prepare('UPDATE classes SET locked = ? WHERE id = ?').run(locked ? 1 : 0, id);
+  }
+
+  /** The address a member joined from, while their class runs. */
+  joinedFrom(learner: string): string | undefined {
+    const row = this.db.prepare('SELECT joined_from FROM class_members WHERE learner_id = ?').get(learner);
+    return typeof row?.joined_from === 'string' ? row.joined_from : undefined;
+  }
+
+  /** Members of running classes who joined from this address. */
+  membersFrom(address: string): string[] {
+    return this.db
+      .prepare(
+        `SELECT m.learner_id FROM class_members m JOIN classes c ON c.id = m.class_id
+         WHERE m.joined_from = ? AND c.ended_at IS NULL`,
+      )
+      .all(address)
+      .map((row) => String(row.learner_id));
   }
 
   memberCount(classId: string): number {
@@ -179,26 +246,27 @@ export class ClassStore {
    * kept hashed. The seat count and the insert are one transaction, so two students joining at
    * the same time cannot take the last seat twice.
    */
-  join(klass: ClassRecord, name: string): { learner: string; key: string; recoveryCode: string } {
+  join(klass: ClassRecord, name: string, rules: JoinRules): { learner: string; key: string; recoveryCode: string } {
     const learner = randomBytes(18).toString('base64url');
     const key = randomBytes(32).toString('base64url');
     const recoveryCode = [randomCode(4), randomCode(4), randomCode(4)].join('-');
     const now = new Date().toISOString();
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      if (this.get(klass.id)?.locked) throw new ClassJoinError('locked');
       if (this.memberCount(klass.id) >= klass.seats) throw new ClassJoinError('full');
-      const taken = this.db
-        .prepare('SELECT 1 FROM class_members WHERE class_id = ? AND lower(name) = lower(?)')
-        .get(klass.id, name);
-      if (taken) throw new ClassJoinError('name-taken');
+      if (this.members(klass.id).some((member) => rules.alike(member.name))) throw new ClassJoinError('name-taken');
+      if (this.membersFrom(rules.address).length >= rules.membersPerAddress) {
+        throw new ClassJoinError('address', rules.membersPerAddress);
+      }
       this.db
         .prepare('INSERT INTO learners (id, key_hash, created_at) VALUES (?, ?, ?)')
         .run(learner, hashSecret(key), now);
       this.db
         .prepare(
-          'INSERT INTO class_members (learner_id, class_id, name, recovery_hash, joined_at) VALUES (?, ?, ?, ?, ?)',
+          'INSERT INTO class_members (learner_id, class_id, name, recovery_hash, joined_at, joined_from) VALUES (?, ?, ?, ?, ?, ?)',
         )
-        .run(learner, klass.id, name, hashSecret(recoveryCode), now);
+        .run(learner, klass.id, name, hashSecret(recoveryCode), now, rules.address);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -217,6 +285,45 @@ export class ClassStore {
     const key = randomBytes(32).toString('base64url');
     this.db.prepare('UPDATE learners SET key_hash = ? WHERE id = ?').run(hashSecret(key), member.learner);
     return { member, key };
+  }
+
+  /** Renames a member, unless the new name looks like another member's. */
+  rename(learner: string, name: string, alike: (memberName: string) => boolean): MemberRecord {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const member = this.member(learner);
+      if (!member) throw new Error(`no member ${learner}`);
+      const others = this.members(member.classId).filter((m) => m.learner !== learner);
+      if (others.some((m) => alike(m.name))) throw new ClassJoinError('name-taken');
+      this.db.prepare('UPDATE class_members SET name = ? WHERE learner_id = ?').run(name, learner);
+      this.db.exec('COMMIT');
+      return { ...member, name };
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /**
+   * Removes a member and all that is theirs: their key (it stops working at once), their place,
+   * checks, help shown and progress. Answers whether there was such a member.
+   */
+  remove(learner: string): boolean {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const gone = this.db.prepare('DELETE FROM class_members WHERE learner_id = ?').run(learner).changes > 0;
+      if (gone) {
+        this.db.prepare('DELETE FROM learners WHERE id = ?').run(learner);
+        for (const table of ['step_checks', 'help_shown', 'progress'] as const) {
+          this.db.prepare(`DELETE FROM ${table} WHERE learner_id = ?`).run(learner);
+        }
+      }
+      this.db.exec('COMMIT');
+      return gone;
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
   }
 
   setPosition(learner: string, lab: string, step: string | null, at: Date = new Date()): void {

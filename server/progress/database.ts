@@ -90,6 +90,18 @@ const migrations = [
    ) STRICT`,
 ];
 
+/**
+ * Columns added after their table was first created: SQLite has no ADD COLUMN IF NOT EXISTS,
+ * so each is added when the table lacks it.
+ */
+const addedColumns: { table: string; column: string; definition: string }[] = [
+  // The instructor may keep new students out of a class.
+  { table: 'classes', column: 'locked', definition: 'INTEGER NOT NULL DEFAULT 0' },
+  // Where a member joined from (an IPv4 address or an IPv6 /64), while their class runs: the
+  // members and sandboxes one address may hold are bounded. Cleared when the class ends.
+  { table: 'class_members', column: 'joined_from', definition: 'TEXT' },
+];
+
 /** Opens (and creates or migrates) the database file; `:memory:` for tests. */
 export function openDatabase(dataDir: string): DatabaseSync {
   let file = ':memory:';
@@ -101,5 +113,9 @@ export function openDatabase(dataDir: string): DatabaseSync {
   // WAL keeps reads going during writes and survives a crash without losing committed rows.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
   for (const migration of migrations) db.exec(migration);
+  for (const { table, column, definition } of addedColumns) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all();
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
   return db;
 }

@@ -10,12 +10,19 @@ import type {
   FeedServerMessage,
   SlidePosition,
 } from '../../shared/contract.ts';
-import { closeCodes, classLimits } from '../../shared/limits.ts';
+import { closeCodes, classLimits, sandboxLabId } from '../../shared/limits.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import type { Logger } from '../log/log.ts';
-import { ClassJoinError, type ClassRecord, type ClassStore, type MemberRecord } from '../progress/classes.ts';
+import {
+  ClassJoinError,
+  isLegacyCode,
+  type ClassRecord,
+  type ClassStore,
+  type MemberRecord,
+} from '../progress/classes.ts';
 import type { ProgressStore } from '../progress/store.ts';
 import type { Session, SessionManager } from './manager.ts';
+import { looksAlike } from './name-fold.ts';
 import type { StepWorkflow } from './steps.ts';
 import type { SessionTerminals } from './terminals.ts';
 
@@ -38,7 +45,8 @@ export { ClassJoinError };
 /** Something the class does not allow (a TP outside the class, too many sessions). */
 export class ClassRuleError extends Error {
   override name = 'ClassRuleError';
-  readonly reason: 'lab' | 'sessions' | 'unknown-lab' | 'unknown-deck' | 'ends-at' | 'step';
+  /** `address`: the sandboxes of the members joined from one address are at their bound. */
+  readonly reason: 'lab' | 'sessions' | 'unknown-lab' | 'unknown-deck' | 'ends-at' | 'step' | 'address';
   constructor(reason: ClassRuleError['reason'], message: string = reason) {
     super(message);
     this.reason = reason;
@@ -68,6 +76,12 @@ export interface ClassroomDeps {
   decks: Set<string>;
   defaultDeck: string;
   log: Logger;
+  /**
+   * Class members one client address may hold in all running classes (CLASS_MEMBERS_PER_CLIENT),
+   * and sandboxes those members may hold together: a class behind one school's NAT fits, one
+   * address making up members to get more sandboxes than its own share does not go further.
+   */
+  membersPerClient?: number;
 }
 
 function secondsUntil(date: string): number {
@@ -97,7 +111,19 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
 
   /** Schedules the end of every class still running (after a restart too). */
   start(): void {
-    for (const klass of this.deps.store.live()) this.scheduleEnd(klass);
+    for (const klass of this.deps.store.live()) {
+      if (isLegacyCode(klass.code)) {
+        // A four-character code is guessable (shared/limits.ts): the class gets a long one,
+        // shown on the instructor's dashboard; members already in keep their keys.
+        const code = this.deps.store.reissueCode(klass.id);
+        this.deps.log.info('class code lengthened', { classId: klass.id, code });
+      }
+      this.scheduleEnd(klass);
+    }
+  }
+
+  private get membersPerClient(): number {
+    return this.deps.membersPerClient ?? classLimits.membersPerClient;
   }
 
   /** The session layer, when a Docker engine answers: checks, help and terminals feed the dashboard. */
@@ -185,6 +211,7 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
       labs: klass.labs,
       endsAt: klass.endsAt,
       ...(klass.endedAt ? { endedAt: klass.endedAt } : {}),
+      ...(klass.locked ? { locked: true } : {}),
     };
   }
 
@@ -196,11 +223,20 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     return this.deps.store.memberCount(classId);
   }
 
-  join(code: string, name: string): { klass: ClassRecord; learner: string; key: string; recoveryCode: string } {
+  /** A new member, from the client `address` (an IPv4 address or an IPv6 /64). */
+  join(
+    code: string,
+    name: string,
+    address: string,
+  ): { klass: ClassRecord; learner: string; key: string; recoveryCode: string } {
     const klass = this.deps.store.byCode(code);
     if (!klass) throw new ClassNotFoundError(code);
     if (klass.endedAt) throw new ClassEndedError(klass.id);
-    const joined = this.deps.store.join(klass, name);
+    const joined = this.deps.store.join(klass, name, {
+      alike: (memberName) => looksAlike(name, memberName),
+      address,
+      membersPerAddress: this.membersPerClient,
+    });
     this.deps.log.info('class joined', { classId: klass.id, learner: joined.learner });
     this.pushDashboard(klass.id);
     return { klass, ...joined };
@@ -213,7 +249,76 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     const found = this.deps.store.recover(klass.id, recoveryCode);
     if (!found) throw new ClassNotFoundError(code);
     this.deps.store.audit(klass.id, found.member.learner, 'recovered');
+    // The old key no longer works: the pages it opened stop hearing the class too.
+    this.closeFeeds(found.member.learner, {
+      message: 'Votre place dans ce cours a été reprise sur un autre navigateur : cette page ne suit plus le cours.',
+      code: closeCodes.replaced,
+      reason: 'place reprise',
+    });
     return { klass, ...found };
+  }
+
+  // ---- The instructor's hand on the members ------------------------------------------------
+
+  private memberOf(classId: string, learner: string): MemberRecord {
+    const member = this.deps.store.member(learner);
+    if (!member || member.classId !== classId) throw new ClassNotFoundError(learner);
+    return member;
+  }
+
+  /**
+   * Takes a member out of the class: their key is revoked, their pages are told and closed,
+   * their sandboxes removed, their place and results forgotten.
+   */
+  async removeMember(classId: string, learner: string): Promise<void> {
+    const klass = this.get(classId);
+    const member = this.memberOf(classId, learner);
+    this.deps.store.remove(learner);
+    this.deps.store.audit(classId, learner, 'removed');
+    this.deps.log.info('class member removed', { classId, learner });
+    this.closeFeeds(learner, {
+      message: `Le formateur vous a retiré du cours « ${klass.title} ». Demandez-lui le code pour le rejoindre à nouveau.`,
+      code: closeCodes.ended,
+      reason: 'retiré du cours',
+    });
+    this.control.delete(learner);
+    this.controlAsked.delete(learner);
+    const sessions = this.services?.sessions;
+    if (sessions) {
+      await Promise.allSettled(sessions.ofLearner(member.learner).map((s) => sessions.destroy(s.id, 'deleted')));
+    }
+    this.pushDashboard(classId);
+  }
+
+  /** Gives a member another name (one too like a classmate's is refused, as at join). */
+  renameMember(classId: string, learner: string, name: string): MemberRecord {
+    this.memberOf(classId, learner);
+    const renamed = this.deps.store.rename(learner, name, (other) => looksAlike(name, other));
+    this.deps.store.audit(classId, learner, 'renamed');
+    this.pushDashboard(classId);
+    return renamed;
+  }
+
+  /** Keeps new students out of the class (locked), or lets them in again. */
+  setLocked(classId: string, locked: boolean): void {
+    const klass = this.get(classId);
+    if (klass.endedAt) throw new ClassEndedError(classId);
+    this.deps.store.setLocked(classId, locked);
+    this.deps.store.audit(classId, null, locked ? 'locked' : 'unlocked');
+    this.pushDashboard(classId);
+  }
+
+  /** Says why, then closes every class feed a learner has open (in any class). */
+  private closeFeeds(learner: string, how: { message: string; code: number; reason: string }): void {
+    for (const [classId, live] of this.live) {
+      const theirs = [...live.subscribers].filter((s) => s.role === 'student' && s.learner === learner);
+      for (const subscriber of theirs) {
+        live.subscribers.delete(subscriber);
+        subscriber.send({ type: 'ended', message: how.message });
+        subscriber.close(how.code, how.reason);
+      }
+      if (theirs.length > 0) this.pushPresence(classId);
+    }
   }
 
   /** The class a learner belongs to, with their member record; undefined for self-paced learners. */
@@ -243,6 +348,20 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
       throw new ClassRuleError(
         'sessions',
         `Vous avez déjà ${held} bacs à sable ouverts : fermez un onglet de TP (ou « Réinitialiser ») avant d’en ouvrir un autre.`,
+      );
+    }
+    // The members joined from one address share one bound, so that members made up by one
+    // address never hold more sandboxes than CLASS_MEMBERS_PER_CLIENT allows.
+    const address = this.deps.store.joinedFrom(learner);
+    const sessions = this.services?.sessions;
+    if (address === undefined || !sessions) return;
+    const together = this.deps.store
+      .membersFrom(address)
+      .reduce((n, member) => n + sessions.ofLearner(member).length, 0);
+    if (together >= this.membersPerClient) {
+      throw new ClassRuleError(
+        'address',
+        `Les élèves inscrits depuis votre réseau ont déjà ${together} bacs à sable ouverts (${this.membersPerClient} au plus) : fermez un onglet de TP inutilisé, ou demandez au formateur.`,
       );
     }
   }
@@ -352,11 +471,19 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     this.broadcast(classId, { type: 'message', ...message });
   }
 
-  /** A student's page says which step it shows. */
+  /**
+   * A student's page says which step it shows: one of the class's TPs (a real step of it, or
+   * none yet), or the bare sandbox. Anything else is ignored: the dashboard shows only what is.
+   */
   at(learner: string, lab: string, step: string | null): void {
     const found = this.membership(learner);
     if (!found || found.klass.endedAt) return;
-    if (step !== null && !this.deps.labs.get(lab)?.steps.some((s) => s.id === step)) return;
+    if (lab === sandboxLabId) {
+      if (step !== null) return;
+    } else {
+      if (!found.klass.labs.includes(lab)) return;
+      if (step !== null && !this.deps.labs.get(lab)?.steps.some((s) => s.id === step)) return;
+    }
     if (found.member.lab === lab && found.member.step === step) return;
     this.deps.store.setPosition(learner, lab, step);
     this.changed(found.klass.id, learner);

@@ -34,6 +34,8 @@ export interface FixtureOptions {
   sessionsPerClientPerMinute?: number;
   trustProxy?: boolean;
   instructorPassword?: string;
+  /** Members (and their sandboxes) one address may hold (CLASS_MEMBERS_PER_CLIENT). */
+  membersPerClient?: number;
   /** Other options of the app (connection bounds, load shedding). */
   app?: Partial<AppOptions>;
 }
@@ -107,6 +109,7 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
     decks: new Set(['images-de-conteneurs']),
     defaultDeck: 'images-de-conteneurs',
     log: silentLogger,
+    ...(options.membersPerClient ? { membersPerClient: options.membersPerClient } : {}),
   });
   classroom.start();
   if (services) classroom.attach(services);

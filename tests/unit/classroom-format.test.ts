@@ -48,10 +48,11 @@ describe('datetime-local', () => {
 
 describe('codes', () => {
   it.each([
-    ['dkr-7q4p', 'DKR-7Q4P'],
-    [' DKR 7Q4P ', 'DKR-7Q4P'],
-    ['7q4p', 'DKR-7Q4P'],
-    ['DKR7Q4P', 'DKR-7Q4P'],
+    ['dkr-7q4p-m3xa', 'DKR-7Q4P-M3XA'],
+    [' DKR 7Q4P M3XA ', 'DKR-7Q4P-M3XA'],
+    ['7q4pm3xa', 'DKR-7Q4P-M3XA'],
+    ['DKR7Q4P-M3XA', 'DKR-7Q4P-M3XA'],
+    ['dkr 7q4p', 'DKR 7Q4P'],
     ['n’importe quoi', 'N’IMPORTE QUOI'],
   ])('class code %j → %j', (input, code) => {
     expect(normalizeClassCode(input)).toBe(code);

@@ -146,7 +146,7 @@ describe('classes', () => {
   it('lets students join with the code until the seats are taken (409), refuses an unknown code (404)', async () => {
     const token = await signIn();
     const klass = await newClass(token, 2);
-    expect(klass.code).toMatch(/^DKR-[2-9A-HJKMNP-Z]{4}$/);
+    expect(klass.code).toMatch(/^DKR-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
     const alice = await join(klass.code.toLowerCase(), '  Alice ');
     expect(alice.statusCode).toBe(201);
     const joined = alice.json<ClassJoined>();
@@ -157,7 +157,7 @@ describe('classes', () => {
     const full = await join(klass.code, 'Chloé');
     expect(full.statusCode).toBe(409);
     expect(full.json<{ error: string }>().error).toMatch(/^Ce cours est complet/);
-    const unknown = await join('DKR-2222', 'Denis');
+    const unknown = await join('DKR-2222-2222', 'Denis');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json<{ error: string }>().error).toMatch(/^Cours introuvable/);
     const mine = await fixture.app.inject({

@@ -1,6 +1,9 @@
-// Classes: the instructor creates them and reads their dashboard and results; students join
-// with the class's code and a display name, and get a class-scoped learner key.
+// Classes: the instructor creates them, reads their dashboard and results, and removes, renames
+// or locks out members; students join with the class's code and a display name, and get a
+// class-scoped learner key. Wrong codes and bursts of joins from one address are slowed down.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { stringify } from 'csv-stringify/sync';
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { renderSVG } from 'uqr';
 import { z } from 'zod';
@@ -11,6 +14,7 @@ import {
   classMineSchema,
   classJoinedSchema,
   classListSchema,
+  classLockedSchema,
   classParams,
   classSchema,
   createClassBody,
@@ -18,9 +22,15 @@ import {
   endClassBody,
   gotoBody,
   joinClassBody,
+  lockClassBody,
+  memberParams,
+  memberRenamedSchema,
   recoverClassBody,
+  renameMemberBody,
 } from '../../../shared/contract.ts';
+import { ClassNotFoundError } from '../../session/classroom.ts';
 import { requireInstructor } from '../auth.ts';
+import { addressKey, CodeGuesses, JoinPace, RetryLaterError, type JoinPaceOptions } from '../classroom/join-guard.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
 import { learnerOf } from './learners.ts';
@@ -35,10 +45,37 @@ function spreadsheetSafe(cell: string): string {
 export interface ClassRouteOptions extends AppDeps {
   /** Joins (and recoveries) one client address may attempt per minute. */
   joinsPerMinute?: number;
+  /** The pace of one address's joins (join-guard.ts's default). */
+  joinPace?: JoinPaceOptions;
 }
 
 export const classRoutes: FastifyPluginAsyncZod<ClassRouteOptions> = async (app, deps) => {
   const { classroom } = deps;
+  const guesses = new CodeGuesses();
+  const joinPace = new JoinPace(deps.joinPace);
+  const recoverPace = new JoinPace(deps.joinPace);
+
+  /**
+   * Runs a join or a recovery for the request's address: it waits while wrong codes earned a
+   * wait, then its turn in the address's pace; a wrong code counts against the address.
+   */
+  const guarded = async <T>(ip: string, reply: FastifyReply, pace: JoinPace, run: (address: string) => T) => {
+    const address = addressKey(ip);
+    try {
+      guesses.check(address);
+      const waitMs = pace.reserve(address);
+      if (waitMs > 0) await sleep(waitMs);
+    } catch (error) {
+      if (error instanceof RetryLaterError) void reply.header('retry-after', String(error.retryAfterSeconds));
+      throw error;
+    }
+    try {
+      return run(address);
+    } catch (error) {
+      if (error instanceof ClassNotFoundError) guesses.failed(address);
+      throw error;
+    }
+  };
   const instructorOnly = {
     preHandler: async (request: Parameters<typeof requireInstructor>[1]) => requireInstructor(deps, request),
   };
@@ -109,12 +146,13 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRouteOptions> = async (app,
         response: { 201: classJoinedSchema, ...errorReplies(400, 403, 404, 409, 410, 413, 415, 429) },
       },
     },
-    (request, reply) => {
-      const joined = classroom.join(request.body.code, request.body.name);
-      void reply.code(201).send({
+    async (request, reply) => {
+      const { code, name } = request.body;
+      const joined = await guarded(request.ip, reply, joinPace, (address) => classroom.join(code, name, address));
+      return reply.code(201).send({
         learner: joined.learner,
         key: joined.key,
-        name: request.body.name,
+        name,
         class: classroom.info(joined.klass),
         recoveryCode: joined.recoveryCode,
       });
@@ -132,8 +170,9 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRouteOptions> = async (app,
         response: { 200: classJoinedSchema, ...errorReplies(400, 403, 404, 410, 413, 415, 429) },
       },
     },
-    (request) => {
-      const found = classroom.recover(request.body.code, request.body.recoveryCode);
+    async (request, reply) => {
+      const { code, recoveryCode } = request.body;
+      const found = await guarded(request.ip, reply, recoverPace, () => classroom.recover(code, recoveryCode));
       return {
         learner: found.member.learner,
         key: found.key,
@@ -284,6 +323,62 @@ export const classRoutes: FastifyPluginAsyncZod<ClassRouteOptions> = async (app,
     (request, reply) => {
       const endsAt = classroom.end(request.params.id, request.body.seconds);
       void reply.code(202).send({ endsAt: endsAt.toISOString() });
+    },
+  );
+  app.delete(
+    '/api/classes/:id/members/:learner',
+    {
+      ...instructorOnly,
+      schema: {
+        summary:
+          'Removes a member (instructor): their key is revoked, their pages closed, their sandboxes and results removed',
+        tags: ['classes'],
+        security: [{ bearer: [] }],
+        params: memberParams,
+        response: { 204: z.null().describe('Removed'), ...errorReplies(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      await classroom.removeMember(request.params.id, request.params.learner);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.patch(
+    '/api/classes/:id/members/:learner',
+    {
+      ...instructorOnly,
+      schema: {
+        summary: 'Renames a member (instructor); a name too like a classmate’s is refused (409)',
+        tags: ['classes'],
+        security: [{ bearer: [] }],
+        params: memberParams,
+        body: renameMemberBody,
+        response: { 200: memberRenamedSchema, ...errorReplies(400, 401, 403, 404, 409, 413, 415) },
+      },
+    },
+    (request) => {
+      const member = classroom.renameMember(request.params.id, request.params.learner, request.body.name);
+      return { learner: member.learner, name: member.name, joinedAt: member.joinedAt };
+    },
+  );
+
+  app.post(
+    '/api/classes/:id/lock',
+    {
+      ...instructorOnly,
+      schema: {
+        summary: 'Closes the class to new students, or opens it again (instructor); members stay',
+        tags: ['classes'],
+        security: [{ bearer: [] }],
+        params: classParams,
+        body: lockClassBody,
+        response: { 200: classLockedSchema, ...errorReplies(400, 401, 403, 404, 410, 413, 415) },
+      },
+    },
+    (request) => {
+      classroom.setLocked(request.params.id, request.body.locked);
+      return { locked: request.body.locked };
     },
   );
 };
