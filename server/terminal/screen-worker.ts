@@ -64,3 +64,5 @@ port.on('message', (message: MirrorRequest) => {
     reply({ type: 'done', id });
   });
 });
+
+reply({ type: 'started' });

@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+// Unit tests of the screen mirrors on the real worker: screens given back, sessions kept apart
+// and served fairly, bounded backlogs, snapshot deadlines and a stalled worker replaced.
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../log/log.ts';
 import { ScreenMirrors } from './screen.ts';
 
@@ -58,4 +60,73 @@ describe('screen mirror', () => {
     expect(await a.snapshot()).not.toContain('session B');
     expect(await b.snapshot()).toContain('session B');
   });
+
+  it('serves another session’s snapshot while one floods resizes and output', async () => {
+    const m = make({ snapshotTimeoutMs: 120_000 });
+    const a = m.open(80, 24);
+    const b = m.open(80, 24);
+    // Long lines: at 10 columns each one wraps, so a resize reflows them all.
+    const lines = Buffer.from(Array.from({ length: 3000 }, (_, i) => `ligne ${i + 1} ${'-'.repeat(150)}`).join('\r\n'));
+    a.write(lines);
+    b.write(lines);
+    await Promise.all([a.snapshot(), b.snapshot()]);
+    // Each resize between these sizes reflows A's whole scrollback.
+    for (let i = 0; i < 20_000; i++) {
+      a.resize(i % 2 ? 500 : 10, i % 2 ? 200 : 3);
+      if (i % 10 === 0) a.write(Buffer.from(`flot ${i}\r\n`));
+    }
+    const started = Date.now();
+    const screen = await b.snapshot();
+    const elapsed = Date.now() - started;
+    process.stdout.write(`B's snapshot during A's flood of 20 000 resizes: ${elapsed} ms\n`);
+    expect(screen).toContain('ligne 3000');
+    // Without the per-session bound it waits for 20 000 reflows: minutes.
+    expect(elapsed).toBeLessThan(10_000);
+    // A's own screen ends at its latest size and output.
+    a.resize(100, 30);
+    const own = await a.snapshot();
+    expect(own).toContain('flot 19990');
+  }, 60_000);
+
+  it('holds a bounded backlog per session while the worker cannot keep up', () => {
+    const m = make({
+      workerUrl: new URL('../../tests/unit/stalling-screen-worker.ts', import.meta.url),
+      maxBehindBytes: 256 * 1024,
+      tailBytes: 64 * 1024,
+      stallMs: 60_000,
+    });
+    const a = m.open(80, 24);
+    a.write(Buffer.from('STALL'));
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    for (let i = 0; i < 1000; i++) {
+      a.write(chunk);
+      expect(a.backlog).toBeLessThanOrEqual(256 * 1024 + chunk.length);
+    }
+    // Skipping: only the latest output is kept.
+    expect(a.backlog).toBeLessThanOrEqual(64 * 1024 + chunk.length);
+  });
+
+  it('gives up a snapshot past its deadline, and replaces a worker that stalls', async () => {
+    const m = make({
+      workerUrl: new URL('../../tests/unit/stalling-screen-worker.ts', import.meta.url),
+      // Long enough for a first screen on a busy machine, short for a test.
+      snapshotTimeoutMs: 2000,
+      stallMs: 4000,
+    });
+    const a = m.open(40, 5);
+    const b = m.open(40, 5);
+    b.write(Buffer.from('avant'));
+    expect(await b.snapshot()).toContain('avant');
+    a.write(Buffer.from('STALL'));
+    const started = Date.now();
+    // The worker is stuck: B's reconnect gets a blank screen rather than waiting.
+    expect(await b.snapshot()).toBe('');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await vi.waitFor(() => expect(m.replaced).toBe(1), { timeout: 30_000 });
+    // A fresh worker, blank screens, and the mirrors go on.
+    b.write(Buffer.from('après'));
+    const screen = await b.snapshot();
+    expect(screen).toContain('après');
+    expect(screen).not.toContain('avant');
+  }, 60_000);
 });

@@ -30,7 +30,10 @@ export type MirrorRequest =
   | { type: 'close'; id: number };
 
 export type MirrorReply =
-  { type: 'done'; id: number } | { type: 'snapshot'; id: number; requests: number[]; data: string };
+  /** The worker has loaded and takes requests. */
+  | { type: 'started' }
+  | { type: 'done'; id: number }
+  | { type: 'snapshot'; id: number; requests: number[]; data: string };
 
 export interface ScreenOptions {
   /** Lines kept above the screen and given back on reconnect. */
@@ -71,7 +74,9 @@ function ownBytes(chunk: Buffer): Uint8Array {
 export class ScreenMirrors {
   private worker: Worker | undefined;
   private readonly mirrors = new Map<number, ScreenMirror>();
-  private readonly snapshots = new Map<number, { resolve: (data: string) => void; timer: NodeJS.Timeout }>();
+  /** Snapshot requests; the deadline runs once the worker has started (loading it takes a while). */
+  private readonly snapshots = new Map<number, { resolve: (data: string) => void; timer?: NodeJS.Timeout }>();
+  private started = false;
   private nextId = 1;
   private nextRequest = 1;
   private closed = false;
@@ -108,14 +113,20 @@ export class ScreenMirrors {
     if (this.closed) return { request, screen: Promise.resolve('') };
     if (!this.waiting()) this.progressAt = Date.now();
     const screen = new Promise<string>((resolve) => {
-      const timer = setTimeout(() => {
-        this.snapshots.delete(request);
-        this.log.warn('screen snapshot timed out', { timeoutMs: this.options.snapshotTimeoutMs });
-        resolve('');
-      }, this.options.snapshotTimeoutMs);
-      this.snapshots.set(request, { resolve, timer });
+      this.snapshots.set(request, { resolve });
+      if (this.started) this.arm(request);
     });
     return { request, screen };
+  }
+
+  private arm(request: number): void {
+    const waiting = this.snapshots.get(request);
+    if (!waiting || waiting.timer) return;
+    waiting.timer = setTimeout(() => {
+      this.snapshots.delete(request);
+      this.log.warn('screen snapshot timed out', { timeoutMs: this.options.snapshotTimeoutMs });
+      waiting.resolve('');
+    }, this.options.snapshotTimeoutMs);
   }
 
   /** @internal */
@@ -154,6 +165,11 @@ export class ScreenMirrors {
     worker.on('message', (message: MirrorReply) => {
       if (this.worker !== worker) return;
       this.progressAt = Date.now();
+      if (message.type === 'started') {
+        this.started = true;
+        for (const request of this.snapshots.keys()) this.arm(request);
+        return;
+      }
       if (message.type === 'done') {
         this.mirrors.get(message.id)?.done();
         return;
@@ -172,6 +188,7 @@ export class ScreenMirrors {
       this.lost();
     });
     this.worker = worker;
+    this.started = false;
     this.progressAt = Date.now();
     clearInterval(this.watchdog);
     this.watchdog = setInterval(() => this.checkStalled(), Math.max(10, this.options.stallMs / 4));
@@ -190,6 +207,7 @@ export class ScreenMirrors {
   /** The worker is gone: screens are lost, terminals are not. Start again with blank mirrors. */
   private lost(): void {
     this.worker = undefined;
+    this.started = false;
     clearInterval(this.watchdog);
     if (this.closed) return;
     this.answerAll('');
@@ -253,6 +271,11 @@ export class ScreenMirror {
     this.cols = cols;
     this.rows = rows;
     this.flush();
+  }
+
+  /** Bytes of output held here for the worker (bounded by maxBehindBytes, or tailBytes while skipping). */
+  get backlog(): number {
+    return this.queuedBytes + this.tailLength;
   }
 
   /** The screen and its scrollback as escape sequences, once all output so far is parsed. */

@@ -1,9 +1,10 @@
-// Unit tests of the terminal WebSocket on a fake driver: heartbeat, flow control, exit.
+// Unit tests of the terminal WebSocket on a fake driver: heartbeat, flow control, exit, and the
+// bounds on control frames (resizes coalesced, the rest budgeted, a flood cut off).
 import type { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import type { TerminalOptions } from '../../server/http/terminal/connection.ts';
-import { SandboxStartError } from '../../server/sandbox/driver.ts';
+import { controlFloodCloseCode, type TerminalOptions } from '../../server/http/terminal/connection.ts';
+import { SandboxStartError, type TerminalProcess } from '../../server/sandbox/driver.ts';
 import { appFixture, listen } from './app-fixture.ts';
 
 const closers: (() => Promise<void>)[] = [];
@@ -183,6 +184,67 @@ describe('terminal socket', () => {
     for (let i = 0; i < 16; i++) client.ws.send(Buffer.alloc(16 * 1024, 98));
     expect(await closed).toBe(4413);
     expect(JSON.stringify(client.messages)).toMatch(/ne lit plus le clavier/);
+  });
+
+  it('coalesces a flood of resizes: the shell gets a few, and the final size', async () => {
+    const { port, session, token, terminals } = await setup({ maxDroppedControls: 1_000_000 });
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    const terminal = terminals[0] as TerminalProcess;
+    const sizes: string[] = [];
+    terminal.resize = (cols, rows) => sizes.push(`${cols}x${rows}`);
+    const started = Date.now();
+    for (let i = 0; i < 20_000; i++)
+      client.ws.send(JSON.stringify({ type: 'resize', cols: i % 2 ? 500 : 10, rows: i % 2 ? 200 : 3 }));
+    client.ws.send(JSON.stringify({ type: 'resize', cols: 123, rows: 45 }));
+    await vi.waitFor(() => expect(sizes.at(-1)).toBe('123x45'));
+    const elapsed = Date.now() - started;
+    // One every 100 ms at most (a first at once, a last on the trailing edge).
+    expect(sizes.length).toBeLessThanOrEqual(2 + Math.ceil(elapsed / 100));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sizes.at(-1)).toBe('123x45');
+    // Keystrokes still go through.
+    client.ws.send(Buffer.from('ls\r'));
+    const keys = (terminal as unknown as { keys: Buffer[] }).keys;
+    await vi.waitFor(() => expect(Buffer.concat(keys).toString()).toBe('ls\r'));
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    client.ws.close();
+  });
+
+  it('answers control frames up to its budget, and cuts off a page that keeps flooding, in French', async () => {
+    const { port, session, token } = await setup({ controlPerSecond: 20, controlBurst: 10, maxDroppedControls: 200 });
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    const closed = new Promise<number>((r) => client.ws.once('close', r));
+    for (let i = 0; i < 100; i++) client.ws.send(JSON.stringify({ type: 'ping' }));
+    await new Promise((r) => setTimeout(r, 300));
+    const pongs = client.messages.filter((m) => m.type === 'pong').length;
+    // The burst, and what the rate gave back meanwhile; not one pong per ping.
+    expect(pongs).toBeGreaterThanOrEqual(10);
+    expect(pongs).toBeLessThan(30);
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    // Refused frames count as well: an error each would be a flood the other way.
+    for (let i = 0; i < 500; i++) client.ws.send('{oops');
+    expect(await closed).toBe(controlFloodCloseCode);
+    const errors = client.messages.filter((m) => m.type === 'error');
+    expect(errors.length).toBeLessThan(40);
+    expect(errors.at(-1)?.message).toMatch(/trop de messages de contrôle.*Rechargez la page/);
+  });
+
+  it('never counts acks: flow control stays as fast as the output', async () => {
+    const { port, session, token } = await setup({ controlPerSecond: 1, controlBurst: 1, maxDroppedControls: 10 });
+    const client = connect(port, session.id);
+    await client.opened;
+    client.ws.send(JSON.stringify({ type: 'auth', token, flow: 'ack' }));
+    await vi.waitFor(() => expect(client.messages.some((m) => m.type === 'ready')).toBe(true));
+    for (let i = 0; i < 5000; i++) client.ws.send(JSON.stringify({ type: 'ack', bytes: 32 * 1024 }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(client.ws.readyState).toBe(WebSocket.OPEN);
+    client.ws.close();
   });
 
   it('tells a student waiting for a sandbox their place in French, then gives the shell', async () => {

@@ -1,6 +1,7 @@
-// Unit tests of the terminal control-frame parser: valid messages pass, bad ones get French reasons.
-import { describe, expect, it } from 'vitest';
-import { parseControl } from './messages.ts';
+// Unit tests of the terminal control frames: the parser (valid messages pass, bad ones get
+// French reasons), the budget that bounds how many are served, and the resize coalescer.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Coalescer, ControlBudget, parseControl } from './messages.ts';
 
 describe('parseControl', () => {
   it('accepts the contract messages', () => {
@@ -30,5 +31,76 @@ describe('parseControl', () => {
     expect(parseControl('null')).toMatch(/invalide/);
     expect(parseControl('[1]')).toMatch(/objet JSON/);
     expect(parseControl('{"type":{"toString":1}}')).toMatch(/Type de message inconnu/);
+  });
+});
+
+describe('ControlBudget', () => {
+  it('serves a burst, then the rate, and counts what it refuses until the page calms down', () => {
+    let now = 0;
+    const budget = new ControlBudget(50, 10, () => now);
+    const served = (n: number) => Array.from({ length: n }, () => budget.take()).filter(Boolean).length;
+    expect(served(25)).toBe(10);
+    expect(budget.dropped).toBe(15);
+    // 50 a second: 100 ms gives five more, and the refusals go on counting.
+    now += 100;
+    expect(served(20)).toBe(5);
+    expect(budget.dropped).toBe(30);
+    // A quiet moment fills the bucket again: the page is forgiven.
+    now += 1000;
+    expect(budget.take()).toBe(true);
+    expect(budget.dropped).toBe(0);
+  });
+
+  it('keeps counting a flood that goes on at twice the rate', () => {
+    let now = 0;
+    const budget = new ControlBudget(50, 100, () => now);
+    for (let ms = 0; ms < 20_000; ms += 10) {
+      now = ms;
+      budget.take();
+      budget.take();
+    }
+    // 100 frames a second against 50: about 50 refused a second, after the first 100 served.
+    expect(budget.dropped).toBeGreaterThan(900);
+  });
+});
+
+describe('Coalescer', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('applies the first value at once, then at most one per interval, the latest winning', () => {
+    vi.useFakeTimers();
+    const applied: number[] = [];
+    const coalescer = new Coalescer<number>(100, (v) => applied.push(v));
+    coalescer.push(1);
+    expect(applied).toEqual([1]);
+    for (let i = 2; i <= 20_000; i++) coalescer.push(i);
+    expect(applied).toEqual([1]);
+    vi.advanceTimersByTime(99);
+    expect(applied).toEqual([1]);
+    vi.advanceTimersByTime(1);
+    expect(applied).toEqual([1, 20_000]);
+    // A flood spread over a second: ten at most, and the last one is the final value.
+    for (let ms = 0; ms < 1000; ms += 5) {
+      coalescer.push(ms);
+      vi.advanceTimersByTime(5);
+    }
+    vi.advanceTimersByTime(200);
+    expect(applied.length).toBeLessThanOrEqual(2 + 11);
+    expect(applied.at(-1)).toBe(995);
+  });
+
+  it('forgets the value waiting when cancelled', () => {
+    vi.useFakeTimers();
+    const applied: number[] = [];
+    const coalescer = new Coalescer<number>(100, (v) => applied.push(v));
+    coalescer.push(1);
+    coalescer.push(2);
+    coalescer.cancel();
+    vi.advanceTimersByTime(500);
+    expect(applied).toEqual([1]);
+    coalescer.push(3);
+    expect(applied).toEqual([1, 3]);
   });
 });
