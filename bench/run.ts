@@ -23,6 +23,17 @@ import {
   usernsEngine,
   type RunningServer,
 } from '../tests/integration/harness.ts';
+import {
+  codeGuesses,
+  craftedImage,
+  describeTally,
+  lintFlood,
+  passwordGuesses,
+  resizeFlood,
+  slowReads,
+  socketHoard,
+  unauthenticatedUploads,
+} from './attacks.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.TEST_INSTANCE_ID = 'bench';
@@ -381,27 +392,46 @@ async function isolationBench() {
 }
 
 /**
- * Hostile students while the server works: a fork bomb, an output flood, a memory hog, crafted
- * Dockerfiles sent to the linter over and over, and a stream of malformed requests; the
- * server's health latency and event-loop delay meanwhile. `HOSTILE=flood,lint` (bomb, flood,
- * hog, lint, requests) runs only some of them, to see which one weighs.
+ * Hostile students and anonymous clients while a class works. The first round: a fork bomb, an
+ * output flood, a memory hog, crafted Dockerfiles checked over and over, malformed requests. The
+ * second (bench/attacks.ts): unauthenticated uploads, a crafted image in the layer explorer, a
+ * resize flood, endless file reads, a lint flood, concurrent password guesses, guessed class
+ * codes, hoarded sockets. Meanwhile the class's students (on their own address) type commands
+ * and open their file trees, and /api/health is polled: each figure is what they saw.
+ * `HOSTILE=flood,lints` (bomb, flood, hog, lint, requests, uploads, layers, resize, slowreads,
+ * lints, signin, codes, sockets) runs only some of them, to see which one weighs.
  */
 async function hostileBench() {
   const seconds = quick ? 15 : 30;
-  process.stdout.write(`\n[9] élèves hostiles pendant ${seconds} s : santé du serveur pendant les attaques\n`);
+  const classSize = quick ? 3 : 6;
+  process.stdout.write(
+    `\n[9] élèves hostiles pendant ${seconds} s, ${classSize} élèves au travail : santé du serveur et latences de la classe\n`,
+  );
   const server = await startServer({
     POOL_SIZE: '0',
-    MAX_SESSIONS: '10',
+    MAX_SESSIONS: '20',
     SANDBOX_MEMORY: '1g',
     SANDBOX_DISK: '384m',
     SANDBOX_HOME: '128m',
     SANDBOX_PIDS: '256',
   });
-  const [bomber, flooder, hog] = await Promise.all([timeToPrompt(server), timeToPrompt(server), timeToPrompt(server)]);
+  const part = (p: string) => !process.env.HOSTILE || process.env.HOSTILE.split(',').includes(p);
+  const memoryBefore = await serverMemoryMiB(server);
+  const [bomber, flooder, hog, resizer] = await Promise.all([
+    timeToPrompt(server),
+    timeToPrompt(server),
+    timeToPrompt(server),
+    timeToPrompt(server),
+  ]);
+  const students = await Promise.all(Array.from({ length: classSize }, () => timeToPrompt(server)));
   const lab = loadLabs(path.join(root, 'labs')).find((l) => l.id === 'tp-dockerfile');
   const step = lab?.steps.find((s) => typeof s.check === 'object' && s.check.ts === 'dockerfile-lint');
   if (!lab || !step) throw new Error('no dockerfile-lint step in tp-dockerfile');
-  const linter = await createSession(server, lab.id);
+  const [linter, explorer, reader] = await Promise.all([
+    createSession(server, lab.id),
+    createSession(server),
+    createSession(server),
+  ]);
   const linterTerminal = new TerminalClient(server, linter.id);
   await linterTerminal.open(linter.token, undefined, 600_000);
   await api(server, 'POST', `/api/sessions/${linter.id}/steps/${step.id}/setup`, { token: linter.token });
@@ -409,13 +439,26 @@ async function hostileBench() {
   await linterTerminal.run(
     "{ printf 'FROM debian:12\\nRUN apt-get update '; yes rm | head -n 85000 | tr '\\n' ' '; echo; } > /root/tp-dockerfile/lint/Dockerfile; wc -c < /root/tp-dockerfile/lint/Dockerfile",
   );
+  const exploreCrafted = part('layers') ? await craftedImage(server, explorer) : undefined;
+  const readEndlessly = part('slowreads') ? await slowReads(server, reader) : undefined;
+  const victim = students[0]?.id ?? bomber.id;
 
   const until = Date.now() + seconds * 1000;
+  const signal = { stopped: false };
   const watch = await watchServer(server, 100);
-  const part = (p: string) => !process.env.HOSTILE || process.env.HOSTILE.split(',').includes(p);
   if (part('bomb')) bomber.terminal.type(':(){ :|:& };:\r');
   if (part('flood')) flooder.terminal.type(`timeout ${seconds} sh -c 'cat /dev/urandom | base64'\r`);
   if (part('hog')) hog.terminal.type('while :; do head -c 2G /dev/zero | tail; done\r');
+  const attacks = [
+    part('uploads') ? unauthenticatedUploads(server, victim, signal) : undefined,
+    exploreCrafted?.(signal),
+    part('resize') ? resizeFlood(resizer.terminal, signal) : undefined,
+    readEndlessly?.(signal),
+    part('lints') ? lintFlood(server, explorer, signal) : undefined,
+    part('signin') ? passwordGuesses(server, signal) : undefined,
+    part('codes') ? codeGuesses(server, signal) : undefined,
+    part('sockets') ? socketHoard(server, victim, signal) : undefined,
+  ].filter((a) => a !== undefined);
   let lints = 0;
   const lint = (async () => {
     while (part('lint') && Date.now() < until) {
@@ -434,6 +477,7 @@ async function hostileBench() {
           {
             host: '127.0.0.1',
             port: server.port,
+            localAddress: '127.0.0.6',
             path: target,
             method: i % 2 ? 'POST' : 'GET',
             headers: { 'content-type': 'application/json' },
@@ -450,16 +494,52 @@ async function hostileBench() {
       if (status >= 500) errors5xx++;
     }
   });
-  await Promise.all([lint, ...flood]);
+  // The class at work: a command typed and its answer, and the file tree, over and over.
+  const commandMs: number[] = [];
+  const treeMs: number[] = [];
+  let classFailures = 0;
+  const work = students.map(async (student, i) => {
+    await new Promise((r) => setTimeout(r, i * 50));
+    while (Date.now() < until) {
+      let t = performance.now();
+      await student.terminal.run('echo ok', 30_000).then(
+        () => commandMs.push(performance.now() - t),
+        () => classFailures++,
+      );
+      t = performance.now();
+      const tree = await api(server, 'GET', `/api/sessions/${student.id}/tree`, { token: student.token }).catch(() => ({
+        status: 0,
+      }));
+      if (tree.status === 200) treeMs.push(performance.now() - t);
+      else classFailures++;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  });
+  await Promise.all([lint, ...flood, ...work]);
+  signal.stopped = true;
   const { health, lag } = await watch.stop();
+  await Promise.all(attacks.map((a) => a.done));
   report(
     'attaques : /api/health p50 / p95 / max',
     `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
+    'p95 < 100 ms, max < 1 s',
   );
   report('attaques : boucle d’événements du serveur p99 / max', `${ms(lag.p99)} / ${ms(lag.max)}`);
+  report(
+    'attaques : commande d’un élève de la classe (echo) p50 / p95 / max',
+    `${ms(percentile(commandMs, 50))} / ${ms(percentile(commandMs, 95))} / ${ms(Math.max(...commandMs))}`,
+  );
+  report(
+    'attaques : arborescence d’un élève de la classe p50 / p95 / max',
+    `${ms(percentile(treeMs, 50))} / ${ms(percentile(treeMs, 95))} / ${ms(Math.max(...treeMs))}`,
+  );
+  report('attaques : échecs vus par la classe', String(classFailures), '0');
   report('attaques : requêtes malformées, réponses ≥ 500', `${requests} envoyées, ${errors5xx} ≥ 500`, '0');
   report('attaques : Dockerfiles piégés vérifiés', String(lints));
-  for (const r of [bomber, flooder, hog]) r.terminal.close();
+  for (const attack of attacks) report(`attaques : ${attack.tally.name}`, describeTally(attack.tally));
+  const memoryAfter = await serverMemoryMiB(server);
+  report('attaques : mémoire du serveur avant / après', `${memoryBefore.toFixed(0)} / ${memoryAfter.toFixed(0)} Mio`);
+  for (const r of [bomber, flooder, hog, resizer, ...students]) r.terminal.close();
   linterTerminal.close();
   await server.stop();
 }
