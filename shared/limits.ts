@@ -14,8 +14,12 @@ export const limits = {
   maxFrameBytes: 64 * 1024,
   /** Largest JSON control frame on the terminal WebSocket. */
   maxControlBytes: 4096,
-  /** Seconds a terminal WebSocket may wait before its `auth` message. */
-  authTimeoutSeconds: 10,
+  /**
+   * Seconds a WebSocket (terminal, class feed, watch) may wait before its `auth` message: a
+   * page sends it as soon as the socket opens, so 5 s is plenty, and sockets that never prove
+   * who they are hold their place only briefly.
+   */
+  authTimeoutSeconds: 5,
 } as const;
 
 /** Terminal size bounds accepted by the server. */
