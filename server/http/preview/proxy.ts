@@ -13,6 +13,7 @@ import { bearerToken, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
 import { sendPreviewError } from './error-page.ts';
+import { previewResponseHeaders, withoutCourseCookies } from './headers.ts';
 import { hostRequests } from './host.ts';
 
 export const previewCookie = 'cours_apercu';
@@ -39,28 +40,10 @@ export interface PreviewOptions extends AppDeps {
 function forwardedHeaders(headers: Record<string, string | string[] | undefined>) {
   const out: Record<string, string | string[] | undefined> = { ...headers };
   delete out.authorization;
-  const cookie = typeof headers.cookie === 'string' ? headers.cookie : undefined;
-  const kept = cookie
-    ?.split(';')
-    .map((c) => c.trim())
-    .filter((c) => c && !c.startsWith('cours_'));
-  if (kept?.length) out.cookie = kept.join('; ');
+  const cookie = withoutCourseCookies(typeof headers.cookie === 'string' ? headers.cookie : undefined);
+  if (cookie) out.cookie = cookie;
   else delete out.cookie;
   return out;
-}
-
-/**
- * A Set-Cookie of the student's app, kept inside its preview: its path (the path form), or its
- * host (the host form: no Domain, so no other preview host gets it). Undefined: dropped, as it
- * would replace the preview's own cookie.
- */
-function scopedCookie(cookie: string, prefix: string): string | undefined {
-  if (/^\s*cours_/i.test(cookie)) return undefined;
-  const parts = cookie
-    .split(';')
-    .map((p) => p.trim())
-    .filter((p) => !/^domain=/i.test(p) && (!prefix || !/^path=/i.test(p)));
-  return (prefix ? [...parts, `Path=${prefix}/`] : parts).join('; ');
 }
 
 export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, options) => {
@@ -107,7 +90,8 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
     const rest = request.url.slice(path.length) || '/';
     // On a preview host (PREVIEW_HOST) the page's paths are its own: nothing to add to them.
     const prefix = hostRequests.has(request.raw) ? '' : path;
-    return { url: `${scheme}://${address}:${port}${rest.startsWith('/') ? rest : '/' + rest}`, prefix, address, port };
+    const appPath = rest.startsWith('/') ? rest : '/' + rest;
+    return { url: `${scheme}://${address}:${port}${appPath}`, prefix, appPath, address, port };
   };
 
   const http = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -119,7 +103,8 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
         ...(target.prefix ? { 'x-forwarded-prefix': target.prefix } : {}),
       }),
       rewriteHeaders: (headers) => {
-        const out = { ...headers };
+        // Its cookies kept inside its preview, no header that acts on the whole origin (headers.ts).
+        const out = previewResponseHeaders(headers, { prefix: target.prefix, appPath: target.appPath });
         const location = out.location;
         if (typeof location === 'string') {
           const own = `http://${target.address}:${target.port}`;
@@ -127,12 +112,6 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
           else if (target.prefix && location.startsWith('/') && !location.startsWith('//')) {
             out.location = target.prefix + location;
           }
-        }
-        const cookies = out['set-cookie'];
-        if (cookies) {
-          out['set-cookie'] = (Array.isArray(cookies) ? cookies : [cookies]).flatMap(
-            (c) => scopedCookie(c, target.prefix) ?? [],
-          );
         }
         return out;
       },
