@@ -6,6 +6,7 @@ import { limits } from '../../shared/limits.ts';
 import { LabSetupError } from '../lab/prepare.ts';
 import { FirewallError } from '../sandbox/firewall.ts';
 import {
+  SandboxBusyError,
   SandboxGoneError,
   SandboxStartError,
   IsolationError,
@@ -89,6 +90,10 @@ export function toUserError(error: unknown): { status: number; message: string }
       invalid: { status: 400, message: `Chemin invalide ${where}.` },
       missing: { status: 404, message: `Fichier introuvable dans le bac à sable : ${where}.` },
       folder: { status: 400, message: `${where} est un dossier : choisissez un fichier.` },
+      special: {
+        status: 400,
+        message: `${where} n’est pas un fichier ordinaire (un tube nommé, un périphérique…) : il ne s’ouvre ni ne se télécharge. Copiez son contenu dans un fichier, puis ouvrez celui-ci.`,
+      },
       'too-big': {
         status: 413,
         message: `Fichier trop gros pour l’éditeur (${maxEditBytes / 1024 ** 2} Mo au plus) : ${where}. Téléchargez-le plutôt.`,
@@ -214,6 +219,13 @@ export function toUserError(error: unknown): { status: number; message: string }
     return {
       status: 429,
       message: 'Une vérification est déjà en cours dans votre bac à sable : attendez sa réponse avant de relancer.',
+    };
+  }
+  if (error instanceof SandboxBusyError) {
+    return {
+      status: 429,
+      message:
+        'Trop d’opérations en cours dans votre bac à sable (fichiers, téléchargements, vérifications) : attendez que les précédentes se terminent, puis réessayez.',
     };
   }
   if (error instanceof SandboxGoneError) {

@@ -7,11 +7,13 @@ import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { FairLimit, FairLimitBusyError } from './fair-limit.ts';
 import type { Logger } from '../log/log.ts';
 import { attachPackets, keysPackets, resizePacket } from './dtach.ts';
 import {
   IsolationError,
   labels,
+  SandboxBusyError,
   SandboxError,
   SandboxGoneError,
   SandboxStartError,
@@ -48,6 +50,8 @@ export interface DockerDriverOptions {
   readyTimeoutSeconds: number;
   /** Most `docker exec` (checks, set-ups) running at once on the engine; more wait their turn. */
   maxConcurrentExecs?: number;
+  /** Most of those one session runs at once (execsPerSession by default). */
+  maxExecsPerSession?: number;
   /** Most sandboxes starting at once; more wait their turn. */
   maxConcurrentStarts?: number;
   /** Labels objects as this server instance's, so two servers on one engine ignore each other. */
@@ -89,6 +93,35 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<Sock
 
 const readyLine = 'sandbox: ready';
 
+/**
+ * A session's share of the exec bound: three at once (its file tree, a file and a check, say;
+ * each of these is sequential inside). The others' share stays free however many one session
+ * asks for, and free slots go round-robin between the sessions that wait (FairLimit).
+ */
+export const execsPerSession = 3;
+
+/**
+ * Execs of one session waiting for its share: an editor opening a folder's files at once fits
+ * many times over; past it the session's next exec is refused (429) rather than queued forever.
+ */
+export const queuedExecsPerSession = 32;
+
+/**
+ * Streams of one session at once (downloads, uploads, `docker save`): each can last minutes at a
+ * slow client's pace, so they have their own bound rather than one of the short exec slots; the
+ * editor sends and fetches one file at a time, the layer explorer one image.
+ */
+export const streamsPerSession = 3;
+
+/** Streams of one session waiting for one of its three; more are refused (429). */
+export const queuedStreamsPerSession = 4;
+
+/**
+ * Prints the command's pid on stderr, then becomes it: `timeout` makes itself the leader of a
+ * process group of that id, so that a cancelled stream kills the whole command at once.
+ */
+const reportPid = ['sh', '-c', 'echo "$$" >&2; exec "$@"', 'sh'];
+
 const namePrefix = 'cours-docker-sb-';
 
 /** A shell behind dtach's client protocol: `output` carries the shell's bytes, `input` takes packets. */
@@ -129,7 +162,7 @@ function dtachTerminal(
  * The stdout of a non-TTY exec stream (8-byte frame headers), with backpressure: when the
  * reader pauses, the stream stops being read. (docker-modem's demuxStream ignores it.)
  */
-function demuxStdout(stream: Duplex): Readable {
+function demuxStdout(stream: Duplex, onStderr?: (chunk: Buffer) => void): Readable {
   let buffered: Buffer = Buffer.alloc(0);
   const output = new Readable({
     read: () => stream.resume(),
@@ -144,6 +177,7 @@ function demuxStdout(stream: Duplex): Readable {
       const payload = buffered.subarray(8, 8 + size);
       buffered = buffered.subarray(8 + size);
       if (kind === 1) more = output.push(payload) && more;
+      else if (kind === 2) onStderr?.(payload);
     }
     if (!more) stream.pause();
   });
@@ -157,6 +191,27 @@ function demuxStdout(stream: Duplex): Readable {
   });
   stream.on('error', (error: Error) => output.destroy(error));
   return output;
+}
+
+/**
+ * Pipes `input` into an exec's stdin with backpressure; an input that fails or is cut (a client
+ * gone mid-upload) cuts the exec's stream, so the command reads a short input and not a
+ * complete-looking one. The command ending first just stops the piping (the caller sees what
+ * was not read). Gives what went wrong with the input, once the exec is over.
+ */
+function pipeInput(input: Readable, stream: Duplex): () => Error | undefined {
+  let failure: Error | undefined;
+  const cut = (error: Error) => {
+    failure ??= error;
+    stream.destroy();
+  };
+  input.on('error', cut);
+  input.once('close', () => {
+    if (!input.readableEnded) cut(input.errored ?? new Error('input stream closed before its end'));
+  });
+  stream.once('close', () => input.unpipe(stream));
+  input.pipe(stream);
+  return () => failure;
 }
 
 function containerName(sessionId: string): string {
@@ -229,7 +284,19 @@ export class DockerSandboxDriver implements SandboxDriver {
     this.options = options;
     this.log = log;
     this.docker = docker;
-    this.execLimit = pLimit(options.maxConcurrentExecs ?? Math.max(4, 4 * availableParallelism()));
+    const execs = options.maxConcurrentExecs ?? Math.max(4, 4 * availableParallelism());
+    this.execLimit = new FairLimit({
+      concurrency: execs,
+      perKey: Math.min(execs, options.maxExecsPerSession ?? execsPerSession),
+      maxQueuedPerKey: queuedExecsPerSession,
+      name: 'docker exec',
+    });
+    this.streamLimit = new FairLimit({
+      concurrency: Infinity,
+      perKey: streamsPerSession,
+      maxQueuedPerKey: queuedStreamsPerSession,
+      name: 'docker exec stream',
+    });
     this.startLimit = pLimit(options.maxConcurrentStarts ?? Math.max(2, 2 * availableParallelism()));
   }
 
@@ -545,22 +612,48 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
   }
 
-  /** One bound for every session's execs: a class checking at once queues instead of drowning the engine. */
-  private readonly execLimit: LimitFunction;
+  /**
+   * One bound for every session's execs, so a class checking at once queues instead of drowning
+   * the engine, shared fairly: a session holds at most its share of it (execsPerSession).
+   */
+  private readonly execLimit: FairLimit;
+  /** Long-lived execs (streams, uploads): a few per session, outside the short execs' bound. */
+  private readonly streamLimit: FairLimit;
   private readonly startLimit: LimitFunction;
 
-  exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.execLimit(() => this.execNow(sessionId, command, options));
+  /** Execs and streams running and waiting, for the metrics. */
+  get execCounts(): { execs: { running: number; waiting: number }; streams: { running: number; waiting: number } } {
+    return { execs: this.execLimit.counts(), streams: this.streamLimit.counts() };
+  }
+
+  private async slot(limit: FairLimit, sessionId: string): Promise<() => void> {
+    try {
+      return await limit.acquire(sessionId);
+    } catch (error) {
+      if (error instanceof FairLimitBusyError) throw new SandboxBusyError(sessionId, { cause: error });
+      throw error;
+    }
+  }
+
+  async exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const streamed = options.stdin !== undefined && !Buffer.isBuffer(options.stdin);
+    const release = await this.slot(streamed ? this.streamLimit : this.execLimit, sessionId);
+    try {
+      return await this.execNow(sessionId, command, options);
+    } finally {
+      release();
+    }
   }
 
   async execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
+    const release = await this.slot(this.streamLimit, sessionId);
     const container = this.docker.getContainer(containerName(sessionId));
     const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
       exec = await container.exec({
-        Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
+        Cmd: [...reportPid, 'timeout', '-s', 'KILL', String(seconds), ...command],
         AttachStdout: true,
         AttachStderr: true,
         Tty: false,
@@ -570,10 +663,21 @@ export class DockerSandboxDriver implements SandboxDriver {
       });
       stream = await exec.start({ hijack: true, stdin: false, ...this.within() });
     } catch (error) {
+      release();
       throw goneOr(error, sessionId);
     }
-    const output = demuxStdout(stream);
+    let pid: number | undefined;
+    let stderr = '';
+    const output = demuxStdout(stream, (chunk) => {
+      if (pid !== undefined || stderr.length > 64) return;
+      stderr += chunk.toString('latin1');
+      const line = /^(\d+)\n/.exec(stderr);
+      if (line) pid = Number(line[1]);
+    });
     const ended = finished(stream, { writable: false }).catch(() => undefined);
+    // The slot is the session's until the command's stream closes (it ended, was cut or killed).
+    void ended.then(release);
+    let cancelled = false;
     return {
       output,
       exitCode: async () => {
@@ -585,7 +689,21 @@ export class DockerSandboxDriver implements SandboxDriver {
           throw goneOr(error, sessionId);
         }
       },
-      cancel: () => stream.destroy(),
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        stream.destroy();
+        // A command whose output nobody reads would block on it until its deadline: it is
+        // killed now, if it still runs (then its pid is still its own).
+        if (pid === undefined) return;
+        const group = pid;
+        void exec
+          .inspect(this.within())
+          .then((info) =>
+            info.Running ? this.exec(sessionId, ['kill', '-KILL', '--', `-${group}`], { timeoutMs: 5000 }) : undefined,
+          )
+          .catch(() => {});
+      },
     };
   }
 
@@ -593,13 +711,14 @@ export class DockerSandboxDriver implements SandboxDriver {
     const container = this.docker.getContainer(containerName(sessionId));
     const timeoutMs = options.timeoutMs ?? 30_000;
     const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
+    const input = options.stdin;
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
       exec = await container.exec({
         Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
-        AttachStdin: options.stdin !== undefined,
+        AttachStdin: input !== undefined,
         AttachStdout: true,
         AttachStderr: true,
         Tty: false,
@@ -609,7 +728,7 @@ export class DockerSandboxDriver implements SandboxDriver {
         ...this.within(),
       });
       // Bounds the wait for the stream only: once upgraded, the request is done with.
-      stream = await exec.start({ hijack: true, stdin: options.stdin !== undefined, ...this.within() });
+      stream = await exec.start({ hijack: true, stdin: input !== undefined, ...this.within() });
     } catch (error) {
       throw goneOr(error, sessionId);
     }
@@ -626,7 +745,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     const stdout = collect();
     const stderr = collect();
     this.docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
-    if (options.stdin !== undefined) stream.end(options.stdin);
+    const inputFailure = input === undefined || Buffer.isBuffer(input) ? undefined : pipeInput(input, stream);
+    if (Buffer.isBuffer(input)) stream.end(input);
     // The stream ends when the command does; a premature close (the sandbox went away) ends it too.
     let timedOut = await finished(stream, { writable: false, signal: AbortSignal.timeout(timeoutMs + 2000) }).then(
       () => false,
@@ -643,6 +763,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     // `timeout -s KILL` ends a command that overran with 137.
     if (exitCode === 137 && !timedOut) timedOut = true;
+    const failure = inputFailure?.();
+    if (failure) throw failure;
     return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
   }
 

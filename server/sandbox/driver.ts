@@ -34,7 +34,12 @@ export interface Sandbox {
 
 export interface ExecOptions {
   env?: Record<string, string>;
-  stdin?: Buffer;
+  /**
+   * The command's standard input: bytes, or a stream piped with backpressure (an upload), which
+   * then counts as one of the session's streams rather than one of its short execs. An error
+   * of the stream cuts the command's input and is what exec() rejects with.
+   */
+  stdin?: Buffer | Readable;
   workdir?: string;
   /** The command is killed after this many milliseconds. */
   timeoutMs?: number;
@@ -83,7 +88,10 @@ export interface SandboxDriver {
   remove(sessionId: string): Promise<void>;
   /** Runs a command in the sandbox as its own process. */
   exec(sessionId: string, command: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Runs a command whose stdout is read as a stream, killed after `timeoutMs`. */
+  /**
+   * Runs a command whose stdout is read as a stream, killed after `timeoutMs`, or at once when
+   * the stream is cancelled.
+   */
   execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream>;
   /** The sandbox's address on its own network, when this machine reaches it (undefined otherwise). */
   address(sessionId: string): Promise<string | undefined>;
@@ -109,6 +117,20 @@ export class SandboxGoneError extends SandboxError {
   readonly sessionId: string;
   constructor(sessionId: string, options?: ErrorOptions) {
     super(`sandbox of session ${sessionId} is gone`, options);
+    this.sessionId = sessionId;
+  }
+}
+
+/**
+ * The session already has as many `docker exec`s (or streams) running and waiting as its share
+ * allows: this one is refused at once rather than queued, so one student's flood cannot grow
+ * without bound; others' operations go on.
+ */
+export class SandboxBusyError extends SandboxError {
+  override name = 'SandboxBusyError';
+  readonly sessionId: string;
+  constructor(sessionId: string, options?: ErrorOptions) {
+    super(`sandbox of session ${sessionId}: too many operations at once`, options);
     this.sessionId = sessionId;
   }
 }

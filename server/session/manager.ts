@@ -59,6 +59,11 @@ function newId(): string {
   return randomBytes(10).toString('hex');
 }
 
+/** Whose turn a session's start takes in the admission queue: its learner's, else its client's. */
+function admissionGroup(session: Session): string {
+  return session.learnerId ?? session.client ?? session.id;
+}
+
 export class SessionManager extends EventEmitter<{ ended: [sessionId: string, reason: EndReason] }> {
   private readonly sessions = new Map<string, Session>();
   private readonly pool: Sandbox[] = [];
@@ -192,7 +197,11 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
       this.creating.add(session.id);
       this.starting++;
       session.ready = this.admission
-        .run(session.id, () => this.startSandbox({ sessionId: session.id, expiresAt: lifetimeEnd, pooled: false }))
+        .run(
+          session.id,
+          () => this.startSandbox({ sessionId: session.id, expiresAt: lifetimeEnd, pooled: false }),
+          admissionGroup(session),
+        )
         .then(
           async () => {
             if (this.sessions.get(session.id) !== session) {
@@ -235,7 +244,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     }
     session.state = 'preparing';
     return this.admission
-      .run(session.id, () => prepareLab(this.driver, session.id, lab))
+      .run(session.id, () => prepareLab(this.driver, session.id, lab), admissionGroup(session))
       .then(
         () => {
           session.state = 'ready';

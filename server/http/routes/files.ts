@@ -1,6 +1,10 @@
 // The workspace's file routes: the tree of /root, a file read (for the editor, or downloaded; a
 // folder as a tar) and written (uploads and saves, with If-Match against overwriting a change
 // made in the terminal), and the Dockerfile linter for the editor (Authorization: Bearer <token>).
+// The routes with a body check the token before it is read (onRequest), and uploads stream
+// into the sandbox: nothing is buffered for a client that has not proven who it is.
+import { Readable } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
@@ -13,6 +17,7 @@ import {
   sessionIdSchema,
 } from '../../../shared/contract.ts';
 import { lintDockerfileOffThread } from '../../check/dockerfile-lint-thread.ts';
+import type { Session } from '../../session/manager.ts';
 import { maxUploadBytes } from '../../workspace/files.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
@@ -25,18 +30,61 @@ const fileParams = z.object({
 });
 
 /** `attachment; filename=…` that survives any name (RFC 6266 with its UTF-8 form). */
+/** The upload's size from its Content-Length, refused past maxUploadBytes before any byte is read. */
+function uploadSize(request: FastifyRequest): number {
+  const declared = request.headers['content-length'];
+  if (declared === undefined || !/^\d{1,15}$/.test(declared)) {
+    throw new HttpError(
+      411,
+      'Taille du fichier manquante : envoyez-le avec un en-tête Content-Length (le navigateur le fait de lui-même).',
+    );
+  }
+  const size = Number(declared);
+  if (size > maxUploadBytes) {
+    throw new HttpError(
+      413,
+      `Fichier trop gros : le bac à sable accepte ${french.format(maxUploadBytes / 1024 ** 2)} Mo au plus par fichier (celui-ci en fait ${french.format(Math.ceil(size / 1024 ** 2))}). Découpez-le, ou créez-le dans le terminal.`,
+    );
+  }
+  return size;
+}
+
 function attachment(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** The session each request proved in its onRequest hook, for its handler. */
+const provenSessions = new WeakMap<FastifyRequest, Session>();
+
+const french = new Intl.NumberFormat('fr-FR');
+
 export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  // Uploads are raw bytes; this parser is only seen by this plugin's routes.
-  app.addContentTypeParser(
-    'application/octet-stream',
-    { parseAs: 'buffer', bodyLimit: maxUploadBytes },
-    (_r, body, done) => done(null, body),
-  );
+  // Uploads are raw bytes, handed over unread as the request's own stream (its size is bounded
+  // by Content-Length, checked before anything is read); this parser is only seen by this
+  // plugin's routes.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+
+  /**
+   * Checks the token before the body is read (Fastify reads it after onRequest): a request
+   * that is refused closes its connection rather than have its body read.
+   */
+  const authenticateFirst = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    try {
+      const { id } = request.params as { id?: unknown };
+      provenSessions.set(request, authenticatedSession(deps, request, typeof id === 'string' ? id : ''));
+      done();
+    } catch (error) {
+      void reply.header('connection', 'close');
+      done(error as Error);
+    }
+  };
+
+  const provenSession = (request: FastifyRequest): Session => {
+    const session = provenSessions.get(request);
+    if (!session) throw new HttpError(401, 'Jeton manquant : envoyez « Authorization: Bearer <jeton> ».');
+    return session;
+  };
 
   app.get(
     '/api/sessions/:id/tree',
@@ -101,7 +149,7 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.put(
     '/api/sessions/:id/files/*',
     {
-      bodyLimit: maxUploadBytes,
+      onRequest: authenticateFirst,
       schema: {
         summary:
           'Writes a file of the sandbox (body: the bytes, application/octet-stream); If-Match: its ETag; If-None-Match: * to create only',
@@ -109,23 +157,37 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         params: fileParams,
         response: {
           200: fileSavedSchema,
-          ...errorReplies(400, 401, 403, 404, 409, 410, 412, 413, 415, 503, 507),
+          ...errorReplies(400, 401, 403, 404, 409, 410, 411, 412, 413, 415, 429, 503, 507),
         },
       },
     },
-    async (request) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, files } = servicesOf(deps);
-      await steps.whenReady(session);
+    async (request, reply) => {
+      const session = provenSession(request);
       // An empty body (a new, empty file) comes without a parsed body at all.
-      const body = request.body === undefined || request.body === null ? Buffer.alloc(0) : request.body;
-      if (!Buffer.isBuffer(body)) {
+      const empty = request.body === undefined || request.body === null;
+      const body: unknown = empty ? Readable.from([]) : request.body;
+      if (!(body instanceof Readable)) {
         throw new HttpError(415, 'Envoyez le contenu du fichier tel quel (Content-Type: application/octet-stream).');
       }
-      const ifMatch = request.headers['if-match'];
-      const createOnly = request.headers['if-none-match'] === '*';
-      const saved = await files.write(session.id, request.params['*'], body, ifMatch, createOnly);
-      return { etag: saved.etag, size: body.length };
+      let size: number;
+      try {
+        size = empty ? 0 : uploadSize(request);
+      } catch (error) {
+        // Refused unread: the connection closes rather than carry the bytes announced.
+        void reply.header('connection', 'close');
+        throw error;
+      }
+      try {
+        const { steps, files } = servicesOf(deps);
+        await steps.whenReady(session);
+        const ifMatch = request.headers['if-match'];
+        const createOnly = request.headers['if-none-match'] === '*';
+        return await files.write(session.id, request.params['*'], body, size, ifMatch, createOnly);
+      } finally {
+        // Refused before its end: the rest of the body is read and dropped, so the connection
+        // can carry the answer and the next request.
+        if (!request.raw.complete) request.raw.resume();
+      }
     },
   );
 
@@ -133,6 +195,7 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/api/sessions/:id/lint',
     {
       bodyLimit: 300 * 1024,
+      onRequest: authenticateFirst,
       schema: {
         summary: 'Lints a Dockerfile for the editor: the best-practices step’s rules, in French',
         tags: ['workspace'],
@@ -142,8 +205,8 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      authenticatedSession(deps, request, request.params.id);
-      const result = await lintDockerfileOffThread(request.body.content);
+      const session = provenSession(request);
+      const result = await lintDockerfileOffThread(request.body.content, session.id);
       if (!result.ok) throw new HttpError(result.reason === 'oversized' ? 413 : 429, result.message);
       return { findings: result.findings };
     },
