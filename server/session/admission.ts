@@ -86,19 +86,31 @@ export class AdmissionQueue {
     return { waiting, running: this.running };
   }
 
-  /** The waiting work in the order it would start, slots freeing one at a time. */
+  /** The waiting work in the order it would start (as next() picks, the running work going on). */
   private order(): Waiter[] {
     const queues = new Map([...this.waiting].map(([group, queue]) => [group, [...queue]]));
     const rotation = [...this.rotation];
+    const held = new Map(this.runningBy);
     const order: Waiter[] = [];
     while (rotation.length > 0) {
-      const group = rotation.shift() as string;
+      const index = this.pick(rotation, held);
+      const group = rotation[index] as string;
       const queue = queues.get(group) ?? [];
       const waiter = queue.shift();
+      rotation.splice(index, 1);
       if (waiter) order.push(waiter);
       if (queue.length > 0) rotation.push(group);
+      held.set(group, (held.get(group) ?? 0) + 1);
     }
     return order;
+  }
+
+  /** The first group in turn under its share; if every waiting group is at it, the first anyway. */
+  private pick(rotation: readonly string[], held: ReadonlyMap<string, number>): number {
+    return Math.max(
+      0,
+      rotation.findIndex((group) => (held.get(group) ?? 0) < this.groupShare),
+    );
   }
 
   private forget(group: string): void {
@@ -109,11 +121,7 @@ export class AdmissionQueue {
 
   private next(): void {
     while (this.running < this.concurrency && this.rotation.length > 0) {
-      // The first group in turn under its share; if every waiting group is at it, the first anyway.
-      const index = Math.max(
-        0,
-        this.rotation.findIndex((group) => (this.runningBy.get(group) ?? 0) < this.groupShare),
-      );
+      const index = this.pick(this.rotation, this.runningBy);
       const group = this.rotation[index] as string;
       const queue = this.waiting.get(group) ?? [];
       const waiter = queue.shift();

@@ -1,7 +1,10 @@
 // Fair share through the API, on a fake driver: sessions held and opened per minute by one
-// client address are bounded (429 in French) while another address still gets a seat, and a
-// session runs one check at a time.
+// client address are bounded (429 in French) while another address still gets a seat, a
+// session runs one check at a time, sandbox starts are admitted round-robin between clients,
+// and a request with a body is refused for its token before its body is read.
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AdmissionQueue } from '../../server/session/admission.ts';
 import { appFixture, type Fixture } from './app-fixture.ts';
 import { testLab, testStep } from './lab-fixtures.ts';
 
@@ -90,5 +93,85 @@ describe('fair share', () => {
     expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 200, 429]);
     expect(answers.find((a) => a.statusCode === 429)?.json<{ error: string }>().error).toMatch(/déjà en cours/);
     expect(most).toBe(1);
+  });
+
+  it('admits sandbox starts round-robin between clients, one client holding half the slots at most', async () => {
+    const queue = new AdmissionQueue(2);
+    const started: string[] = [];
+    const gates = new Map<string, () => void>();
+    const start = (id: string, group: string) =>
+      queue.run(
+        id,
+        () =>
+          new Promise<void>((resolve) => {
+            started.push(id);
+            gates.set(id, resolve);
+          }),
+        group,
+      );
+    // Client a asks for six starts before b asks for one: b's comes next, not after a's six.
+    const runs = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'].map((id) => start(id, 'a'));
+    runs.push(start('b1', 'b'));
+    await new Promise((r) => setTimeout(r, 0));
+    // Nobody else waited when a asked: a took both slots.
+    expect(started).toEqual(['a1', 'a2']);
+    expect(queue.ahead('b1')).toBe(0);
+    gates.get('a1')?.();
+    await runs[0];
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started).toEqual(['a1', 'a2', 'b1']);
+    // b is served: a gets the next slot back.
+    gates.get('a2')?.();
+    await runs[1];
+    await new Promise((r) => setTimeout(r, 0));
+    expect(started).toEqual(['a1', 'a2', 'b1', 'a3']);
+    for (const id of ['b1', 'a3', 'a4', 'a5', 'a6']) {
+      gates.get(id)?.();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    await Promise.all(runs);
+    expect(queue.counts).toEqual({ waiting: 0, running: 0 });
+  });
+
+  it('refuses an upload without a valid token before reading its body', async () => {
+    fixture = await appFixture();
+    const created = await fixture.app.inject({ method: 'POST', url: '/api/sessions', payload: {} });
+    const { id } = created.json<{ id: string }>();
+    // 40 MB offered slowly: the answer comes before more than a few chunks were read.
+    let pulled = 0;
+    const body = Readable.from(
+      (async function* () {
+        for (let i = 0; i < 40; i++) {
+          await new Promise((r) => setTimeout(r, 5));
+          pulled += 1024 * 1024;
+          yield Buffer.alloc(1024 * 1024);
+        }
+      })(),
+    );
+    const answers: { status: number; pulled: number; connection: unknown; error: string }[] = [];
+    for (const authorization of [undefined, 'Bearer faux-jeton']) {
+      pulled = 0;
+      const res = await fixture.app.inject({
+        method: 'PUT',
+        url: `/api/sessions/${id}/files/root/gros.bin`,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-length': String(40 * 1024 * 1024),
+          ...(authorization ? { authorization } : {}),
+        },
+        payload: authorization ? Readable.from([Buffer.alloc(1024)]) : body,
+      });
+      answers.push({
+        status: res.statusCode,
+        pulled,
+        connection: res.headers.connection,
+        error: res.json<{ error: string }>().error,
+      });
+    }
+    expect(answers[0]).toMatchObject({ status: 401, connection: 'close' });
+    expect(answers[0]?.pulled).toBeLessThan(8 * 1024 * 1024);
+    expect(answers[0]?.error).toMatch(/^Jeton manquant/);
+    expect(answers[1]).toMatchObject({ status: 403, connection: 'close' });
+    expect(fixture.driver.execs).toEqual([]);
   });
 });
