@@ -1,7 +1,7 @@
 // The dashboard's controls on the whole class: present the slides, send the class to a step,
-// message the class, end it with a countdown, export the results.
+// message the class, close or open it to new students, end it with a countdown, export the results.
 import { z } from 'zod';
-import { broadcastBody, endClassBody } from '../../shared/contract.ts';
+import { broadcastBody, classLockedSchema, endClassBody } from '../../shared/contract.ts';
 import { presentingStorage } from './class-storage.ts';
 import type { Labs } from './dashboard-rows.ts';
 import { el, required } from '../dom/element.ts';
@@ -15,10 +15,14 @@ export interface ClassActionsOptions {
   notify(text: string, kind?: 'info' | 'error'): void;
   /** The end was asked: the class ends at `endsAt`. */
   onEnding(endsAt: string): void;
+  /** Whether the class is closed to new students. */
+  locked: boolean;
 }
 
 export interface ClassActions {
   setLabs(labs: Labs): void;
+  /** The class was closed to new students, or opened again (from the feed too). */
+  setLocked(locked: boolean): void;
   /** The class is over: nothing more to send it. */
   disable(): void;
 }
@@ -78,6 +82,34 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
     );
   });
 
+  // « Fermer les inscriptions »: the code stops letting anyone in; the members already in stay.
+  const lockButton = required<HTMLButtonElement>(root, '[data-lock-toggle]');
+  const lockedNote = required(root, '[data-join-locked]');
+  let locked = options.locked;
+  const showLocked = (value: boolean) => {
+    locked = value;
+    lockButton.textContent = value ? 'Rouvrir les inscriptions' : 'Fermer les inscriptions';
+    lockButton.setAttribute('aria-pressed', String(value));
+    lockedNote.hidden = !value;
+    root.dataset.locked = String(value);
+  };
+  showLocked(locked);
+  lockButton.addEventListener('click', () => {
+    const wanted = !locked;
+    lockButton.disabled = true;
+    requestJson(`${base}/lock`, classLockedSchema, { body: { locked: wanted } })
+      .then((reply) => {
+        showLocked(reply.locked);
+        options.notify(
+          reply.locked
+            ? 'Inscriptions fermées : plus personne ne peut rejoindre le cours avec son code.'
+            : 'Inscriptions rouvertes : le code fait de nouveau entrer les élèves.',
+        );
+      })
+      .catch((error: unknown) => options.notify(errorMessage(error), 'error'))
+      .finally(() => (lockButton.disabled = false));
+  });
+
   const exportLink = required<HTMLAnchorElement>(root, '[data-export]');
   exportLink.href = `${base}/results.csv`;
 
@@ -135,9 +167,12 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
         fillSteps();
       }
     },
+    setLocked(value) {
+      if (value !== locked) showLocked(value);
+    },
     disable() {
       for (const control of root.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>(
-        '[data-present], [data-goto-form] :is(select, button), [data-broadcast-form] :is(input, button), [data-end]',
+        '[data-present], [data-goto-form] :is(select, button), [data-broadcast-form] :is(input, button), [data-end], [data-lock-toggle], [data-remove], [data-rename]',
       )) {
         control.disabled = true;
       }

@@ -6,6 +6,8 @@ import {
   classSchema,
   dashboardSchema,
   labListSchema,
+  memberRenamedSchema,
+  renameMemberBody,
   type ClassDetail,
   type Dashboard,
   type DashboardStudent,
@@ -18,7 +20,7 @@ import { failureLabel, stepTitle, labTitle, type Labs, type SortKey } from './da
 import { el, required } from '../dom/element.ts';
 import { FeedSocket, type FeedState } from './feed-socket.ts';
 import { formatDateTime, plural } from './format.ts';
-import { ApiRequestError, errorMessage, requestJson } from './http.ts';
+import { ApiRequestError, errorMessage, requestJson, requestVoid } from './http.ts';
 import { StudentTable } from './student-table.ts';
 import { WatchPanel } from './watch-terminal.ts';
 
@@ -113,6 +115,7 @@ function start(root: HTMLElement, detail: ClassDetail, labs: Labs, snapshot: Das
     labs: detail.labs,
     notify,
     onEnding: showEnding,
+    locked: detail.locked === true,
   });
   actions.setLabs(labs);
 
@@ -145,8 +148,36 @@ function start(root: HTMLElement, detail: ClassDetail, labs: Labs, snapshot: Das
           notify('La connexion au cours est coupée : réessayez dans un instant.', 'error');
         }
       },
+      rename: (student) => {
+        const typed = window.prompt(`Nouveau nom pour ${student.name} :`, student.name);
+        if (typed === null || typed.trim() === student.name) return;
+        const body = renameMemberBody.safeParse({ name: typed });
+        if (!body.success) return notify(body.error.issues[0]?.message ?? 'Nom invalide.', 'error');
+        requestJson(`${memberPath(student)}`, memberRenamedSchema, { method: 'PATCH', body: body.data })
+          .then((renamed) => {
+            table.upsert({ ...(table.get(student.learner) ?? student), name: renamed.name });
+            notify(`${student.name} s’appelle désormais ${renamed.name}.`);
+          })
+          .catch((error: unknown) => notify(errorMessage(error), 'error'));
+      },
+      remove: (student) => {
+        const sure = window.confirm(
+          `Retirer ${student.name} du cours ? Sa clé cessera de fonctionner, ses pages du cours seront fermées, ses bacs à sable supprimés et ses résultats effacés. Pour revenir, il devra rejoindre le cours à nouveau avec le code.`,
+        );
+        if (!sure) return;
+        if (watch.learner === student.learner) watch.close();
+        requestVoid(memberPath(student), { method: 'DELETE' })
+          .then(() => {
+            table.replaceAll([...table.all()].filter((s) => s.learner !== student.learner));
+            showSeats(table.size);
+            notify(`${student.name} a été retiré du cours.`);
+          })
+          .catch((error: unknown) => notify(errorMessage(error), 'error'));
+      },
     },
   );
+  const memberPath = (student: DashboardStudent) =>
+    `/api/classes/${encodeURIComponent(detail.id)}/members/${encodeURIComponent(student.learner)}`;
   table.setLabs(labs);
 
   const sort = required<HTMLSelectElement>(root, '[data-sort]');
@@ -195,6 +226,7 @@ function start(root: HTMLElement, detail: ClassDetail, labs: Labs, snapshot: Das
     table.replaceAll(dashboard.students);
     showSeats(dashboard.students.length);
     showFailures(dashboard.failures);
+    actions.setLocked(dashboard.class.locked === true);
     if (dashboard.class.endedAt) showEnded();
   };
   if (snapshot) applySnapshot(snapshot);

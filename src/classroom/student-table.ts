@@ -20,6 +20,10 @@ export interface StudentTableActions {
   watch(student: DashboardStudent): void;
   takeControl(student: DashboardStudent): void;
   releaseControl(student: DashboardStudent): void;
+  /** « Renommer »: gives the student another name. */
+  rename(student: DashboardStudent): void;
+  /** « Retirer »: takes the student out of the class (after confirmation). */
+  remove(student: DashboardStudent): void;
 }
 
 interface Row {
@@ -75,6 +79,11 @@ export class StudentTable {
 
   get(learner: string): DashboardStudent | undefined {
     return this.students.get(learner);
+  }
+
+  /** Every student, in no particular order. */
+  all(): Iterable<DashboardStudent> {
+    return this.students.values();
   }
 
   get size(): number {
@@ -158,14 +167,26 @@ export class StudentTable {
       { type: 'button', class: 'button small', 'data-release-control': student.learner },
       'Rendre la main',
     );
+    const rename = el(
+      'button',
+      { type: 'button', class: 'button secondary small', 'data-rename': student.learner },
+      'Renommer',
+    );
+    const remove = el(
+      'button',
+      { type: 'button', class: 'button danger small', 'data-remove': student.learner },
+      'Retirer',
+    );
     const current = () => this.students.get(student.learner) ?? student;
     watch.addEventListener('click', () => this.actions.watch(current()));
+    rename.addEventListener('click', () => this.actions.rename(current()));
+    remove.addEventListener('click', () => this.actions.remove(current()));
     take.addEventListener('click', () => this.actions.takeControl(current()));
     release.addEventListener('click', () => this.actions.releaseControl(current()));
     const time = el('span', { class: 'step-time' });
     const cells = Array.from({ length: 8 }, (_, i) => el(i === 0 ? 'th' : 'td', i === 0 ? { scope: 'row' } : {}));
     cells[6]?.append(time);
-    const actionsCell = el('td', { class: 'row-actions' }, watch);
+    const actionsCell = el('td', { class: 'row-actions' }, watch, rename, remove);
     const element = el('tr', { 'data-student-row': student.learner }, ...cells, actionsCell);
     const row: Row = { element, cells, time, watch, take, release };
     this.rows.set(student.learner, row);
@@ -176,6 +197,9 @@ export class StudentTable {
   private fill(student: DashboardStudent): void {
     const row = this.rowFor(student);
     const { element, cells } = row;
+    for (const button of element.querySelectorAll<HTMLButtonElement>('[data-rename], [data-remove]')) {
+      button.title = `${button.dataset.remove === undefined ? 'Renommer' : 'Retirer du cours'} ${student.name}`;
+    }
     const check = student.lastCheck;
     element.dataset.passed = String(check?.passed === true);
     element.classList.toggle('passed', check?.passed === true);

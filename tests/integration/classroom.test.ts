@@ -1,7 +1,8 @@
 // The classroom against the real server and engine: a class made through the API, two students
 // joining with its code and doing a real step in their sandboxes, their checks on the
 // instructor's live feed in order, the CSV, the seat limit, a restart that keeps it all, the
-// instructor's routes refused to others, and the instructor looking over a student's shoulder.
+// instructor's routes refused to others, the instructor looking over a student's shoulder, a
+// place recovered elsewhere, and a member removed with their sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClassJoined, Dashboard, FeedServerMessage, SessionCreated } from '../../shared/contract.ts';
@@ -95,7 +96,7 @@ describe('a class, end to end', () => {
     expect(created.status).toBe(201);
     classId = String(created.body.id);
     code = String(created.body.code);
-    expect(code).toMatch(/^DKR-[2-9A-HJKMNP-Z]{4}$/);
+    expect(code).toMatch(/^DKR-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
   });
 
   it('lets two students join with the code, and refuses a third with 409 in French', async () => {
@@ -275,5 +276,50 @@ describe('a class, end to end', () => {
     expect(after.text).toBe(before.text);
     const mine = await call('GET', '/api/classes/mine', { key: students[1]?.key ?? '' });
     expect(mine.body).toMatchObject({ id: classId, name: 'Bilal Haddad' });
+  });
+
+  it('closes the old browser’s feed when a place is recovered on another browser', async () => {
+    const alice = students[0];
+    if (!alice?.recoveryCode) throw new Error('no student');
+    const old = new Feed(classId, { key: alice.key });
+    await old.next('ready');
+    const recovered = await call('POST', '/api/classes/recover', {
+      body: { code: code.toLowerCase().replace('-', ' '), recoveryCode: alice.recoveryCode },
+    });
+    expect(recovered.status).toBe(200);
+    await waitUntil(() => old.closeCode !== undefined, 10_000, 'the old feed closed');
+    expect(old.closeCode).toBe(4409);
+    expect((await old.next('ended')).message).toMatch(/reprise sur un autre navigateur/);
+    students[0] = { ...alice, key: String(recovered.body.key) };
+    const again = new Feed(classId, { key: alice.key });
+    await waitUntil(() => again.closeCode !== undefined, 10_000, 'the old key refused');
+    expect(again.closeCode).toBe(4401);
+  });
+
+  it('removes a member: their key refused, their feed closed, their sandbox gone from the engine', async () => {
+    const bilal = students[1];
+    if (!bilal) throw new Error('no student');
+    const dashboard = (await call('GET', `/api/classes/${classId}/dashboard`, { token })).body as unknown as Dashboard;
+    const sessionId = dashboard.students.find((s) => s.learner === bilal.learner)?.session;
+    if (!sessionId) throw new Error('Bilal has no session');
+    expect((await leftovers(sessionId)).some((l) => l.startsWith('container'))).toBe(true);
+    const feed = new Feed(classId, { key: bilal.key });
+    await feed.next('ready');
+    // A student cannot remove a classmate.
+    const url = `/api/classes/${classId}/members/${bilal.learner}`;
+    expect((await call('DELETE', url, { key: students[0]?.key ?? '' })).status).toBe(403);
+    const removed = await call('DELETE', url, { token });
+    expect(removed.status).toBe(204);
+    await waitUntil(() => feed.closeCode !== undefined, 10_000, 'the removed member’s feed closed');
+    expect(feed.closeCode).toBe(4410);
+    expect((await feed.next('ended')).message).toMatch(/^Le formateur vous a retiré du cours/);
+    expect((await call('GET', '/api/classes/mine', { key: bilal.key })).status).toBe(403);
+    const session = await call('POST', '/api/sessions', { key: bilal.key, body: { lab: 'tp-images' } });
+    expect(session.status).toBe(403);
+    const terminalToken = tokens.get(sessionId) ?? '';
+    expect((await call('GET', `/api/sessions/${sessionId}`, { token: terminalToken })).status).toBe(404);
+    await waitUntil(async () => (await leftovers(sessionId)).length === 0, 60_000, 'the sandbox removed');
+    const detail = await call('GET', `/api/classes/${classId}`, { token });
+    expect((detail.body.members as { name: string }[]).map((m) => m.name)).toEqual(['Alice Martin']);
   });
 });
