@@ -8,6 +8,11 @@ import type { ClassJoined, FeedServerMessage } from '../../shared/contract.ts';
 import type { LabStep } from '../../shared/lab-schema.ts';
 import { normalizeDisplayName } from '../../shared/display-name.ts';
 import { addressKey, CodeGuesses, JoinPace, RetryLaterError } from '../../server/http/classroom/join-guard.ts';
+import { silentLogger } from '../../server/log/log.ts';
+import { ClassStore } from '../../server/progress/classes.ts';
+import { openDatabase } from '../../server/progress/database.ts';
+import { SqliteProgressStore } from '../../server/progress/store.ts';
+import { Classroom } from '../../server/session/classroom.ts';
 import { looksAlike, nameFolds } from '../../server/session/name-fold.ts';
 import { appFixture, listen, type Fixture } from './app-fixture.ts';
 import { testLab } from './lab-fixtures.ts';
@@ -400,5 +405,32 @@ describe('a place recovered on another browser', () => {
     });
     await expect.poll(() => fresh.seen.find((m) => m.type === 'message')).toMatchObject({ text: 'Pause' });
     fresh.ws.close();
+  });
+});
+
+describe('codes of the first version', () => {
+  it('gives a running class with a four-character code a long one at start; an ended one keeps its own', () => {
+    const db = openDatabase(':memory:');
+    const insert = db.prepare(
+      'INSERT INTO classes (id, code, title, deck, labs, seats, created_at, ends_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    insert.run('aaaaaaaaaaaaaaaa', 'DKR-7Q4P', 'En cours', 'd', '["tp-images"]', 5, later, later, null);
+    insert.run('bbbbbbbbbbbbbbbb', 'DKR-9XYZ', 'Fini', 'd', '["tp-images"]', 5, later, later, later);
+    const store = new ClassStore(db);
+    const classroom = new Classroom({
+      store,
+      progress: new SqliteProgressStore(db),
+      labs: new Map(labs.map((lab) => [lab.id, lab])),
+      decks: new Set(['d']),
+      defaultDeck: 'd',
+      log: silentLogger,
+    });
+    classroom.start();
+    expect(store.get('aaaaaaaaaaaaaaaa')?.code).toMatch(/^DKR-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+    expect(store.get('bbbbbbbbbbbbbbbb')?.code).toBe('DKR-9XYZ');
+    expect(store.byCode('DKR-7Q4P')).toBeUndefined();
+    classroom.stop();
+    db.close();
   });
 });
