@@ -347,7 +347,7 @@ export class ScreenMirror {
   }
 
   private keepTail(chunk: Buffer): void {
-    this.tail.push(chunk);
+    this.tail.push(Buffer.from(chunk));
     this.tailLength += chunk.length;
     while (this.tail.length > 1 && this.tailLength - (this.tail[0]?.length ?? 0) >= this.owner.options.tailBytes) {
       this.tailLength -= this.tail.shift()?.length ?? 0;
