@@ -1,10 +1,17 @@
 // The images of a student's sandbox, for the layer explorer: their list, and one image's layers
 // explored from `docker save` streamed out of the sandbox (never written to disk, never whole in
-// memory). One exploration per sandbox at a time, two on the server; results are kept per image
-// id, so listing a layer's files does not save the image again.
-import pLimit from 'p-limit';
-import type { SandboxDriver } from '../sandbox/driver.ts';
-import { exploreSaveStream, ImageTooManyFilesError, type ExploredImage } from './layers.ts';
+// memory), parsed in the explorer's threads (layers-thread.ts), never on the event loop. One
+// exploration per sandbox at a time, two on the server; results are kept per image id, so
+// listing a layer's files does not save the image again.
+import type { ExecStream, SandboxDriver } from '../sandbox/driver.ts';
+import { ImageTooComplexError, ImageTooManyFilesError, type ExploredImage } from './layers.ts';
+import {
+  ExplorerBusyError,
+  LayerExplorerThreads,
+  maxWaitingPerSession,
+  type LayerHooks,
+  type LayerThreadOptions,
+} from './layers-thread.ts';
 
 /** What `docker save` may stream at most: beyond, the explorer refuses (a sandbox's disk is a few GB). */
 export const maxImageBytes = 3 * 1024 ** 3;
@@ -44,12 +51,18 @@ export class ImageReadError extends Error {
 
 export class ImageExplorer {
   private readonly driver: SandboxDriver;
-  private readonly global = pLimit(2);
+  /** The threads explorations run in; they take turns between sessions. */
+  readonly threads: LayerExplorerThreads;
   private readonly perSandbox = new Map<string, Promise<unknown>>();
   private readonly cache = new Map<string, Map<string, ExploredImage>>();
+  /** Images refused for their shape, per sandbox: asking again answers at once, without a new save. */
+  private readonly refused = new Map<string, Map<string, Error>>();
+  /** Explorations asked per sandbox and not answered yet. */
+  private readonly pending = new Map<string, number>();
 
-  constructor(driver: SandboxDriver) {
+  constructor(driver: SandboxDriver, threads: Partial<LayerThreadOptions> = {}) {
     this.driver = driver;
+    this.threads = new LayerExplorerThreads(threads);
   }
 
   /** The sandbox's tagged images, newest first. */
@@ -77,7 +90,7 @@ export class ImageExplorer {
   }
 
   /** The image's layers, explored once per image id. */
-  async explore(sessionId: string, ref: string): Promise<ExploredImage> {
+  async explore(sessionId: string, ref: string, hooks: LayerHooks = {}): Promise<ExploredImage> {
     const inspect = await this.driver.exec(
       sessionId,
       ['docker', 'image', 'inspect', '--format', '{{.Id}} {{.Size}}', '--', ref],
@@ -89,33 +102,60 @@ export class ImageExplorer {
     if (size > maxImageBytes) throw new ImageTooBigError(size);
     const kept = this.cache.get(sessionId)?.get(id);
     if (kept) return kept;
+    const refusal = this.refused.get(sessionId)?.get(id);
+    if (refusal) throw refusal;
+    // A session's explorations run one after the other: past a few waiting, it is told to wait.
+    const pending = this.pending.get(sessionId) ?? 0;
+    if (pending >= maxWaitingPerSession) throw new ExplorerBusyError(`${pending} explorations waiting`);
+    this.pending.set(sessionId, pending + 1);
     const previous = this.perSandbox.get(sessionId) ?? Promise.resolve();
-    const work = previous.catch(() => undefined).then(() => this.global(() => this.save(sessionId, id)));
+    const work = previous.catch(() => undefined).then(() => this.save(sessionId, id, hooks));
     this.perSandbox.set(sessionId, work);
     try {
       const explored = await work;
-      const images = this.cache.get(sessionId) ?? new Map<string, ExploredImage>();
-      images.set(id, explored);
-      if (images.size > keptPerSandbox) images.delete(images.keys().next().value ?? '');
-      this.cache.set(sessionId, images);
+      keep(this.cache, sessionId, id, explored);
       return explored;
+    } catch (error) {
+      // Refused for the image's shape: the same image is refused again. Not when it was only slow
+      // (a busy machine may have been the cause).
+      const shape = error instanceof ImageTooComplexError && error.reason !== 'slow';
+      if (shape || error instanceof ImageTooManyFilesError) keep(this.refused, sessionId, id, error);
+      throw error;
     } finally {
       if (this.perSandbox.get(sessionId) === work) this.perSandbox.delete(sessionId);
+      const left = (this.pending.get(sessionId) ?? 1) - 1;
+      if (left > 0) this.pending.set(sessionId, left);
+      else this.pending.delete(sessionId);
     }
   }
 
-  private async save(sessionId: string, id: string): Promise<ExploredImage> {
+  private async save(sessionId: string, id: string, hooks: LayerHooks): Promise<ExploredImage> {
     const kept = this.cache.get(sessionId)?.get(id);
     if (kept) return kept;
-    const save = await this.driver.execStream(sessionId, ['docker', 'save', id], { timeoutMs: saveTimeoutMs });
+    let save: ExecStream | undefined;
     try {
-      const explored = await exploreSaveStream(save.output);
-      const code = await save.exitCode();
+      // `docker save` starts once a thread is free for this session, not while it waits its turn.
+      const explored = await this.threads.explore(
+        sessionId,
+        async () => {
+          save = await this.driver.execStream(sessionId, ['docker', 'save', id], { timeoutMs: saveTimeoutMs });
+          return save.output;
+        },
+        hooks,
+      );
+      const code = await save?.exitCode();
       if (code !== 0) throw new ImageReadError(`docker save exited with ${code}`);
       return explored;
     } catch (error) {
-      save.cancel();
-      if (error instanceof ImageReadError || error instanceof ImageTooManyFilesError) throw error;
+      save?.cancel();
+      if (
+        error instanceof ImageReadError ||
+        error instanceof ImageTooManyFilesError ||
+        error instanceof ImageTooComplexError ||
+        error instanceof ExplorerBusyError
+      ) {
+        throw error;
+      }
       throw new ImageReadError(String(error), { cause: error });
     }
   }
@@ -123,5 +163,19 @@ export class ImageExplorer {
   /** A session ended: its results go. */
   forget(sessionId: string): void {
     this.cache.delete(sessionId);
+    this.refused.delete(sessionId);
   }
+
+  /** Ends the explorer's threads (they do not keep the process alive when idle). */
+  close(): Promise<void> {
+    return this.threads.close();
+  }
+}
+
+/** Keeps `value` for the sandbox's image `id`, the keptPerSandbox most recent ones. */
+function keep<T>(store: Map<string, Map<string, T>>, sessionId: string, id: string, value: T): void {
+  const images = store.get(sessionId) ?? new Map<string, T>();
+  images.set(id, value);
+  if (images.size > keptPerSandbox) images.delete(images.keys().next().value ?? '');
+  store.set(sessionId, images);
 }

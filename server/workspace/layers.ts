@@ -1,7 +1,9 @@
 // The layer explorer (the deck's Dive slide, in the browser): reads a `docker save` stream as it
 // passes, layer by layer, and tells for each layer the instruction that made it, its size, the
 // files it added, changed and removed, and the bytes a later layer deletes or overwrites (wasted).
-// No layer is held in memory: only each file's path and size are kept.
+// No layer is held in memory: only each file's path and size are kept. Runs in the explorer's
+// worker threads (layers-thread.ts); every step is linear in the archive's bytes, and the paths a
+// crafted image may hold are bounded, so that no image holds a thread long nor fills its memory.
 import { Readable } from 'node:stream';
 import { extract, type Extract, type Header } from 'tar-stream';
 
@@ -53,12 +55,63 @@ export class ImageFormatError extends Error {
  * one with millions must not fill the server's memory nor hold its event loop.
  */
 export const maxImageEntries = 300_000;
-/** Most paths looked at while applying folder whiteouts, for the same reason. */
-const maxWhiteoutScan = 5_000_000;
 
 export class ImageTooManyFilesError extends Error {
   override name = 'ImageTooManyFilesError';
 }
+
+/**
+ * Most folder levels of a path: 128. Real images stay far below (the deepest paths we know,
+ * nested node_modules of npm 2, reach some 60 levels); a crafted tar can hold thousands.
+ */
+export const maxPathDepth = 128;
+/** Most bytes of one path: 4096, Linux's PATH_MAX, which no file of a real container can exceed. */
+export const maxPathBytes = 4096;
+/**
+ * Most bytes of all the paths of one image's entries: 48 MB. 300 000 files (maxImageEntries) of 160
+ * bytes, twice the average of real images; paths are all the explorer keeps, so this bounds the
+ * memory of its thread together with maxImageEntries.
+ */
+export const maxTotalPathBytes = 48 * 1024 * 1024;
+/**
+ * Most bytes of the paths listed in the result (the files of each layer): 8 MB, some eight times
+ * the 20 000 files of a big real image. The result crosses from the explorer's thread to the
+ * main one, and is copied there on the event loop that serves everyone: it must stay small.
+ */
+export const maxListedPathBytes = 8 * 1024 * 1024;
+
+/** Which bound of an image's shape the explorer refuses to go past. */
+export type TooComplexReason = 'depth' | 'path' | 'paths' | 'slow' | 'memory';
+
+/** An image whose shape (paths too deep or too long, work too long) the explorer refuses. */
+export class ImageTooComplexError extends Error {
+  override name = 'ImageTooComplexError';
+  readonly reason: TooComplexReason;
+  /** The figure past the bound: levels, bytes or milliseconds. */
+  readonly value: number;
+  constructor(reason: TooComplexReason, value: number) {
+    super(`image too complex: ${reason} ${value}`);
+    this.reason = reason;
+    this.value = value;
+  }
+}
+
+/** The bounds of one exploration (lower in tests). */
+export interface ExploreLimits {
+  maxEntries: number;
+  maxDepth: number;
+  maxPathBytes: number;
+  maxTotalPathBytes: number;
+  maxListedPathBytes: number;
+}
+
+export const defaultExploreLimits: ExploreLimits = {
+  maxEntries: maxImageEntries,
+  maxDepth: maxPathDepth,
+  maxPathBytes,
+  maxTotalPathBytes,
+  maxListedPathBytes,
+};
 
 interface LayerEntry {
   path: string;
@@ -67,30 +120,70 @@ interface LayerEntry {
   whiteout?: 'file' | 'opaque';
 }
 
+/** `./a/b/` → `a/b`, without a regular expression: linear whatever the slashes. */
 function normalise(path: string): string {
-  return path.replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  let start = 0;
+  if (path.charCodeAt(0) === 46 /* . */ && path.charCodeAt(1) === 47 /* / */) start = 1;
+  while (path.charCodeAt(start) === 47) start++;
+  let end = path.length;
+  while (end > start && path.charCodeAt(end - 1) === 47) end--;
+  return start === 0 && end === path.length ? path : path.slice(start, end);
+}
+
+/** Folder levels of a normalised path: its slashes plus one. */
+function depthOf(path: string): number {
+  let depth = 1;
+  for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) depth++;
+  return depth;
+}
+
+interface Budget {
+  entries: number;
+  pathBytes: number;
+  limits: ExploreLimits;
+}
+
+/** The bounds one tar entry's name must stay within; its normalised path when it does. */
+function checkedPath(name: string, budget: Budget): string | Error {
+  const { limits } = budget;
+  if (++budget.entries > limits.maxEntries) return new ImageTooManyFilesError(`more than ${limits.maxEntries} entries`);
+  // UTF-16 units never outnumber UTF-8 bytes: a huge name is refused before it is encoded or scanned.
+  if (name.length > limits.maxPathBytes + 2) return new ImageTooComplexError('path', name.length);
+  const path = normalise(name);
+  const bytes = Buffer.byteLength(path, 'utf8');
+  if (bytes > limits.maxPathBytes) return new ImageTooComplexError('path', bytes);
+  const depth = depthOf(path);
+  if (depth > limits.maxDepth) return new ImageTooComplexError('depth', depth);
+  budget.pathBytes += bytes;
+  if (budget.pathBytes > limits.maxTotalPathBytes) return new ImageTooComplexError('paths', budget.pathBytes);
+  return path;
+}
+
+function ignore(): void {
+  // See the entries' 'error' listeners.
 }
 
 /** Reads one layer's tar: its entries' paths, sizes and whiteouts. */
-async function readLayer(
-  source: { pipe(destination: Extract): unknown },
-  count: { entries: number; max: number },
-): Promise<LayerEntry[]> {
+async function readLayer(source: { pipe(destination: Extract): unknown }, budget: Budget): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
   const parser = extract();
   const done = new Promise<void>((resolve, reject) => {
     parser.on('entry', (header: Header, stream, next) => {
-      const path = normalise(header.name);
-      const base = path.slice(path.lastIndexOf('/') + 1);
-      const folder = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+      // The parser's error, handed to the entry under way when it is destroyed, is told by the
+      // parser's own 'error': unheard here, it would be thrown.
+      stream.on('error', ignore);
+      const path = checkedPath(header.name, budget);
+      if (path instanceof Error) {
+        next(path);
+        return;
+      }
+      const cut = path.lastIndexOf('/');
+      const base = path.slice(cut + 1);
+      const folder = cut === -1 ? '' : path.slice(0, cut);
       if (base === '.wh..wh..opq') entries.push({ path: folder, size: 0, whiteout: 'opaque' });
       else if (base.startsWith('.wh.'))
         entries.push({ path: (folder ? folder + '/' : '') + base.slice(4), size: 0, whiteout: 'file' });
       else if (path && header.type !== 'directory') entries.push({ path, size: header.size ?? 0 });
-      if (++count.entries > count.max) {
-        next(new ImageTooManyFilesError(`more than ${count.max} entries`));
-        return;
-      }
       stream.on('end', next);
       stream.resume();
     });
@@ -108,7 +201,9 @@ function isTar(buffer: Buffer): boolean {
 
 function instructionOf(createdBy: string | undefined): string {
   if (!createdBy) return '(commit)';
+  // Cut first: the expressions below then run on 2 KB at most, whatever the history holds.
   return createdBy
+    .slice(0, 2000)
     .replace(/^\/bin\/sh -c #\(nop\)\s+/, '')
     .replace(/^\|\d+ (\S+=\S* )*\/bin\/sh -c /, 'RUN ')
     .replace(/^(RUN )?\/bin\/sh -c /, 'RUN ')
@@ -126,14 +221,19 @@ interface ImageConfig {
 }
 
 /** Reads a whole `docker save` stream of one image and explores its layers. */
-/** `maxEntries`: see maxImageEntries (lower in tests). */
-export async function exploreSaveStream(stream: Readable, maxEntries = maxImageEntries): Promise<ExploredImage> {
-  const count = { entries: 0, max: maxEntries };
+/** `limits`: see defaultExploreLimits (lower in tests); a number is the most entries, as before. */
+export async function exploreSaveStream(
+  stream: Readable,
+  limits: Partial<ExploreLimits> | number = {},
+): Promise<ExploredImage> {
+  const bounds = { ...defaultExploreLimits, ...(typeof limits === 'number' ? { maxEntries: limits } : limits) };
+  const budget: Budget = { entries: 0, pathBytes: 0, limits: bounds };
   const kept = new Map<string, Buffer>();
   const layers = new Map<string, LayerEntry[]>();
   const outer = extract();
   const done = new Promise<void>((resolve, reject) => {
     outer.on('entry', (header: Header, entry, next) => {
+      entry.on('error', ignore);
       const name = normalise(header.name);
       const size = header.size ?? 0;
       if (header.type !== 'file' || size === 0) {
@@ -151,7 +251,7 @@ export async function exploreSaveStream(stream: Readable, maxEntries = maxImageE
         return;
       }
       // A big entry is a layer: read as it passes.
-      readLayer(entry, count).then(
+      readLayer(entry, budget).then(
         (entries) => {
           layers.set(name, entries);
           next();
@@ -178,19 +278,82 @@ export async function exploreSaveStream(stream: Readable, maxEntries = maxImageE
     const name = normalise(layerPath);
     let entries = layers.get(name);
     const small = kept.get(name);
-    if (!entries && small && isTar(small)) entries = await readLayer(Readable.from([small]), count);
+    if (!entries && small && isTar(small)) entries = await readLayer(Readable.from([small]), budget);
     ordered.push(entries ?? []);
   }
-  return explore(ordered, instructions);
+  return explore(ordered, instructions, bounds.maxListedPathBytes);
+}
+
+/** A file present in the image so far: its size and the layer that put it there. */
+interface Held {
+  path: string;
+  size: number;
+  layer: number;
+}
+
+/**
+ * One level of the image's file tree: a file at this path, folders and files under it. Each path
+ * is walked one level at a time from the root, so every entry costs its own length, whatever
+ * the depth (taking every ancestor's whole path as a key, as before, cost its length times its
+ * depth: 13 s for 4000 files 1400 levels deep).
+ */
+interface TreeNode {
+  file?: Held;
+  children?: Map<string, TreeNode>;
+}
+
+/** The node of `path`, made along the way when `create`; undefined when absent. */
+function nodeOf(root: TreeNode, path: string, create: boolean): TreeNode | undefined {
+  let node = root;
+  let start = 0;
+  while (start <= path.length) {
+    let cut = path.indexOf('/', start);
+    if (cut === -1) cut = path.length;
+    const name = path.slice(start, cut);
+    let child = node.children?.get(name);
+    if (!child) {
+      if (!create) return undefined;
+      child = {};
+      (node.children ??= new Map()).set(name, child);
+    }
+    node = child;
+    start = cut + 1;
+  }
+  return node;
+}
+
+/**
+ * Every file under `node` (not its own), folder by folder; the folder is emptied. Each
+ * node is visited once and then dropped: removals cost no more, in all, than the entries that
+ * made the nodes.
+ */
+function takeAllUnder(node: TreeNode): Held[] {
+  const taken: Held[] = [];
+  if (!node.children) return taken;
+  // Depth first, each folder's entries in the order they came: an explicit stack, not recursion.
+  const stack: Iterator<TreeNode>[] = [node.children.values()];
+  node.children = undefined;
+  while (stack.length > 0) {
+    const next = (stack[stack.length - 1] as Iterator<TreeNode>).next();
+    if (next.done) {
+      stack.pop();
+      continue;
+    }
+    const child = next.value;
+    if (child.file) taken.push(child.file);
+    if (child.children) stack.push(child.children.values());
+  }
+  return taken;
 }
 
 /** The changes of each layer over the ones below it, and the bytes later layers waste. */
-export function explore(layers: LayerEntry[][], instructions: string[]): ExploredImage {
-  /** Every path present so far: its size and the layer that put it there. */
-  const present = new Map<string, { size: number; layer: number }>();
-  /** Folders that held a file at some point: only their whiteouts need a scan of what is under them. */
-  const folders = new Set<string>();
-  let scanned = 0;
+export function explore(
+  layers: LayerEntry[][],
+  instructions: string[],
+  listedPathBytes = maxListedPathBytes,
+): ExploredImage {
+  const root: TreeNode = {};
+  let listedBytes = 0;
   const result: ExploredLayer[] = layers.map((_, i) => ({
     instruction: instructions[i] ?? '(couche sans historique)',
     size: 0,
@@ -202,57 +365,57 @@ export function explore(layers: LayerEntry[][], instructions: string[]): Explore
     files: [],
     truncated: false,
   }));
-  const wastedFiles: { path: string; size: number; layer: number }[] = [];
-  const waste = (path: string, held: { size: number; layer: number }) => {
+  const wastedFiles: Held[] = [];
+  const waste = (held: Held) => {
     const layer = result[held.layer];
     if (!layer || held.size === 0) return;
     layer.wastedBytes += held.size;
-    wastedFiles.push({ path, size: held.size, layer: held.layer });
+    wastedFiles.push(held);
   };
   const record = (layer: ExploredLayer, file: LayerFile) => {
     layer[file.change]++;
-    if (layer.files.length < maxFilesPerLayer) layer.files.push(file);
-    else layer.truncated = true;
+    // Path lengths are counted in UTF-16 units here: close enough for a bound, and free.
+    if (layer.files.length < maxFilesPerLayer && listedBytes + file.path.length <= listedPathBytes) {
+      layer.files.push(file);
+      listedBytes += file.path.length;
+    } else layer.truncated = true;
   };
   layers.forEach((entries, index) => {
     const layer = result[index] as ExploredLayer;
     for (const entry of entries) {
       if (entry.whiteout) {
-        const gone = (path: string, held: { size: number; layer: number }) => {
-          present.delete(path);
-          waste(path, held);
-          record(layer, { path, size: held.size, change: 'removed' });
-        };
-        const file = entry.whiteout === 'file' ? present.get(entry.path) : undefined;
-        if (file) gone(entry.path, file);
-        if (folders.has(entry.path)) {
-          const prefix = entry.path + '/';
-          scanned += present.size;
-          if (scanned > maxWhiteoutScan) throw new ImageTooManyFilesError('too many folder whiteouts');
-          for (const [path, held] of [...present]) if (path.startsWith(prefix)) gone(path, held);
+        if (!entry.path) continue;
+        const node = nodeOf(root, entry.path, false);
+        if (!node) continue;
+        const gone: Held[] = [];
+        if (entry.whiteout === 'file' && node.file) {
+          gone.push(node.file);
+          node.file = undefined;
+        }
+        // A whiteout of a folder, opaque or not, removes what is under it.
+        for (const held of takeAllUnder(node)) gone.push(held);
+        for (const held of gone) {
+          waste(held);
+          record(layer, { path: held.path, size: held.size, change: 'removed' });
         }
         continue;
       }
       layer.size += entry.size;
-      const held = present.get(entry.path);
-      if (held) {
-        waste(entry.path, held);
+      const node = nodeOf(root, entry.path, true) as TreeNode;
+      if (node.file) {
+        waste(node.file);
         record(layer, { path: entry.path, size: entry.size, change: 'modified' });
       } else {
         record(layer, { path: entry.path, size: entry.size, change: 'added' });
       }
-      present.set(entry.path, { size: entry.size, layer: index });
-      for (let cut = entry.path.lastIndexOf('/'); cut > 0; cut = entry.path.lastIndexOf('/', cut - 1)) {
-        folders.add(entry.path.slice(0, cut));
-      }
+      node.file = { path: entry.path, size: entry.size, layer: index };
     }
   });
   wastedFiles.sort((a, b) => b.size - a.size);
-  for (const layer of result) {
-    layer.wasted = wastedFiles
-      .filter((f) => result[f.layer] === layer)
-      .slice(0, topWasted)
-      .map(({ path, size }) => ({ path, size }));
+  // One pass, biggest first: each layer keeps its first topWasted.
+  for (const { path, size, layer } of wastedFiles) {
+    const wasted = result[layer]?.wasted;
+    if (wasted && wasted.length < topWasted) wasted.push({ path, size });
   }
   const size = result.reduce((n, l) => n + l.size, 0);
   const wasted = result.reduce((n, l) => n + l.wastedBytes, 0);
@@ -260,7 +423,7 @@ export function explore(layers: LayerEntry[][], instructions: string[]): Explore
     size,
     wasted,
     efficiency: size === 0 ? 1 : Math.max(0, 1 - wasted / size),
-    topWasted: wastedFiles.slice(0, topWasted),
+    topWasted: wastedFiles.slice(0, topWasted).map(({ path, size, layer }) => ({ path, size, layer })),
     layers: result,
   };
 }

@@ -3,7 +3,12 @@
 import { Readable } from 'node:stream';
 import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
-import { explore, exploreSaveStream, ImageTooManyFilesError } from '../../server/workspace/layers.ts';
+import {
+  explore,
+  exploreSaveStream,
+  ImageTooComplexError,
+  ImageTooManyFilesError,
+} from '../../server/workspace/layers.ts';
 
 type Entry = { name: string; size?: number; content?: string | Buffer; type?: 'file' | 'directory' };
 
@@ -111,12 +116,64 @@ describe('the layer explorer', () => {
     await expect(exploreSaveStream(Readable.from([stream]), 101)).resolves.toMatchObject({ layers: [{ added: 101 }] });
   });
 
-  it('stops applying folder whiteouts past its budget', () => {
+  it('applies many folder whiteouts in time linear in the files, each file removed once', () => {
     const files = Array.from({ length: 20_000 }, (_, n) => ({ path: `d/f${n}`, size: 1 }));
-    // The same whiteout of a folder again and again: each one would look at every path present.
-    const whiteouts = (n: number) =>
-      Array.from({ length: n }, () => ({ path: 'e', size: 0, whiteout: 'opaque' as const }));
-    expect(() => explore([[...files, { path: 'e/x', size: 1 }], whiteouts(20)], [])).not.toThrow();
-    expect(() => explore([[...files, { path: 'e/x', size: 1 }], whiteouts(300)], [])).toThrow(ImageTooManyFilesError);
+    // The same whiteout of a folder again and again: a scan of every path present each time
+    // would be quadratic; the tree visits each file once, then the emptied folder.
+    const whiteouts = Array.from({ length: 20_000 }, () => ({ path: 'd', size: 0, whiteout: 'opaque' as const }));
+    const started = performance.now();
+    const image = explore([[...files, { path: 'e/x', size: 1 }], whiteouts], []);
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(image.layers[1]).toMatchObject({ removed: 20_000 });
+    expect(image.layers[0]).toMatchObject({ added: 20_001, wastedBytes: 20_000 });
+  });
+
+  it('explores 4000 files 1400 folders deep in time linear in the paths', () => {
+    // The attack seen on main: each file's 1400 ancestors taken whole as keys took 13 s.
+    const deep = Array.from({ length: 1400 }, () => 'a').join('/');
+    const files = Array.from({ length: 4000 }, (_, n) => ({ path: `${deep}/f${n}`, size: 1 }));
+    const started = performance.now();
+    const image = explore([files, [{ path: 'a', size: 0, whiteout: 'file' as const }]], []);
+    const took = performance.now() - started;
+    console.log(`explore(): 4000 files 1400 levels deep in ${Math.round(took)} ms`);
+    expect(took).toBeLessThan(3000);
+    expect(image.layers[1]).toMatchObject({ removed: 4000 });
+    expect(image.wasted).toBe(4000);
+  });
+
+  it('refuses paths too deep, too long, or too many bytes of paths in all, with the figure', async () => {
+    const deep = Array.from({ length: 70 }, () => 'a').join('/') + '/f';
+    const tooDeep = await saveStream([[{ name: deep, size: 1 }]], [{ created_by: 'RUN profond' }]);
+    await expect(exploreSaveStream(Readable.from([tooDeep]), { maxDepth: 64 })).rejects.toMatchObject({
+      name: 'ImageTooComplexError',
+      reason: 'depth',
+      value: 71,
+    });
+    await expect(exploreSaveStream(Readable.from([tooDeep]), { maxDepth: 71 })).resolves.toMatchObject({
+      layers: [{ added: 1 }],
+    });
+
+    const long = await saveStream([[{ name: `d/${'x'.repeat(300)}`, size: 1 }]], [{ created_by: 'RUN long' }]);
+    await expect(exploreSaveStream(Readable.from([long]), { maxPathBytes: 256 })).rejects.toMatchObject({
+      reason: 'path',
+      value: 302,
+    });
+    // A name of 1 MB (a PAX path may hold up to 4 MB) is refused before it is scanned.
+    const huge = await saveStream([[{ name: 'x'.repeat(1024 * 1024), size: 1 }]], [{ created_by: 'RUN' }]);
+    await expect(exploreSaveStream(Readable.from([huge]))).rejects.toBeInstanceOf(ImageTooComplexError);
+
+    const many = Array.from({ length: 50 }, (_, n) => ({ name: `d/${String(n).padStart(98, '0')}`, size: 1 }));
+    const paths = await saveStream([many], [{ created_by: 'RUN beaucoup' }]);
+    await expect(exploreSaveStream(Readable.from([paths]), { maxTotalPathBytes: 4000 })).rejects.toMatchObject({
+      reason: 'paths',
+    });
+    await expect(exploreSaveStream(Readable.from([paths]), { maxTotalPathBytes: 5000 })).resolves.toBeDefined();
+  });
+
+  it('lists files only up to its bytes of paths, and counts them all', () => {
+    const files = Array.from({ length: 100 }, (_, n) => ({ path: `d/${String(n).padStart(98, '0')}`, size: 1 }));
+    const image = explore([files], [], 50 * 100);
+    expect(image.layers[0]).toMatchObject({ added: 100, truncated: true });
+    expect(image.layers[0]?.files).toHaveLength(50);
   });
 });

@@ -10,12 +10,55 @@ import {
   sandboxImagesSchema,
   sessionParams,
 } from '../../../shared/contract.ts';
+import { ExplorerBusyError } from '../../workspace/layers-thread.ts';
+import {
+  ImageTooComplexError,
+  maxPathBytes,
+  maxPathDepth,
+  maxTotalPathBytes,
+  type ExploredImage,
+} from '../../workspace/layers.ts';
+import type { ImageExplorer } from '../../workspace/images.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
 import { errorReplies } from './schemas.ts';
 
 const maxListedFiles = 5000;
+/**
+ * Most bytes of paths in one answer of a layer's files: 1 MB, some twenty times the 5000 files
+ * of a real layer; paths of 4 KB each would otherwise make a 20 MB answer, serialised on the
+ * event loop.
+ */
+const maxListedBytes = 1024 * 1024;
+
+const french = new Intl.NumberFormat('fr-FR');
+
+/** Why the explorer refused the image, in French, with what the student can do instead. */
+export function tooComplexMessage(error: ImageTooComplexError, ref: string): string {
+  const why = {
+    depth: `un de ses chemins a ${french.format(error.value)} niveaux de dossiers, quand l’explorateur en lit ${maxPathDepth} au plus`,
+    path: `un de ses chemins fait ${french.format(error.value)} octets, quand l’explorateur en lit ${french.format(maxPathBytes)} au plus`,
+    paths: `ses chemins de fichiers font en tout plus de ${maxTotalPathBytes / 1024 ** 2} Mo`,
+    slow: `son analyse a dépassé ${french.format(error.value / 1000)} s et a été interrompue`,
+    memory: `son analyse a demandé plus de ${french.format(error.value)} Mo de mémoire et a été interrompue`,
+  }[error.reason];
+  return `Image trop complexe pour l’explorateur de couches : ${why}. Examinez-la plutôt dans le terminal, avec « docker history ${ref.slice(0, 100)} ».`;
+}
+
+const busyMessage =
+  'Trop d’explorations d’images en attente pour votre session : attendez que les précédentes aboutissent, puis réessayez.';
+
+/** The image's layers, or the French refusal of an image too complex or of too many waiting. */
+async function exploreOrRefuse(images: ImageExplorer, sessionId: string, ref: string): Promise<ExploredImage> {
+  try {
+    return await images.explore(sessionId, ref);
+  } catch (error) {
+    if (error instanceof ImageTooComplexError) throw new HttpError(422, tooComplexMessage(error, ref));
+    if (error instanceof ExplorerBusyError) throw new HttpError(429, busyMessage);
+    throw error;
+  }
+}
 
 export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.get(
@@ -43,14 +86,14 @@ export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         summary: 'An image’s layers: instruction, size, files added, changed and removed, wasted bytes',
         tags: ['workspace'],
         params: imageParams,
-        response: { 200: imageLayersSchema, ...errorReplies(400, 401, 403, 404, 410, 413, 500, 503) },
+        response: { 200: imageLayersSchema, ...errorReplies(400, 401, 403, 404, 410, 413, 422, 429, 500, 503) },
       },
     },
     async (request) => {
       const session = authenticatedSession(deps, request, request.params.id);
       const { steps, images } = servicesOf(deps);
       await steps.whenReady(session);
-      const explored = await images.explore(session.id, request.params.ref);
+      const explored = await exploreOrRefuse(images, session.id, request.params.ref);
       return {
         image: request.params.ref,
         size: explored.size,
@@ -70,14 +113,14 @@ export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         tags: ['workspace'],
         params: layerParams,
         querystring: layerFilesQuery,
-        response: { 200: layerFilesSchema, ...errorReplies(400, 401, 403, 404, 410, 413, 500, 503) },
+        response: { 200: layerFilesSchema, ...errorReplies(400, 401, 403, 404, 410, 413, 422, 429, 500, 503) },
       },
     },
     async (request) => {
       const session = authenticatedSession(deps, request, request.params.id);
       const { steps, images } = servicesOf(deps);
       await steps.whenReady(session);
-      const explored = await images.explore(session.id, request.params.ref);
+      const explored = await exploreOrRefuse(images, session.id, request.params.ref);
       const layer = explored.layers[request.params.index];
       if (!layer) {
         throw new HttpError(
@@ -86,13 +129,19 @@ export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
         );
       }
       const { filter, change } = request.query;
-      const files = layer.files.filter((f) => (!filter || f.path.includes(filter)) && (!change || f.change === change));
-      return {
-        index: request.params.index,
-        instruction: layer.instruction,
-        files: files.slice(0, maxListedFiles),
-        truncated: layer.truncated || files.length > maxListedFiles,
-      };
+      const files: typeof layer.files = [];
+      let bytes = 0;
+      let truncated = layer.truncated;
+      for (const file of layer.files) {
+        if ((filter && !file.path.includes(filter)) || (change && file.change !== change)) continue;
+        if (files.length >= maxListedFiles || bytes + file.path.length > maxListedBytes) {
+          truncated = true;
+          break;
+        }
+        files.push(file);
+        bytes += file.path.length;
+      }
+      return { index: request.params.index, instruction: layer.instruction, files, truncated };
     },
   );
 };
