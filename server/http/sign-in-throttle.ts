@@ -104,10 +104,11 @@ export class SignInThrottle {
         : [`adresse:${guesser.address}`];
     const keys = names.map((name) => this.#state(name));
     const waits = keys.map((key) => this.#projectedWait(key));
-    const longest = Math.max(...waits);
+    const longest = Math.max(...waits.map((w) => w.ahead + w.own));
     if (longest > this.#maxWait || this.#pending >= this.#maxPending) {
-      const shared = names.length > 1 && (waits[1] ?? 0) > this.#maxWait;
-      return { outcome: 'busy', retryInMs: Math.max(1000, longest - this.#maxWait), shared };
+      const shared = names.length > 1 && (waits[1]?.ahead ?? 0) + (waits[1]?.own ?? 0) > this.#maxWait;
+      // Once the guesses ahead are done, this one's own wait fits.
+      return { outcome: 'busy', retryInMs: Math.max(1000, ...waits.map((w) => w.ahead)), shared };
     }
     this.#pending++;
     for (const key of keys) key.pending++;
@@ -151,12 +152,12 @@ export class SignInThrottle {
     return failures <= 0 ? 0 : Math.min(this.#max, this.#base * 2 ** (failures - 1));
   }
 
-  /** How long a new guess on this key would wait for its turn: the guesses queued ahead, then its own. */
-  #projectedWait(key: KeyState): number {
+  /** How long a new guess on this key would wait: for the guesses queued ahead, then its own delay. */
+  #projectedWait(key: KeyState): { ahead: number; own: number } {
     const failures = this.#now() - key.last > this.#memory ? 0 : key.failures;
-    let total = 0;
-    for (let ahead = 0; ahead <= key.pending; ahead++) total += this.#delay(failures + ahead);
-    return total;
+    let ahead = 0;
+    for (let queued = 0; queued < key.pending; queued++) ahead += this.#delay(failures + queued);
+    return { ahead, own: this.#delay(failures + key.pending) };
   }
 
   #state(name: string): KeyState {
