@@ -94,7 +94,7 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         tags: ['workspace'],
         params: sessionParams,
         querystring: fileTreeQuery,
-        response: { 200: fileTreeSchema, ...errorReplies(400, 401, 403, 404, 409, 410, 503) },
+        response: { 200: fileTreeSchema, ...errorReplies(400, 401, 403, 404, 409, 410, 429, 503) },
       },
     },
     async (request) => {
@@ -116,7 +116,7 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         produces: ['application/octet-stream', 'application/x-tar'],
         response: {
           200: z.any().describe('The bytes'),
-          ...errorReplies(400, 401, 403, 404, 409, 410, 413, 415, 503),
+          ...errorReplies(400, 401, 403, 404, 409, 410, 413, 415, 429, 503),
         },
       },
     },
