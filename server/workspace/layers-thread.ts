@@ -108,7 +108,11 @@ interface Slot {
 export class LayerExplorerThreads {
   readonly options: LayerThreadOptions;
   private readonly slots: (Slot | undefined)[];
-  private readonly waiting: Job[] = [];
+  /**
+   * Explorations waiting, per session, sessions in turn order: a session whose exploration
+   * starts goes behind the others, so each session waits for at most one of every other's.
+   */
+  private readonly waiting = new Map<string, Job[]>();
   private nextId = 1;
   private threads = 0;
 
@@ -127,10 +131,11 @@ export class LayerExplorerThreads {
    * called only then, so that no `docker save` runs while its exploration waits.
    */
   explore(owner: string, open: () => Promise<Readable>, hooks: LayerHooks = {}): Promise<ExploredImage> {
-    const queued = this.waiting.filter((job) => job.owner === owner).length;
-    if (queued >= maxWaitingPerSession) return Promise.reject(new ExplorerBusyError(`${queued} waiting`));
+    const queue = this.waiting.get(owner) ?? [];
+    if (queue.length >= maxWaitingPerSession) return Promise.reject(new ExplorerBusyError(`${queue.length} waiting`));
+    this.waiting.set(owner, queue);
     return new Promise((resolve, reject) => {
-      this.waiting.push({
+      queue.push({
         id: this.nextId++,
         owner,
         open,
@@ -154,7 +159,7 @@ export class LayerExplorerThreads {
       workers.push(slot.worker);
       if (slot.job) this.settle(slot.job, new ExplorerCrashError('closed'));
     }
-    for (const job of this.waiting.splice(0)) this.settle(job, new ExplorerCrashError('closed'));
+    for (const job of this.takeAllWaiting()) this.settle(job, new ExplorerCrashError('closed'));
     await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
@@ -162,12 +167,18 @@ export class LayerExplorerThreads {
     return new Set(this.slots.flatMap((slot) => (slot?.job ? [slot.job.owner] : [])));
   }
 
+  private takeAllWaiting(): Job[] {
+    const jobs = [...this.waiting.values()].flat();
+    this.waiting.clear();
+    return jobs;
+  }
+
   private next(): void {
-    while (this.waiting.length > 0) {
-      // The first in line whose session has no exploration under way.
+    while (this.waiting.size > 0) {
+      // The first session in turn with no exploration under way.
       const busy = this.busyOwners();
-      const at = this.waiting.findIndex((job) => !busy.has(job.owner));
-      if (at === -1) return;
+      const owner = [...this.waiting.keys()].find((name) => !busy.has(name));
+      if (owner === undefined) return;
       const free = this.slots.find((slot) => slot?.ready && !slot.job);
       if (!free) {
         // A new thread for it, unless one is starting already (its 'ready' calls next() again).
@@ -176,7 +187,11 @@ export class LayerExplorerThreads {
         if (!starting && empty !== -1) this.spawn(empty);
         return;
       }
-      const [job] = this.waiting.splice(at, 1) as [Job];
+      const queue = this.waiting.get(owner) as Job[];
+      const job = queue.shift() as Job;
+      // Behind the other sessions for its next turn.
+      this.waiting.delete(owner);
+      if (queue.length > 0) this.waiting.set(owner, queue);
       this.run(free, job);
     }
   }
@@ -309,7 +324,7 @@ export class LayerExplorerThreads {
         this.next();
       } else if (!slot.ready) {
         // Dead before it could explore anything (it failed to load): a new one would fail the same way.
-        for (const waiting of this.waiting.splice(0)) {
+        for (const waiting of this.takeAllWaiting()) {
           this.settle(waiting, new ExplorerCrashError(slot.failure ?? `exit code ${code}`));
         }
       }
