@@ -68,9 +68,11 @@ function saveOf(layers: { name: string; size?: number; type?: 'file' | 'director
 }
 
 /** Chunks of 64 KB, as `docker exec` hands them over. */
-const streamOf = (bytes: Buffer) => async () =>
-  Readable.from(
-    Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536)),
+const streamOf = (bytes: Buffer) => () =>
+  Promise.resolve(
+    Readable.from(
+      Array.from({ length: Math.ceil(bytes.length / 65536) }, (_, i) => bytes.subarray(i * 65536, (i + 1) * 65536)),
+    ),
   );
 
 /** The 4000 files 1400 folders deep of the attack seen on main, with their folders. */
@@ -163,7 +165,7 @@ describe('the layer explorer’s threads', () => {
 
   it('ends an exploration past its deadline, even one whose stream never ends', async () => {
     threads = new LayerExplorerThreads({ deadlineMs: 500 });
-    const never = async () => new Readable({ read() {} });
+    const never = () => Promise.resolve(new Readable({ read() {} }));
     await expect(threads.explore('s1', never)).rejects.toMatchObject({ reason: 'slow', value: 500 });
     const save = saveOf([[{ name: 'bin/sh', size: 10 }]]);
     await expect(threads.explore('s2', streamOf(save))).resolves.toBeDefined();
@@ -197,7 +199,7 @@ describe('the layer explorer’s threads', () => {
   it('refuses more explorations waiting for one session than it keeps', async () => {
     threads = new LayerExplorerThreads({ threads: 1 });
     const save = saveOf([[{ name: 'bin/sh', size: 10 }]]);
-    const first = threads.explore('a', async () => new Readable({ read() {} }));
+    const first = threads.explore('a', () => Promise.resolve(new Readable({ read() {} })));
     const waiting = Array.from({ length: maxWaitingPerSession }, () => threads?.explore('a', streamOf(save)));
     const settled = Promise.allSettled([first, ...waiting]);
     await expect(threads.explore('a', streamOf(save))).rejects.toBeInstanceOf(ExplorerBusyError);
