@@ -90,6 +90,8 @@ interface Job {
   resolve: (image: ExploredImage) => void;
   reject: (error: Error) => void;
   source?: Readable;
+  /** The thread it runs in, once it runs. */
+  slot?: Slot;
   inFlight: number;
   ended: boolean;
   deadline?: NodeJS.Timeout;
@@ -157,7 +159,9 @@ export class LayerExplorerThreads {
       if (!slot) continue;
       this.slots[index] = undefined;
       workers.push(slot.worker);
-      if (slot.job) this.settle(slot.job, new ExplorerCrashError('closed'));
+      const job = slot.job;
+      slot.job = undefined;
+      if (job) this.settle(job, new ExplorerCrashError('closed'));
     }
     for (const job of this.takeAllWaiting()) this.settle(job, new ExplorerCrashError('closed'));
     await Promise.all(workers.map((worker) => worker.terminate()));
@@ -198,6 +202,7 @@ export class LayerExplorerThreads {
 
   private run(slot: Slot, job: Job): void {
     slot.job = job;
+    job.slot = slot;
     slot.worker.ref();
     job.deadline = setTimeout(() => this.overran(slot, job, 'deadline'), this.options.deadlineMs);
     const post = (message: LayerRequest, transfer?: ArrayBuffer[]) => {
@@ -275,9 +280,21 @@ export class LayerExplorerThreads {
   private settle(job: Job, error: Error | undefined, image?: ExploredImage): void {
     if (job.settled) return;
     job.settled = true;
+    const owed = job.stall !== undefined;
     clearTimeout(job.deadline);
     clearTimeout(job.stall);
     job.source?.destroy();
+    // Ended from here (its stream failed, the server closes): the thread is freed for the next.
+    const slot = job.slot;
+    if (slot && slot.job === job) {
+      if (owed) {
+        // It may be stuck in the middle of a chunk: a new thread, rather than wait for it.
+        this.replace(slot);
+      } else {
+        slot.worker.postMessage({ type: 'abort', id: job.id } satisfies LayerRequest);
+        this.release(slot, job);
+      }
+    }
     if (error) job.reject(error);
     else job.resolve(image as ExploredImage);
   }
@@ -285,12 +302,18 @@ export class LayerExplorerThreads {
   /** The only way to stop a parse stuck in a synchronous loop is to end its thread. */
   private overran(slot: Slot, job: Job, why: 'deadline' | 'stall'): void {
     if (slot.job !== job) return;
-    const index = this.slots.indexOf(slot);
-    if (index !== -1) this.slots[index] = undefined;
-    void slot.worker.terminate();
+    this.replace(slot);
     const waited = why === 'deadline' ? this.options.deadlineMs : this.options.stallMs;
     this.settle(job, new ImageTooComplexError('slow', waited));
-    this.next();
+  }
+
+  /** Ends the slot's thread; the next exploration starts a new one. */
+  private replace(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    if (index !== -1) this.slots[index] = undefined;
+    slot.job = undefined;
+    void slot.worker.terminate();
+    queueMicrotask(() => this.next());
   }
 
   private spawn(index: number): Slot {
@@ -314,6 +337,7 @@ export class LayerExplorerThreads {
       if (this.slots[index] !== slot) return;
       this.slots[index] = undefined;
       const job = slot.job;
+      slot.job = undefined;
       if (job) {
         this.settle(
           job,

@@ -113,6 +113,19 @@ describe('the layer explorer’s threads', () => {
     await expect(threads.explore('s1', streamOf(save))).resolves.toBeDefined();
   });
 
+  it('frees the thread when a save stream fails midway, for the next exploration', async () => {
+    threads = new LayerExplorerThreads({ threads: 1 });
+    const save = saveOf([[{ name: 'bin/sh', size: 10 }]]);
+    const failing = () => {
+      const source = new Readable({ read() {} });
+      source.push(save.subarray(0, 1024));
+      setTimeout(() => source.destroy(new Error('docker exec cut')), 50);
+      return Promise.resolve(source);
+    };
+    await expect(threads.explore('a', failing)).rejects.toThrow('docker exec cut');
+    await expect(threads.explore('b', streamOf(save))).resolves.toMatchObject({ layers: [{ added: 1 }] });
+  });
+
   it('lets sessions take turns: one session’s explorations wait behind another’s first', async () => {
     threads = new LayerExplorerThreads({ threads: 1 });
     const save = saveOf([[{ name: 'bin/sh', size: 10 }]]);
