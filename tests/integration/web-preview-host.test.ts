@@ -1,7 +1,7 @@
 // The web preview's host form (PREVIEW_HOST) against the real engine: each port of each session
 // is its own host, <id>-<port>.apercu.cours.localhost, that sets its own cookie from a single-use
 // ticket; Apache's absolute paths work with no prefix; other sessions, spent tickets and the
-// relay are refused; a WebSocket app answers; and in Chromium (which sends *.localhost to the
+// relay are refused; an app's hostile headers are filtered; a WebSocket app answers; and in Chromium (which sends *.localhost to the
 // loopback) a student opens the preview from the bac-à-sable page, framed and in a new tab.
 import { request as httpRequest } from 'node:http';
 import { chromium, type Browser } from '@playwright/test';
@@ -181,6 +181,16 @@ describe('the web preview on its own host (PREVIEW_HOST)', () => {
     expect(fake.body).toMatch(/ne sert que les aperçus/);
     // A session's host that does not exist.
     expect((await onHost(`abcdef0123-8080.${previewHost}`, '/', cookie)).status).toBe(404);
+  });
+
+  it('keeps the app’s cookies on its host, and drops the headers that reach beyond it', async () => {
+    const res = await onHost(hostOf(session, 9000), '/entetes', await cookieOf(session, 9000));
+    expect(res.status).toBe(200);
+    // No Domain (no other preview host gets them), the app's own paths, none of the course's names.
+    expect(res.headers['set-cookie']).toEqual(['session=ok; Path=/', 'app=1; Path=/app']);
+    for (const name of ['service-worker-allowed', 'clear-site-data', 'strict-transport-security']) {
+      expect(res.headers[name], name).toBeUndefined();
+    }
   });
 
   it('reaches a WebSocket app on its host', async () => {

@@ -1,7 +1,10 @@
 // The web preview against the real engine: a container publishing 8080 in the sandbox is listed
 // and served through the proxy (Bearer on the course's origin, the cookie on the preview
 // origin), Apache's absolute links find their way back, another session is refused, the relay
-// is not reachable, and a WebSocket app inside the sandbox answers through the proxy.
+// is not reachable, a WebSocket app inside the sandbox answers through the proxy, and an app's
+// hostile headers (the course's cookie names, Domain, Path=/, Service-Worker-Allowed,
+// Clear-Site-Data) do not reach the browser: checked in Chromium too.
+import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxPorts, SessionCreated } from '../../shared/contract.ts';
 import {
@@ -21,6 +24,7 @@ let previewPort: number;
 let session: SessionCreated;
 let other: SessionCreated;
 let terminal: TerminalClient;
+let browser: Browser | undefined;
 
 beforeAll(async () => {
   previewPort = await freePort();
@@ -30,6 +34,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await browser?.close();
   terminal.close();
   await server.stop();
   expect(await leftovers()).toEqual([]);
@@ -37,6 +42,16 @@ afterAll(async () => {
 
 const ports = async (s: SessionCreated) =>
   (await api(server, 'GET', `/api/sessions/${s.id}/ports`, { token: s.token })).body as unknown as SandboxPorts;
+
+/** The preview cookie the course's page gets for a session: `name=value`. */
+async function previewCookieOf(s: SessionCreated): Promise<string> {
+  const set = await fetch(`${server.base}/api/sessions/${s.id}/preview`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, origin: server.base },
+  });
+  expect(set.status).toBe(200);
+  return (set.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
 
 describe('the web preview', () => {
   it('lists the published port, not the terminal relay', async () => {
@@ -105,5 +120,71 @@ describe('the web preview', () => {
       'bonjour',
     );
     expect(reply).toBe('echo:bonjour');
+  });
+
+  it('keeps the app’s cookies inside its preview, and drops the headers that reach beyond it', async () => {
+    await waitUntil(async () => (await ports(session)).some((p) => p.port === 9000), 30_000, 'port 9000 listed');
+    const prefix = `/preview/${session.id}/9000`;
+    const kept = [`session=ok; Path=${prefix}/`, `app=1; Path=${prefix}/app`];
+    const answers = [
+      await fetch(`${server.base}${prefix}/entetes`, { headers: { authorization: `Bearer ${session.token}` } }),
+      await fetch(`http://127.0.0.1:${previewPort}${prefix}/entetes`, {
+        headers: { cookie: await previewCookieOf(session) },
+      }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(200);
+      expect(res.headers.getSetCookie()).toEqual(kept);
+      expect(res.headers.get('service-worker-allowed')).toBeNull();
+      expect(res.headers.get('clear-site-data')).toBeNull();
+    }
+    // The preview origin adds no HSTS of its own: the app's is gone.
+    expect(answers[1]?.headers.get('strict-transport-security')).toBeNull();
+  });
+
+  it('in Chromium, the app’s cookies stay in its preview and its service worker in its folder', async () => {
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+    });
+    const context = await browser.newContext();
+    const prefix = `/preview/${session.id}/9000`;
+    const [name = '', value = ''] = (await previewCookieOf(session)).split('=');
+    // The browser's own cookies on this host: the preview's, and an instructor's (cookies ignore the port).
+    const ours = [
+      { name, value, domain: '127.0.0.1', path: `/preview/${session.id}/` },
+      { name: 'cours_formateur', value: 'jeton-du-formateur', domain: '127.0.0.1', path: '/' },
+    ];
+    await context.addCookies(ours.map((c) => ({ ...c, httpOnly: true, sameSite: 'Strict' as const })));
+    const page = await context.newPage();
+    const res = await page.goto(`http://127.0.0.1:${previewPort}${prefix}/entetes`);
+    expect(res?.status()).toBe(200);
+    const cookies = (await context.cookies()).map((c) => ({
+      name: c.name,
+      value: c.value,
+      domain: c.domain,
+      path: c.path,
+    }));
+    // Neither replaced, nor shadowed by a look-alike, nor wiped by Clear-Site-Data.
+    expect(cookies.filter((c) => !['session', 'app'].includes(c.name))).toEqual(expect.arrayContaining(ours));
+    expect(cookies.filter((c) => !['session', 'app'].includes(c.name))).toHaveLength(2);
+    expect(cookies).toContainEqual({ name: 'session', value: 'ok', domain: '127.0.0.1', path: `${prefix}/` });
+    expect(cookies).toContainEqual({ name: 'app', value: '1', domain: '127.0.0.1', path: `${prefix}/app` });
+    // A service worker may not claim the whole preview origin, only its own folder.
+    const wide = await page.evaluate(() =>
+      navigator.serviceWorker.register('sw.js', { scope: '/' }).then(
+        () => 'enregistré',
+        (error: Error) => error.name,
+      ),
+    );
+    expect(wide).toBe('SecurityError');
+    const own = await page.evaluate(() =>
+      navigator.serviceWorker.register('sw.js').then(
+        (registration) => registration.scope,
+        (error: Error) => error.message,
+      ),
+    );
+    expect(own).toBe(`http://127.0.0.1:${previewPort}${prefix}/`);
+    await context.close();
   });
 });
