@@ -28,7 +28,7 @@ beforeAll(async () => {
       `tar -cf /tmp/${name}.tar .`,
       'cd /root',
       `rm -rf /tmp/${name}`,
-      `docker import -q /tmp/${name}.tar couches:${name} >/dev/null`,
+      `docker import /tmp/${name}.tar couches:${name} >/dev/null`,
       `rm /tmp/${name}.tar`,
     ].join(' && ');
   const out = await terminal.run(
@@ -41,7 +41,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.stop();
-  expect(await leftovers()).toEqual([]);
+  // This session's only: other test servers may run on the same engine meanwhile.
+  expect(await leftovers(session.id)).toEqual([]);
 });
 
 /** Runs `work` while polling /api/health one request after the other; every latency measured. */
