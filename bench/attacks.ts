@@ -178,8 +178,8 @@ export async function slowReads(server: RunningServer, session: { id: string; to
 
 /** 40 lints of a large Dockerfile in flight at once from one session. */
 export function lintFlood(server: RunningServer, session: { id: string; token: string }, signal: { stopped: boolean }) {
-  const t = tally('analyses de Dockerfile (40 à la fois, 280 Ko chacune)');
-  const content = `FROM debian:12\nRUN apt-get update ${'rm '.repeat(95_000)}\n`;
+  const t = tally('analyses de Dockerfile (40 à la fois, 240 Ko chacune)');
+  const content = `FROM debian:12\nRUN apt-get update ${'rm '.repeat(80_000)}\n`;
   const run = keep(40, signal, async () => {
     t.sent++;
     const res = await api(server, 'POST', `/api/sessions/${session.id}/lint`, {
