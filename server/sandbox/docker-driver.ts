@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection, type Socket } from 'node:net';
 import { availableParallelism } from 'node:os';
-import { PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
+import { finished as finishedCallback, PassThrough, Readable, type Duplex, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import Docker from 'dockerode';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -205,9 +205,9 @@ function pipeInput(input: Readable, stream: Duplex): () => Error | undefined {
     failure ??= error;
     stream.destroy();
   };
-  input.on('error', cut);
-  input.once('close', () => {
-    if (!input.readableEnded) cut(input.errored ?? new Error('input stream closed before its end'));
+  // Also when the input was already cut before the exec started.
+  finishedCallback(input, { writable: false }, (error) => {
+    if (error) cut(input.errored ?? error);
   });
   stream.once('close', () => input.unpipe(stream));
   input.pipe(stream);
@@ -712,12 +712,14 @@ export class DockerSandboxDriver implements SandboxDriver {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
     const input = options.stdin;
+    // A streamed input can be cut mid-way: the command is then killed, by the pid it reports.
+    const streamed = input !== undefined && !Buffer.isBuffer(input);
     const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
     let exec: Docker.Exec;
     let stream: Duplex;
     try {
       exec = await container.exec({
-        Cmd: ['timeout', '-s', 'KILL', String(seconds), ...command],
+        Cmd: [...(streamed ? reportPid : []), 'timeout', '-s', 'KILL', String(seconds), ...command],
         AttachStdin: input !== undefined,
         AttachStdout: true,
         AttachStderr: true,
@@ -763,9 +765,19 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     // `timeout -s KILL` ends a command that overran with 137.
     if (exitCode === 137 && !timedOut) timedOut = true;
+    let errors = stderr.text();
+    const pid = streamed ? /^(\d+)\n/.exec(errors)?.[1] : undefined;
+    if (pid) errors = errors.slice(pid.length + 1);
     const failure = inputFailure?.();
-    if (failure) throw failure;
-    return { exitCode, stdout: stdout.text(), stderr: stderr.text(), timedOut };
+    if (failure) {
+      // Its input was cut (the client went away): the command is not left waiting for the rest.
+      // TERM, so that it can still clean up (a partial upload's temporary file).
+      if (pid && exitCode === -1) {
+        void this.exec(sessionId, ['kill', '-TERM', '--', `-${pid}`], { timeoutMs: 5000 }).catch(() => {});
+      }
+      throw failure;
+    }
+    return { exitCode, stdout: stdout.text(), stderr: errors, timedOut };
   }
 
   /**

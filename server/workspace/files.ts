@@ -6,7 +6,7 @@
 // uploads stream into the sandbox with backpressure, never whole in the server's memory.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import { finished, Transform, type Readable } from 'node:stream';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 
 export const allowedRoots = ['/root', '/tmp'];
@@ -212,8 +212,9 @@ export class SandboxFiles {
         callback(null, chunk);
       },
     });
-    body.once('close', () => {
-      if (!body.readableEnded) counted.destroy(new Error('upload cut short'));
+    // Also when the client went away before this point (the request is closed already).
+    finished(body, { writable: false }, (error) => {
+      if (error) counted.destroy(new Error('upload cut short', { cause: error }));
     });
     body.pipe(counted);
     let result;

@@ -1,7 +1,9 @@
 // The workspace's files against the real engine: upload then download the same bytes, a folder
 // as a tar, the editor's read with its ETag and the refusal to overwrite a change made in the
-// terminal, the tree, paths that leave the allowed folders, and the editor's linter.
+// terminal, the tree, paths that leave the allowed folders, and the editor's linter; uploads
+// over the bound refused before their body, an upload cut short leaving the file as it was.
 import { randomBytes } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FileTree, SessionCreated } from '../../shared/contract.ts';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
@@ -57,6 +59,45 @@ describe('files in and out', () => {
     expect(res.headers.get('content-type')).toBe('application/x-tar');
     const tar = Buffer.from(await res.arrayBuffer());
     expect(tar.toString('latin1')).toContain('dossier/sous/b.txt');
+  });
+
+  it('refuses an upload over the bound before reading it, in French', async () => {
+    const res = await file('root/trop-gros.bin', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(51 * 1024 * 1024),
+    }).catch(() => undefined);
+    // The server answers and closes at once; the client may see the close before the answer.
+    if (res) {
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { error: string }).error).toMatch(
+        /^Fichier trop gros : le bac à sable accepte 50 Mo/,
+      );
+    }
+    expect(await terminal.run('ls /root/trop-gros.bin 2>&1 || true')).toMatch(/No such file/);
+  });
+
+  it('leaves the file as it was when an upload is cut short', async () => {
+    await terminal.run("printf 'avant\\n' > /root/coupe.txt");
+    await new Promise<void>((resolve, reject) => {
+      const req = httpRequest(`${server.base}/api/sessions/${session.id}/files/root/coupe.txt`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${session.token}`,
+          'content-type': 'application/octet-stream',
+          'content-length': String(8 * 1024 * 1024),
+        },
+      });
+      req.on('error', () => resolve());
+      req.on('response', () => reject(new Error('answered before the body ended')));
+      // Half the bytes announced, then the client goes away.
+      req.write(Buffer.alloc(4 * 1024 * 1024, 1), () => setTimeout(() => req.destroy(), 500));
+      req.on('close', () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await terminal.run('cat /root/coupe.txt; ls -a /root | grep -c "^\\.envoi\\." || true')).toMatch(
+      /avant\s+0/,
+    );
   });
 
   it('refuses paths that leave /root and /tmp, even through a symbolic link', async () => {
@@ -140,7 +181,7 @@ describe('the editor’s files', () => {
       token: session.token,
       body: { content: 'FROM debian:latest\nADD index.html /var/www/html/\n' },
     });
-    expect(res.status).toBe(200);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
     const findings = res.body.findings as { rule: string; line: number; message: string }[];
     expect(findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['DL3007', 'DL3020']));
     expect(findings.find((f) => f.rule === 'DL3020')?.line).toBe(2);
