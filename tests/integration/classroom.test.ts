@@ -299,9 +299,16 @@ describe('a class, end to end', () => {
   it('removes a member: their key refused, their feed closed, their sandbox gone from the engine', async () => {
     const bilal = students[1];
     if (!bilal) throw new Error('no student');
-    const dashboard = (await call('GET', `/api/classes/${classId}/dashboard`, { token })).body as unknown as Dashboard;
-    const sessionId = dashboard.students.find((s) => s.learner === bilal.learner)?.session;
-    if (!sessionId) throw new Error('Bilal has no session');
+    // The restart ended the sandboxes: Bilal opens one and waits for it.
+    const opened = await call('POST', '/api/sessions', { key: bilal.key, body: { lab: 'tp-images' } });
+    expect(opened.status).toBe(201);
+    const sessionId = String(opened.body.id);
+    const sessionToken = String(opened.body.token);
+    await waitUntil(
+      async () => (await call('GET', `/api/sessions/${sessionId}`, { token: sessionToken })).body.state === 'ready',
+      120_000,
+      'Bilal’s sandbox running',
+    );
     expect((await leftovers(sessionId)).some((l) => l.startsWith('container'))).toBe(true);
     const feed = new Feed(classId, { key: bilal.key });
     await feed.next('ready');
@@ -316,8 +323,7 @@ describe('a class, end to end', () => {
     expect((await call('GET', '/api/classes/mine', { key: bilal.key })).status).toBe(403);
     const session = await call('POST', '/api/sessions', { key: bilal.key, body: { lab: 'tp-images' } });
     expect(session.status).toBe(403);
-    const terminalToken = tokens.get(sessionId) ?? '';
-    expect((await call('GET', `/api/sessions/${sessionId}`, { token: terminalToken })).status).toBe(404);
+    expect((await call('GET', `/api/sessions/${sessionId}`, { token: sessionToken })).status).toBe(404);
     await waitUntil(async () => (await leftovers(sessionId)).length === 0, 60_000, 'the sandbox removed');
     const detail = await call('GET', `/api/classes/${classId}`, { token });
     expect((detail.body.members as { name: string }[]).map((m) => m.name)).toEqual(['Alice Martin']);
