@@ -3,7 +3,7 @@
 // memory), parsed in the explorer's threads (layers-thread.ts), never on the event loop. One
 // exploration per sandbox at a time, two on the server; results are kept per image id, so
 // listing a layer's files does not save the image again.
-import type { ExecStream, SandboxDriver } from '../sandbox/driver.ts';
+import { SandboxError, type ExecStream, type SandboxDriver } from '../sandbox/driver.ts';
 import { ImageTooComplexError, ImageTooManyFilesError, type ExploredImage } from './layers.ts';
 import {
   ExplorerBusyError,
@@ -152,7 +152,9 @@ export class ImageExplorer {
         error instanceof ImageReadError ||
         error instanceof ImageTooManyFilesError ||
         error instanceof ImageTooComplexError ||
-        error instanceof ExplorerBusyError
+        error instanceof ExplorerBusyError ||
+        // The sandbox's own (gone, busy): told as such, as when `docker save` could not start.
+        error instanceof SandboxError
       ) {
         throw error;
       }
