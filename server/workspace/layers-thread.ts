@@ -24,10 +24,11 @@ export const defaultLayerThreads = 2;
 export const defaultExploreDeadlineMs = 150_000;
 /**
  * Longest silence of a thread that owes an answer (chunks not acknowledged, or the end of the
- * stream sent): 10 s. A 64 KB chunk is parsed in well under a millisecond, the last pass over
- * 300 000 files in about a second: a thread this long silent is stuck on a crafted image.
+ * stream sent): 20 s. A 64 KB chunk is parsed in well under a millisecond, the last pass over
+ * 300 000 files in about a second on a quiet machine (ten times that on a loaded one): a thread
+ * this long silent is stuck on a crafted image.
  */
-export const defaultStallMs = 10_000;
+export const defaultStallMs = 20_000;
 /** A thread's heap limit: 300 000 paths of 48 MB in all take some 150 MB; more crashes the thread, not the server. */
 export const defaultLayerHeapMb = 384;
 /**
