@@ -30,6 +30,27 @@ const fileParams = z.object({
 });
 
 /** `attachment; filename=…` that survives any name (RFC 6266 with its UTF-8 form). */
+/**
+ * Lingering time of a connection whose request was refused before its body: two seconds, for
+ * the answer to reach the client. Node reads and drops the body meanwhile (nothing is kept);
+ * closing at once would reset the connection while the client still sends, and the client
+ * would lose the answer. Past it, the rest of the body is not worth reading.
+ */
+const refusedLingerMs = 2000;
+
+/** Closes the connection of a request refused before its body once the answer had its time. */
+function closeUnread(request: FastifyRequest, reply: FastifyReply): void {
+  reply.raw.once('finish', () => {
+    if (request.raw.complete) return;
+    const socket = request.raw.socket;
+    const timer = setTimeout(() => {
+      if (!request.raw.complete) socket.destroy();
+    }, refusedLingerMs);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  });
+}
+
 /** The upload's size from its Content-Length, refused past maxUploadBytes before any byte is read. */
 function uploadSize(request: FastifyRequest): number {
   const declared = request.headers['content-length'];
@@ -66,8 +87,8 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
   app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
   /**
-   * Checks the token before the body is read (Fastify reads it after onRequest): a request
-   * that is refused closes its connection rather than have its body read.
+   * Checks the token before the body is read (Fastify reads it after onRequest): the body of
+   * a request refused is never buffered, and its connection is closed soon after the answer.
    */
   const authenticateFirst = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     try {
@@ -75,7 +96,7 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       provenSessions.set(request, authenticatedSession(deps, request, typeof id === 'string' ? id : ''));
       done();
     } catch (error) {
-      void reply.header('connection', 'close');
+      closeUnread(request, reply);
       done(error as Error);
     }
   };
@@ -173,8 +194,7 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       try {
         size = empty ? 0 : uploadSize(request);
       } catch (error) {
-        // Refused unread: the connection closes rather than carry the bytes announced.
-        void reply.header('connection', 'close');
+        closeUnread(request, reply);
         throw error;
       }
       try {
