@@ -256,6 +256,7 @@ async function main(): Promise<void> {
     await preview?.close();
     await app.close();
     await services?.terminals.close();
+    await services?.images.close();
     await services?.sessions.stop();
     db.close();
     say('[arrêt] terminé.');
