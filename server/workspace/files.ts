@@ -27,6 +27,8 @@ export const transferTimeoutMs = 10 * 60 * 1000;
 /** Deadline of the short reads (the tree, a file for the editor): ample for tmpfs, cut past it. */
 const readTimeoutMs = 10_000;
 const maxTreeEntries = 2000;
+/** Bytes of `find` output read for the tree: 2000 entries of paths up to 2 KB fit. */
+const maxTreeBytes = 4 * 1024 * 1024;
 const treeDepth = 6;
 
 export type FileRefusal =
@@ -103,7 +105,13 @@ export class SandboxFiles {
     const result = await this.driver.exec(
       sessionId,
       [
-        'find',
+        // Cut at the bytes kept: find ends there (SIGPIPE) rather than walk a huge folder to the end.
+        'bash',
+        '-o',
+        'pipefail',
+        '-c',
+        'find "$@" | head -c ' + String(maxTreeBytes),
+        'bash',
         root,
         '-mindepth',
         '1',
@@ -120,7 +128,7 @@ export class SandboxFiles {
         '-printf',
         '%y\\t%s\\t%T@\\t%p\\n',
       ],
-      { timeoutMs: readTimeoutMs, maxOutputBytes: 4 * 1024 * 1024 },
+      { timeoutMs: readTimeoutMs, maxOutputBytes: maxTreeBytes },
     );
     if (result.exitCode !== 0 && result.stdout === '') throw new FileRefusedError('missing', raw);
     const lines = result.stdout.split('\n').filter(Boolean);
