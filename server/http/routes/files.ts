@@ -29,7 +29,6 @@ const fileParams = z.object({
   '*': z.string().max(1024).describe('Absolute path in the sandbox without its leading slash, e.g. root/tp/Dockerfile'),
 });
 
-/** `attachment; filename=…` that survives any name (RFC 6266 with its UTF-8 form). */
 /**
  * Lingering time of a connection whose request was refused before its body: two seconds, for
  * the answer to reach the client. Node reads and drops the body meanwhile (nothing is kept);
@@ -70,6 +69,7 @@ function uploadSize(request: FastifyRequest): number {
   return size;
 }
 
+/** `attachment; filename=…` that survives any name (RFC 6266 with its UTF-8 form). */
 function attachment(name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
