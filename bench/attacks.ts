@@ -28,12 +28,23 @@ export function describeTally(t: AttackTally): string {
   return `${t.sent} envoyés (${parts.join(', ') || 'aucune réponse'})`;
 }
 
-/** One HTTP request from `from`, with a body of `bodyBytes` zeros offered in 64 KiB chunks. */
+/**
+ * One HTTP request from `from`, with a JSON body, or a body of `bodyBytes` zeros offered in
+ * 64 KiB chunks; resolves with the answer's status (or the error's code).
+ */
 function rawRequest(
   server: RunningServer,
-  options: { from: string; method: string; path: string; headers?: Record<string, string>; bodyBytes?: number },
+  options: {
+    from: string;
+    method: string;
+    path: string;
+    headers?: Record<string, string>;
+    bodyBytes?: number;
+    json?: unknown;
+  },
   signal: { stopped: boolean },
 ): Promise<string> {
+  const json = options.json === undefined ? undefined : Buffer.from(JSON.stringify(options.json));
   return new Promise((resolve) => {
     const chunk = Buffer.alloc(64 * 1024);
     const req = request({
@@ -44,6 +55,7 @@ function rawRequest(
       path: options.path,
       headers: {
         ...(options.bodyBytes !== undefined ? { 'content-length': String(options.bodyBytes) } : {}),
+        ...(json ? { 'content-type': 'application/json', 'content-length': String(json.length) } : {}),
         ...options.headers,
       },
     });
@@ -59,6 +71,7 @@ function rawRequest(
       done(String(res.statusCode));
     });
     req.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? 'erreur'));
+    if (json) return void req.end(json);
     let left = options.bodyBytes ?? 0;
     const pump = () => {
       while (left > 0 && !settled && !signal.stopped) {
@@ -195,27 +208,18 @@ export function lintFlood(server: RunningServer, session: { id: string; token: s
 /** 22 wrong instructor passwords at once, again and again, from one address. */
 export function passwordGuesses(server: RunningServer, signal: { stopped: boolean }) {
   const t = tally('mots de passe formateur faux (22 à la fois)');
-  const body = JSON.stringify({ password: 'mauvais-mot-de-passe' });
   const run = keep(22, signal, async () => {
     t.sent++;
-    const outcome = await new Promise<string>((resolve) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          localAddress: '127.0.0.3',
-          method: 'POST',
-          path: '/api/instructor/login',
-          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-        },
-        (res) => {
-          res.resume();
-          resolve(String(res.statusCode));
-        },
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'erreur'));
-      req.end(body);
-    });
+    const outcome = await rawRequest(
+      server,
+      {
+        from: '127.0.0.3',
+        method: 'POST',
+        path: '/api/instructor/login',
+        json: { password: 'mauvais-mot-de-passe' },
+      },
+      signal,
+    );
     count(t, outcome);
   });
   return { tally: t, done: run };
@@ -235,29 +239,18 @@ export function codeGuesses(server: RunningServer, signal: { stopped: boolean })
   const run = keep(4, signal, async () => {
     t.sent++;
     const recover = i++ % 2 === 1;
-    const body = JSON.stringify(
-      recover
-        ? { code: randomCode(), recoveryCode: 'ABCD-EFGH-JKMN' }
-        : { code: randomCode(), name: `Élève ${Math.random().toString(36).slice(2, 8)}` },
+    const outcome = await rawRequest(
+      server,
+      {
+        from: '127.0.0.4',
+        method: 'POST',
+        path: recover ? '/api/classes/recover' : '/api/classes/join',
+        json: recover
+          ? { code: randomCode(), recoveryCode: 'ABCD-EFGH-JKMN' }
+          : { code: randomCode(), name: `Élève ${Math.random().toString(36).slice(2, 8)}` },
+      },
+      signal,
     );
-    const outcome = await new Promise<string>((resolve) => {
-      const req = request(
-        {
-          host: '127.0.0.1',
-          port: server.port,
-          localAddress: '127.0.0.4',
-          method: 'POST',
-          path: recover ? '/api/classes/recover' : '/api/classes/join',
-          headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
-        },
-        (res) => {
-          res.resume();
-          resolve(String(res.statusCode));
-        },
-      );
-      req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'erreur'));
-      req.end(body);
-    });
     count(t, outcome);
     if (outcome === '429') await new Promise((r) => setTimeout(r, 100));
   });
