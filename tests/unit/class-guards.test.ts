@@ -5,7 +5,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClassJoined, FeedServerMessage } from '../../shared/contract.ts';
-import type { LabStep } from '../../shared/lab-schema.ts';
 import { normalizeDisplayName } from '../../shared/display-name.ts';
 import { addressKey, CodeGuesses, JoinPace, RetryLaterError } from '../../server/http/classroom/join-guard.ts';
 import { silentLogger } from '../../server/log/log.ts';
@@ -15,24 +14,9 @@ import { SqliteProgressStore } from '../../server/progress/store.ts';
 import { Classroom } from '../../server/session/classroom.ts';
 import { looksAlike, nameFolds } from '../../server/session/name-fold.ts';
 import { appFixture, listen, type Fixture } from './app-fixture.ts';
-import { testLab } from './lab-fixtures.ts';
+import { classLabs } from './lab-fixtures.ts';
 
-const step = (id: string): LabStep => ({
-  id,
-  title: `Étape ${id}`,
-  kind: 'task',
-  check: `${id}.sh`,
-  checkScript: 'true',
-  hints: ['Un indice.'],
-  solution: 'La solution.',
-  solve: 'true',
-  timeout: 5,
-  minutes: 5,
-  challenge: false,
-  slides: [],
-  instructions: 'i',
-});
-const labs = [testLab('tp-images', [step('un'), step('deux')]), testLab('tp-dockerfile', [step('trois')])];
+const labs = classLabs();
 const password = 'mot-de-passe-formateur';
 
 let fixture: Fixture;

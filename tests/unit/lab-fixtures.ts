@@ -36,3 +36,17 @@ export function testLab(id: string, steps: LabStep[], fields: Partial<Lab> = {})
     ...fields,
   };
 }
+
+/** A class's two TPs for the classroom's unit tests: tp-images (un, deux), tp-dockerfile (trois). */
+export function classLabs(): Lab[] {
+  const step = (id: string) =>
+    testStep(id, {
+      title: `Étape ${id}`,
+      checkScript: 'true',
+      hints: ['Un indice.'],
+      solution: 'La solution.',
+      solve: 'true',
+      slides: [],
+    });
+  return [testLab('tp-images', [step('un'), step('deux')]), testLab('tp-dockerfile', [step('trois')])];
+}

@@ -3,26 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClassJoined, Dashboard, FeedServerMessage } from '../../shared/contract.ts';
-import type { LabStep } from '../../shared/lab-schema.ts';
 import { appFixture, listen, type Fixture } from './app-fixture.ts';
-import { testLab } from './lab-fixtures.ts';
+import { classLabs } from './lab-fixtures.ts';
 
-const step = (id: string): LabStep => ({
-  id,
-  title: `Étape ${id}`,
-  kind: 'task',
-  check: `${id}.sh`,
-  checkScript: 'true',
-  hints: ['Un indice.'],
-  solution: 'La solution.',
-  solve: 'true',
-  timeout: 5,
-  minutes: 5,
-  challenge: false,
-  slides: [],
-  instructions: 'i',
-});
-const labs = [testLab('tp-images', [step('un'), step('deux')]), testLab('tp-dockerfile', [step('trois')])];
+const labs = classLabs();
 const password = 'mot-de-passe-formateur';
 
 let fixture: Fixture;
