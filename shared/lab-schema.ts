@@ -58,8 +58,11 @@ export const stepMetaSchema = z.strictObject({
   solve: z.string().min(1),
   /** Optional bash script run in the sandbox when the step starts (e.g. makes dangling images). */
   setup: z.string().min(1).optional(),
-  /** Seconds a check may take before it is cut and reported. */
-  timeout: z.number().int().min(1).max(120).default(15),
+  /**
+   * Seconds a check may take before it is cut and reported (a check that builds an image with
+   * packages from a mirror needs a few minutes on a busy machine).
+   */
+  timeout: z.number().int().min(1).max(240).default(15),
   /** For a question step: the input's label. */
   question: z.string().min(1).max(300).optional(),
   /**

@@ -24,11 +24,20 @@ const verifyName = 'cours-docker-verif';
  * image stays, so the next check reuses its layers. Positional parameters keep the student's
  * text out of the script.
  */
+/**
+ * Seconds the verification build may take: a build that installs packages from Debian's mirror
+ * takes 60-90 s on a quiet 2-core machine, more while a class builds at once; the step's own
+ * timeout leaves room for it and for the container's answer.
+ */
+export const verifyBuildSeconds = 170;
+
 const buildAndServeScript = `
 dir=$1 serves=$2 port=$3
 cd -- "$dir" || exit 3
 docker rm -f ${verifyName} >/dev/null 2>&1
-if ! out=$(timeout 100 docker build -q -t ${verifyTag} . 2>&1); then printf '%s\n' "$out" | tail -n 4; exit 10; fi
+out=$(timeout ${verifyBuildSeconds} docker build -q -t ${verifyTag} . 2>&1); rc=$?
+if [ "$rc" = 124 ]; then exit 13; fi
+if [ "$rc" != 0 ]; then printf '%s\n' "$out" | tail -n 4; exit 10; fi
 if ! docker run -d --name ${verifyName} ${verifyTag} >/dev/null 2>&1; then exit 11; fi
 ip=$(docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' ${verifyName})
 page=
@@ -60,6 +69,11 @@ async function buildAndServe(
       return {
         passed: false,
         message: `Plus aucune erreur de style, mais le Dockerfile ne se construit plus${detail} : corrigez-le, une image qui ne se construit pas ne sert à rien. Essayez docker build -t produpot:1.0 . dans ${dir}.`,
+      };
+    case 13:
+      return {
+        passed: false,
+        message: `La construction de vérification a pris plus de ${verifyBuildSeconds} s (la machine ou le miroir de paquets est lent en ce moment) : relancez la vérification ; si cela se répète, prévenez votre formateur.`,
       };
     case 11:
       return { passed: false, message: "L'image se construit, mais son conteneur ne démarre pas : vérifiez CMD." };

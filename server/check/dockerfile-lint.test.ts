@@ -408,6 +408,7 @@ describe('dockerfileLintCheck', () => {
     it.each([
       [10, 'E: Unable to locate package apache3', /ne se construit plus \(E: Unable to locate package apache3\)/],
       [11, '', /son conteneur ne démarre pas/],
+      [13, '', /a pris plus de 170 s .* relancez la vérification/],
       [12, 'AH00558: apache2', /ne sert plus le site \(« Bienvenue chez Produpot » introuvable sur le port 80\)/],
       [137, '', /n'a pas pu se faire \(code 137\)/],
     ])('fails in French when the script ends with %i', async (exitCode, stdout, message) => {
