@@ -144,6 +144,27 @@ describe('DockerfileLintThread', () => {
     expect(order).toEqual(['b', 'a']);
   });
 
+  it('refuses a session that used its share of the thread for the window, and no other', async () => {
+    const thread = make({ budgetMs: 300, budgetWindowMs: 60_000 });
+    await thread.lint(df('FROM debian'));
+    // Two lints of 200 ms each: the second takes session a past its 300 ms.
+    expect((await thread.lint(df('FROM debian'), { spinMs: 200 }, 'a')).ok).toBe(true);
+    expect((await thread.lint(df('FROM debian'), { spinMs: 200 }, 'a')).ok).toBe(true);
+    const refused = await thread.lint(df('FROM debian'), {}, 'a');
+    expect(refused).toMatchObject({ ok: false, reason: 'busy' });
+    expect(refused.ok || refused.message).toMatch(/^Vos Dockerfiles ont occupé l’analyseur plus de 0,3 s en 60 s/);
+    expect(rulesOf(await thread.lint(df('FROM debian'), {}, 'b'))).toEqual(['DL3006']);
+  });
+
+  it('gives a session its share back once its window is over', async () => {
+    const thread = make({ budgetMs: 100, budgetWindowMs: 400 });
+    await thread.lint(df('FROM debian'));
+    expect((await thread.lint(df('FROM debian'), { spinMs: 150 }, 'a')).ok).toBe(true);
+    expect((await thread.lint(df('FROM debian'), {}, 'a')).ok).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect((await thread.lint(df('FROM debian'), {}, 'a')).ok).toBe(true);
+  });
+
   it('answers a lint that waited past its deadline as busy, without linting it', async () => {
     const thread = make({ maxWaitMs: 200 });
     await thread.lint(df('FROM debian'));

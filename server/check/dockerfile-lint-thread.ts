@@ -60,6 +60,13 @@ export interface LintThreadOptions {
   maxWaitMs: number;
   /** The thread's heap limit: a Dockerfile that would need more crashes the thread, not the server. */
   maxHeapMb: number;
+  /**
+   * Milliseconds of the thread one session may use per `budgetWindowMs`; past it, its lints
+   * answer `busy` until the window ends. Fair turns share the thread, this bounds what one
+   * session takes of the machine's cores while nobody else waits.
+   */
+  budgetMs: number;
+  budgetWindowMs: number;
 }
 
 export const defaultLintThreadOptions: LintThreadOptions = {
@@ -72,6 +79,10 @@ export const defaultLintThreadOptions: LintThreadOptions = {
   // Five overrunning lints ahead of it: past that, the student is better told to retry.
   maxWaitMs: 5 * defaultLintTimeoutMs,
   maxHeapMb: 128,
+  // A student's lints take a few milliseconds each: ten seconds a minute is hundreds of them,
+  // and one session flooding large Dockerfiles takes a sixth of one core at most.
+  budgetMs: 10_000,
+  budgetWindowMs: 60_000,
 };
 
 const french = new Intl.NumberFormat('fr-FR');
@@ -113,6 +124,10 @@ const crashedMessage =
 const busyMessage =
   'Trop de Dockerfiles attendent d’être analysés en ce moment : relancez la vérification dans quelques secondes.';
 
+function budgetMessage(options: LintThreadOptions): string {
+  return `Vos Dockerfiles ont occupé l’analyseur plus de ${french.format(options.budgetMs / 1000)} s en ${french.format(options.budgetWindowMs / 1000)} s : attendez un peu, puis relancez l’analyse (les Dockerfiles d’une taille ordinaire ne posent jamais ce problème).`;
+}
+
 const sessionBusyMessage =
   'Vos Dockerfiles précédents sont encore en cours d’analyse : attendez leur résultat, puis relancez la vérification.';
 
@@ -121,6 +136,14 @@ interface Job {
   key: string;
   resolve: (result: LintResult) => void;
   timer?: NodeJS.Timeout;
+  /** When the thread took it (performance.now()), to charge its session. */
+  startedAt?: number;
+}
+
+/** The thread time a session used in its current window. */
+interface Spent {
+  windowStart: number;
+  ms: number;
 }
 
 /**
@@ -142,6 +165,8 @@ export class DockerfileLintThread {
   private lastKey: string | undefined;
   private nextId = 1;
   private threads = 0;
+  /** Thread time used per session (only sessions that linted in their current window). */
+  private readonly spent = new Map<string, Spent>();
 
   constructor(options: Partial<LintThreadOptions> = {}) {
     this.options = { ...defaultLintThreadOptions, ...options };
@@ -165,6 +190,9 @@ export class DockerfileLintThread {
     const held = queue.length + (this.running?.key === key ? 1 : 0);
     if (held >= this.options.maxPerSession) {
       return Promise.resolve({ ok: false, reason: 'busy', message: sessionBusyMessage });
+    }
+    if (this.spentBy(key) >= this.options.budgetMs) {
+      return Promise.resolve({ ok: false, reason: 'busy', message: budgetMessage(this.options) });
     }
     if (this.waitingCount >= this.options.maxQueued) {
       return Promise.resolve({ ok: false, reason: 'busy', message: busyMessage });
@@ -194,6 +222,28 @@ export class DockerfileLintThread {
       if (job) this.settle(job, { ok: false, reason: 'crashed', message: crashedMessage, detail: 'closed' });
     }
     await worker?.terminate();
+  }
+
+  /** Thread time `key` used in its current window (0 once the window is over). */
+  private spentBy(key: string): number {
+    const spent = this.spent.get(key);
+    if (!spent) return 0;
+    if (performance.now() - spent.windowStart < this.options.budgetWindowMs) return spent.ms;
+    this.spent.delete(key);
+    return 0;
+  }
+
+  private charge(key: string, ms: number): void {
+    const now = performance.now();
+    const spent = this.spent.get(key);
+    if (spent && now - spent.windowStart < this.options.budgetWindowMs) spent.ms += ms;
+    else this.spent.set(key, { windowStart: now, ms });
+    // Sessions that stopped linting are forgotten once their window is over.
+    if (this.spent.size > 1000) {
+      for (const [other, entry] of this.spent) {
+        if (now - entry.windowStart >= this.options.budgetWindowMs) this.spent.delete(other);
+      }
+    }
   }
 
   /** Every waiting lint, taken out of the queue. */
@@ -244,6 +294,7 @@ export class DockerfileLintThread {
     if (!job) return;
     clearTimeout(job.timer);
     this.running = job;
+    job.startedAt = performance.now();
     // A lint under way keeps the process alive until it answers; an idle thread does not.
     worker.ref();
     job.timer = setTimeout(() => this.overran(job), this.options.timeoutMs);
@@ -255,6 +306,7 @@ export class DockerfileLintThread {
     if (this.running === job) {
       this.running = undefined;
       this.worker?.unref();
+      if (job.startedAt !== undefined) this.charge(job.key, performance.now() - job.startedAt);
     }
     job.resolve(result);
   }
