@@ -187,13 +187,8 @@ export class DockerfileLintThread {
     const id = this.nextId++;
     const key = session ?? `#${id}`;
     const queue = this.waiting.get(key) ?? [];
-    const held = queue.length + (this.running?.key === key ? 1 : 0);
-    if (held >= this.options.maxPerSession) {
-      return Promise.resolve({ ok: false, reason: 'busy', message: sessionBusyMessage });
-    }
-    if (this.spentBy(key) >= this.options.budgetMs) {
-      return Promise.resolve({ ok: false, reason: 'busy', message: budgetMessage(this.options) });
-    }
+    const busy = this.refusalFor(key);
+    if (busy) return Promise.resolve({ ok: false, reason: 'busy', message: busy });
     if (this.waitingCount >= this.options.maxQueued) {
       return Promise.resolve({ ok: false, reason: 'busy', message: busyMessage });
     }
@@ -222,6 +217,18 @@ export class DockerfileLintThread {
       if (job) this.settle(job, { ok: false, reason: 'crashed', message: crashedMessage, detail: 'closed' });
     }
     await worker?.terminate();
+  }
+
+  /**
+   * Why a lint of `session` would be refused now (its share held, or its budget spent), or
+   * null: asked before its Dockerfile is even read, so that a flood costs no parsing.
+   */
+  refusalFor(session: string): string | null {
+    const queue = this.waiting.get(session);
+    const held = (queue?.length ?? 0) + (this.running?.key === session ? 1 : 0);
+    if (held >= this.options.maxPerSession) return sessionBusyMessage;
+    if (this.spentBy(session) >= this.options.budgetMs) return budgetMessage(this.options);
+    return null;
   }
 
   /** Thread time `key` used in its current window (0 once the window is over). */
@@ -384,4 +391,9 @@ const shared = new DockerfileLintThread();
 /** Lints a Dockerfile in the server's linter thread, as `session`'s (see DockerfileLintThread.lint). */
 export function lintDockerfileOffThread(text: string, session?: string): Promise<LintResult> {
   return shared.lint(text, {}, session);
+}
+
+/** Why a lint of `session` would be refused now, before its Dockerfile is read; null when it would be taken. */
+export function lintRefusalFor(session: string): string | null {
+  return shared.refusalFor(session);
 }

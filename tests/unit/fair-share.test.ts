@@ -173,4 +173,44 @@ describe('fair share', () => {
     expect(answers[1]).toMatchObject({ status: 403 });
     expect(fixture.driver.execs).toEqual([]);
   });
+
+  it('refuses a lint its session may not run now before reading its Dockerfile', async () => {
+    fixture = await appFixture();
+    const created = await fixture.app.inject({ method: 'POST', url: '/api/sessions', payload: {} });
+    const { id, token } = created.json<{ id: string; token: string }>();
+    const lint = (content: string | Readable) =>
+      fixture!.app.inject({
+        method: 'POST',
+        url: `/api/sessions/${id}/lint`,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          ...(typeof content === 'string' ? {} : { 'content-length': String(250_000) }),
+        },
+        payload: content,
+      });
+    // Two large lints take the session's share of the linter…
+    const large = JSON.stringify({ content: `FROM debian:12\nRUN apt-get update ${'rm '.repeat(80_000)}\n` });
+    const held = [lint(large), lint(large)];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // …so a third is answered while its body has barely started: a few bytes of 250 000.
+    let pulled = 0;
+    const trickle = Readable.from(
+      (async function* () {
+        yield Buffer.from('{"content":"FROM debian');
+        for (let i = 0; i < 100; i++) {
+          await new Promise((r) => setTimeout(r, 100));
+          pulled += 2500;
+          yield Buffer.alloc(2500, 0x20);
+        }
+      })(),
+    );
+    const refused = await lint(trickle);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json<{ error: string }>().error).toMatch(
+      /^Vos Dockerfiles précédents sont encore en cours d’analyse/,
+    );
+    expect(pulled).toBeLessThan(50_000);
+    for (const answer of await Promise.all(held)) expect(answer.statusCode).toBe(200);
+  });
 });

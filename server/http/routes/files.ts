@@ -16,7 +16,7 @@ import {
   sessionParams,
   sessionIdSchema,
 } from '../../../shared/contract.ts';
-import { lintDockerfileOffThread } from '../../check/dockerfile-lint-thread.ts';
+import { lintDockerfileOffThread, lintRefusalFor } from '../../check/dockerfile-lint-thread.ts';
 import type { Session } from '../../session/manager.ts';
 import { maxUploadBytes } from '../../workspace/files.ts';
 import { authenticatedSession, servicesOf } from '../auth.ts';
@@ -215,7 +215,17 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     '/api/sessions/:id/lint',
     {
       bodyLimit: 300 * 1024,
-      onRequest: authenticateFirst,
+      // A session whose lints would be refused (its share held, its budget spent) is told so
+      // before its Dockerfile is read: a flood of large lints costs no parsing.
+      onRequest: [
+        authenticateFirst,
+        (request, reply, done) => {
+          const refusal = lintRefusalFor(provenSession(request).id);
+          if (!refusal) return done();
+          closeUnread(request, reply);
+          done(new HttpError(429, refusal));
+        },
+      ],
       schema: {
         summary: 'Lints a Dockerfile for the editor: the best-practices step’s rules, in French',
         tags: ['workspace'],
