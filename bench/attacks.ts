@@ -47,7 +47,9 @@ function rawRequest(
   const json = options.json === undefined ? undefined : Buffer.from(JSON.stringify(options.json));
   return new Promise((resolve) => {
     const chunk = Buffer.alloc(64 * 1024);
+    // A connection of its own each time: the attacks share no pooled socket with the class.
     const req = request({
+      agent: false,
       host: '127.0.0.1',
       port: server.port,
       localAddress: options.from,
@@ -118,27 +120,39 @@ export function unauthenticatedUploads(server: RunningServer, victim: string, si
   return { tally: t, done: run };
 }
 
-/** The layer explorer asked, again and again, for an image of 4000 files 1400 folders deep. */
-export async function craftedImage(server: RunningServer, session: { id: string; token: string }) {
+/** Runs commands in a session's sandbox through its terminal, as its student would. */
+async function typeIn(server: RunningServer, session: { id: string; token: string }, command: string): Promise<void> {
   const terminal = new TerminalClient(server, session.id);
   await terminal.open(session.token, undefined, 600_000);
-  await terminal.run(
-    "d=/root/profond/$(printf 'a/%.0s' $(seq 1400)) && mkdir -p $d && (cd $d && touch $(seq -f 'f%g' 4000)) && tar -C /root/profond -cf - . | docker import - piege:1 >/dev/null && rm -rf /root/profond",
-    600_000,
-  );
+  await terminal.run(command, 600_000);
   terminal.close();
-  return (signal: { stopped: boolean }) => {
-    const t = tally('explorateur de couches sur l’image piégée');
-    const run = keep(2, signal, async () => {
-      t.sent++;
-      const res = await api(server, 'GET', `/api/sessions/${session.id}/images/piege%3A1/layers`, {
-        token: session.token,
-      }).catch(() => ({ status: 0 }));
-      count(t, String(res.status));
-      if (res.status === 0 || res.status >= 400) await new Promise((r) => setTimeout(r, 200));
-    });
-    return { tally: t, done: run };
-  };
+}
+
+/** An image of 4000 files 1400 folders deep, made in the session's sandbox (`piege:1`). */
+export function prepareCraftedImage(server: RunningServer, session: { id: string; token: string }): Promise<void> {
+  return typeIn(
+    server,
+    session,
+    "d=/root/profond/$(printf 'a/%.0s' $(seq 1400)) && mkdir -p $d && (cd $d && touch $(seq -f 'f%g' 4000)) && tar -C /root/profond -cf - . | docker import - piege:1 >/dev/null && rm -rf /root/profond",
+  );
+}
+
+/** The layer explorer asked, again and again, for the crafted image. */
+export function exploreCrafted(
+  server: RunningServer,
+  session: { id: string; token: string },
+  signal: { stopped: boolean },
+) {
+  const t = tally('explorateur de couches sur l’image piégée');
+  const run = keep(2, signal, async () => {
+    t.sent++;
+    const res = await api(server, 'GET', `/api/sessions/${session.id}/images/piege%3A1/layers`, {
+      token: session.token,
+    }).catch(() => ({ status: 0 }));
+    count(t, String(res.status));
+    if (res.status === 0 || res.status >= 400) await new Promise((r) => setTimeout(r, 200));
+  });
+  return { tally: t, done: run };
 }
 
 /** One page's terminal sending resize frames as fast as its socket takes them. */
@@ -158,35 +172,34 @@ export function resizeFlood(terminal: TerminalClient, signal: { stopped: boolean
   return { tally: t, done: run };
 }
 
-/** 24 reads at once of a file that never ends (a FIFO nobody writes), through the file routes. */
-export async function slowReads(server: RunningServer, session: { id: string; token: string }) {
-  const terminal = new TerminalClient(server, session.id);
-  await terminal.open(session.token, undefined, 600_000);
-  await terminal.run('rm -f /root/sans-fin && mkfifo /root/sans-fin');
-  terminal.close();
-  return (signal: { stopped: boolean }) => {
-    const t = tally('lectures sans fin (24 à la fois)');
-    let i = 0;
-    const run = keep(24, signal, async () => {
-      t.sent++;
-      const edit = i++ % 2 === 0 ? '?edit=1' : '';
-      const controller = new AbortController();
-      const stop = setInterval(() => signal.stopped && controller.abort(), 200);
-      try {
-        const res = await fetch(`${server.base}/api/sessions/${session.id}/files/root/sans-fin${edit}`, {
-          headers: { authorization: `Bearer ${session.token}` },
-          signal: controller.signal,
-        });
-        await res.arrayBuffer();
-        count(t, String(res.status));
-      } catch {
-        count(t, signal.stopped ? 'arrêtée' : 'coupée');
-      } finally {
-        clearInterval(stop);
-      }
-    });
-    return { tally: t, done: run };
-  };
+/** A file that never ends (a FIFO nobody writes) in the session's sandbox. */
+export function prepareEndlessFile(server: RunningServer, session: { id: string; token: string }): Promise<void> {
+  return typeIn(server, session, 'rm -f /root/sans-fin && mkfifo /root/sans-fin');
+}
+
+/** 24 reads at once of that file, through the file routes. */
+export function slowReads(server: RunningServer, session: { id: string; token: string }, signal: { stopped: boolean }) {
+  const t = tally('lectures sans fin (24 à la fois)');
+  let i = 0;
+  const run = keep(24, signal, async () => {
+    t.sent++;
+    const edit = i++ % 2 === 0 ? '?edit=1' : '';
+    const controller = new AbortController();
+    const stop = setInterval(() => signal.stopped && controller.abort(), 200);
+    try {
+      const res = await fetch(`${server.base}/api/sessions/${session.id}/files/root/sans-fin${edit}`, {
+        headers: { authorization: `Bearer ${session.token}` },
+        signal: controller.signal,
+      });
+      await res.arrayBuffer();
+      count(t, String(res.status));
+    } catch {
+      count(t, signal.stopped ? 'arrêtée' : 'coupée');
+    } finally {
+      clearInterval(stop);
+    }
+  });
+  return { tally: t, done: run };
 }
 
 /** 40 lints of a large Dockerfile in flight at once from one session. */
@@ -195,10 +208,18 @@ export function lintFlood(server: RunningServer, session: { id: string; token: s
   const content = `FROM debian:12\nRUN apt-get update ${'rm '.repeat(80_000)}\n`;
   const run = keep(40, signal, async () => {
     t.sent++;
-    const res = await api(server, 'POST', `/api/sessions/${session.id}/lint`, {
-      token: session.token,
-      body: { content },
-    }).catch(() => ({ status: 0 }));
+    const status = await rawRequest(
+      server,
+      {
+        from: '127.0.0.1',
+        method: 'POST',
+        path: `/api/sessions/${session.id}/lint`,
+        headers: { authorization: `Bearer ${session.token}` },
+        json: { content },
+      },
+      signal,
+    );
+    const res = { status: Number(status) || 0 };
     count(t, String(res.status));
     if (res.status === 429) await new Promise((r) => setTimeout(r, 50));
   });

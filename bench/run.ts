@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import Docker from 'dockerode';
 import WebSocket from 'ws';
@@ -23,17 +24,8 @@ import {
   usernsEngine,
   type RunningServer,
 } from '../tests/integration/harness.ts';
-import {
-  codeGuesses,
-  craftedImage,
-  describeTally,
-  lintFlood,
-  passwordGuesses,
-  resizeFlood,
-  slowReads,
-  socketHoard,
-  unauthenticatedUploads,
-} from './attacks.ts';
+import type { AttackPlan, AttackReport } from './attack-worker.ts';
+import { describeTally, prepareCraftedImage, prepareEndlessFile } from './attacks.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.TEST_INSTANCE_ID = 'bench';
@@ -439,30 +431,41 @@ async function hostileBench() {
   await linterTerminal.run(
     "{ printf 'FROM debian:12\\nRUN apt-get update '; yes rm | head -n 85000 | tr '\\n' ' '; echo; } > /root/tp-dockerfile/lint/Dockerfile; wc -c < /root/tp-dockerfile/lint/Dockerfile",
   );
-  const exploreCrafted = part('layers') ? await craftedImage(server, explorer) : undefined;
-  const readEndlessly = part('slowreads') ? await slowReads(server, reader) : undefined;
+  if (part('layers')) await prepareCraftedImage(server, explorer);
+  if (part('slowreads')) await prepareEndlessFile(server, reader);
   const victim = students[0]?.id ?? bomber.id;
+  // The second round's attackers run in a thread of their own (bench/attack-worker.ts).
+  const plan: AttackPlan = {
+    server: { base: server.base, port: server.port },
+    seconds,
+    parts: process.env.HOSTILE?.split(',') ?? [],
+    victim,
+    explorer,
+    reader,
+    resizer: { id: resizer.id, token: resizer.token },
+  };
+  const attackers = new Worker(new URL('./attack-worker.ts', import.meta.url), { workerData: plan });
+  const attacked = new Promise<AttackReport>((resolve, reject) => {
+    attackers.on('message', (message: AttackReport | { started: true }) => {
+      if ('tallies' in message) resolve(message);
+    });
+    attackers.once('error', reject);
+  });
+  await new Promise<void>((resolve) =>
+    attackers.on('message', (message: { started?: boolean }) => message.started && resolve()),
+  );
 
   const until = Date.now() + seconds * 1000;
-  const signal = { stopped: false };
   const watch = await watchServer(server, 100);
   if (part('bomb')) bomber.terminal.type(':(){ :|:& };:\r');
   if (part('flood')) flooder.terminal.type(`timeout ${seconds} sh -c 'cat /dev/urandom | base64'\r`);
   if (part('hog')) hog.terminal.type('while :; do head -c 2G /dev/zero | tail; done\r');
-  const attacks = [
-    part('uploads') ? unauthenticatedUploads(server, victim, signal) : undefined,
-    exploreCrafted?.(signal),
-    part('resize') ? resizeFlood(resizer.terminal, signal) : undefined,
-    readEndlessly?.(signal),
-    part('lints') ? lintFlood(server, explorer, signal) : undefined,
-    part('signin') ? passwordGuesses(server, signal) : undefined,
-    part('codes') ? codeGuesses(server, signal) : undefined,
-    part('sockets') ? socketHoard(server, victim, signal) : undefined,
-  ].filter((a) => a !== undefined);
   let lints = 0;
   const lint = (async () => {
     while (part('lint') && Date.now() < until) {
-      await api(server, 'POST', `/api/sessions/${linter.id}/steps/${step.id}/check`, { token: linter.token });
+      await api(server, 'POST', `/api/sessions/${linter.id}/steps/${step.id}/check`, { token: linter.token }).catch(
+        () => undefined,
+      );
       lints++;
     }
   })();
@@ -516,9 +519,9 @@ async function hostileBench() {
     }
   });
   await Promise.all([lint, ...flood, ...work]);
-  signal.stopped = true;
   const { health, lag } = await watch.stop();
-  await Promise.all(attacks.map((a) => a.done));
+  const { tallies } = await attacked;
+  await attackers.terminate();
   report(
     'attaques : /api/health p50 / p95 / max',
     `${ms(percentile(health, 50))} / ${ms(percentile(health, 95))} / ${ms(Math.max(...health))}`,
@@ -536,7 +539,9 @@ async function hostileBench() {
   report('attaques : échecs vus par la classe', String(classFailures), '0');
   report('attaques : requêtes malformées, réponses ≥ 500', `${requests} envoyées, ${errors5xx} ≥ 500`, '0');
   report('attaques : Dockerfiles piégés vérifiés', String(lints));
-  for (const attack of attacks) report(`attaques : ${attack.tally.name}`, describeTally(attack.tally));
+  for (const tally of tallies) {
+    report(`attaques : ${tally.name}`, describeTally({ ...tally, outcomes: new Map(tally.outcomes) }));
+  }
   const memoryAfter = await serverMemoryMiB(server);
   report('attaques : mémoire du serveur avant / après', `${memoryBefore.toFixed(0)} / ${memoryAfter.toFixed(0)} Mio`);
   for (const r of [bomber, flooder, hog, resizer, ...students]) r.terminal.close();
