@@ -220,6 +220,14 @@ describe('guessing codes and filling a class from one address', () => {
     expect(() => guesses.check('a', now + 17_000)).not.toThrow();
   });
 
+  it('never makes an address wait more than a minute, so one student cannot lock a class out for long', () => {
+    const guesses = new CodeGuesses();
+    const now = 5_000_000;
+    for (let i = 0; i < 40; i++) guesses.failed('a', now);
+    expect(() => guesses.check('a', now)).toThrow(RetryLaterError);
+    expect(() => guesses.check('a', now + 60_000)).not.toThrow();
+  });
+
   it('keys IPv4 addresses as they are and IPv6 ones by their /64', () => {
     expect(addressKey('192.0.2.1')).toBe('192.0.2.1');
     expect(addressKey('::ffff:192.0.2.1')).toBe('192.0.2.1');

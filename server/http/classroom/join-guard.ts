@@ -28,8 +28,12 @@ export function addressKey(ip: string): string {
 const freeFailures = 10;
 /** The first wait, doubled at each further wrong code. */
 const firstWaitMs = 2_000;
-/** The longest wait: past it, an address tries a code an hour at most. */
-const longestWaitMs = 60 * 60_000;
+/**
+ * The longest wait: a minute. A class behind one NAT shares its address, so one student's wrong
+ * codes make classmates wait too: a minute at worst. Guessing stays hopeless at one try a minute
+ * (31^8 codes: about 1600 years for a live code among a thousand classes).
+ */
+const longestWaitMs = 60_000;
 /** A quiet address's wrong codes are forgotten after this long. */
 const forgetMs = 24 * 60 * 60_000;
 /** Addresses remembered at most, oldest forgotten first: a bounded memory under a flood. */
