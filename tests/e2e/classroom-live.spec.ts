@@ -4,7 +4,7 @@
 // class reaches both students' pages.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
-const password = process.env.E2E_INSTRUCTOR_PASSWORD ?? 'formateur-e2e';
+import { createClass, signedInInstructor } from './classroom.fixtures.ts';
 
 async function student(browser: Browser, code: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
@@ -22,20 +22,9 @@ async function student(browser: Browser, code: string, name: string): Promise<{ 
 test('a class: follow the slides, a check on the dashboard, watch and take over, a message', async ({ browser }) => {
   test.setTimeout(600_000);
   const errors: string[] = [];
-  const teacherContext = await browser.newContext();
-  const teacher = await teacherContext.newPage();
-  teacher.on('pageerror', (error) => errors.push(`formateur : ${error.message}`));
-
   // The instructor signs in on the page, then makes a class (through the API, with the page's cookie).
-  await teacher.goto('/formateur/');
-  await teacher.getByLabel(/Mot de passe/).fill(password);
-  await teacher.getByRole('button', { name: /Se connecter/ }).click();
-  await expect(teacher.getByRole('button', { name: /Se déconnecter/ })).toBeVisible();
-  const created = await teacher.request.post('/api/classes', {
-    data: { title: 'Docker — e2e', labs: ['tp-images'], seats: 5 },
-  });
-  expect(created.status()).toBe(201);
-  const { id, code } = (await created.json()) as { id: string; code: string };
+  const { context: teacherContext, page: teacher } = await signedInInstructor(browser, errors);
+  const { id, code } = await createClass(teacher, 'Docker — e2e');
 
   const alice = await student(browser, code, 'Alice');
   const bob = await student(browser, code, 'Bob');

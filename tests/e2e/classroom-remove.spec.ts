@@ -3,7 +3,7 @@
 // so and leaves the class — and « Renommer » changes a name, refusing a classmate's look-alike.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
-const password = process.env.E2E_INSTRUCTOR_PASSWORD ?? 'formateur-e2e';
+import { createClass, signedInInstructor } from './classroom.fixtures.ts';
 
 async function joinPage(browser: Browser, code: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -15,18 +15,8 @@ async function joinPage(browser: Browser, code: string, name: string): Promise<P
 
 test('remove, rename and lock out from the dashboard', async ({ browser }) => {
   const errors: string[] = [];
-  const teacherContext = await browser.newContext();
-  const teacher = await teacherContext.newPage();
-  teacher.on('pageerror', (error) => errors.push(`formateur : ${error.message}`));
-  await teacher.goto('/formateur/');
-  await teacher.getByLabel(/Mot de passe/).fill(password);
-  await teacher.getByRole('button', { name: /Se connecter/ }).click();
-  await expect(teacher.getByRole('button', { name: /Se déconnecter/ })).toBeVisible();
-  const created = await teacher.request.post('/api/classes', {
-    data: { title: 'Docker — retirer un élève', labs: ['tp-images'], seats: 5 },
-  });
-  expect(created.status()).toBe(201);
-  const { id, code } = (await created.json()) as { id: string; code: string };
+  const { page: teacher } = await signedInInstructor(browser, errors);
+  const { id, code } = await createClass(teacher, 'Docker — retirer un élève');
 
   // Typed in lower case with spaces, the code still works.
   const alice = await joinPage(browser, code.toLowerCase().replace(/-/g, ' '), 'Alice');
