@@ -45,7 +45,8 @@ function report(name: string, value: string, target = '') {
 }
 
 /**
- * Watches the server while a section loads it: /api/health polled every `everyMs`, and the
+ * Watches the server while a section loads it: /api/health polled every `everyMs` (from its own
+ * thread, bench/health-probe.ts), and the
  * server's own event-loop delay (prom-client resets it at each scrape, so it is scraped once
  * at the start to count from there).
  */
@@ -57,20 +58,19 @@ async function watchServer(server: RunningServer, everyMs: number) {
     return { p99: value('p99'), max: value('max') };
   };
   await eventLoopLag();
-  const health: number[] = [];
-  let watching = true;
-  const poll = (async () => {
-    while (watching) {
-      const t = performance.now();
-      await fetch(`${server.base}/api/health`).catch(() => undefined);
-      health.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, everyMs));
-    }
-  })();
+  const probe = new Worker(new URL('./health-probe.ts', import.meta.url), {
+    workerData: { base: server.base, everyMs },
+  });
+  const results = new Promise<number[]>((resolve, reject) => {
+    probe.on('message', (message: { latencies?: number[] }) => message.latencies && resolve(message.latencies));
+    probe.once('error', reject);
+  });
+  await new Promise<void>((resolve) => probe.once('message', () => resolve()));
   return {
     stop: async () => {
-      watching = false;
-      await poll;
+      probe.postMessage('stop');
+      const health = await results;
+      await probe.terminate();
       return { health, lag: await eventLoopLag() };
     },
   };
@@ -443,6 +443,7 @@ async function hostileBench() {
     explorer,
     reader,
     resizer: { id: resizer.id, token: resizer.token },
+    flooder: { id: flooder.id, token: flooder.token },
   };
   const attackers = new Worker(new URL('./attack-worker.ts', import.meta.url), { workerData: plan });
   const attacked = new Promise<AttackReport>((resolve, reject) => {
@@ -458,7 +459,6 @@ async function hostileBench() {
   const until = Date.now() + seconds * 1000;
   const watch = await watchServer(server, 100);
   if (part('bomb')) bomber.terminal.type(':(){ :|:& };:\r');
-  if (part('flood')) flooder.terminal.type(`timeout ${seconds} sh -c 'cat /dev/urandom | base64'\r`);
   if (part('hog')) hog.terminal.type('while :; do head -c 2G /dev/zero | tail; done\r');
   let lints = 0;
   const lint = (async () => {
@@ -547,6 +547,7 @@ async function hostileBench() {
   for (const r of [bomber, flooder, hog, resizer, ...students]) r.terminal.close();
   linterTerminal.close();
   await server.stop();
+  if (process.env.BENCH_SERVER_LOG) (await import('node:fs')).writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
 }
 
 /** The server's resident memory, from its own metrics. */

@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       privileged: config.SANDBOX_PRIVILEGED,
       memoryBytes: config.SANDBOX_MEMORY,
       cpus: config.SANDBOX_CPUS,
+      cpuWeight: config.SANDBOX_CPU_WEIGHT,
       pidsLimit: config.SANDBOX_PIDS,
       diskBytes: config.SANDBOX_DISK,
       homeBytes: config.SANDBOX_HOME,

@@ -4,6 +4,9 @@
 import { parentPort } from 'node:worker_threads';
 import { lintDockerfile } from './dockerfile-lint.ts';
 import type { LintReply, LintRequest } from './dockerfile-lint-thread.ts';
+import { runInBackground } from '../threads/background.ts';
+
+runInBackground();
 
 const port = parentPort;
 if (!port) throw new Error('dockerfile-lint-worker.ts runs as a worker thread');

@@ -105,6 +105,12 @@ export const configSchema = z
     SANDBOX_MEMORY: sizeSchema.prefault('3584m'),
     /** CPUs of a sandbox. */
     SANDBOX_CPUS: z.coerce.number().min(0.1).max(64).default(1),
+    /**
+     * CPU weight of all sandboxes together against the server (a service weighs 100): they are
+     * created under one parent cgroup given this weight, so a busy sandbox cannot starve the
+     * server. 0 leaves them where the engine puts them.
+     */
+    SANDBOX_CPU_WEIGHT: z.coerce.number().int().min(0).max(10_000).default(10),
     /** Process limit of a sandbox. */
     SANDBOX_PIDS: z.coerce.number().int().min(64).max(65_536).default(1024),
     /** Size of a sandbox's Docker storage (a tmpfs on /var/lib/docker). */

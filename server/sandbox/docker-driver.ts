@@ -28,6 +28,7 @@ import {
   type TerminalProcess,
 } from './driver.ts';
 import { bridgeName, remoteEngine } from './firewall.ts';
+import { applySandboxWeight, sandboxCgroupParent, weightFiles, type CgroupDriver } from './cpu-weight.ts';
 import { tmpBytes } from './limits.ts';
 
 export interface DockerDriverOptions {
@@ -36,6 +37,8 @@ export interface DockerDriverOptions {
   privileged: boolean;
   memoryBytes: number;
   cpus: number;
+  /** The sandboxes' CPU weight, all together, against a service of weight 100 (see cpu-weight.ts). */
+  cpuWeight?: number;
   pidsLimit: number;
   diskBytes: number;
   homeBytes: number;
@@ -356,6 +359,10 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   /** Whether the engine remaps users (userns-remap); known once resolveIsolation() ran. */
   private engineRemapsUsers = false;
+  /** The engine's cgroups, known once resolveIsolation() ran: where sandboxes are put. */
+  private cgroups: { driver: CgroupDriver; version: '1' | '2' } = { driver: 'cgroupfs', version: '2' };
+  /** Set once the sandboxes' parent cgroup has its weight (or could not be given it). */
+  private weighing: Promise<void> | undefined;
   /** The mode sandboxes are created in; `none` until resolveIsolation() says otherwise. */
   isolation: IsolationMode = 'none';
 
@@ -368,7 +375,15 @@ export class DockerSandboxDriver implements SandboxDriver {
   async resolveIsolation(): Promise<IsolationMode> {
     // dockerode's types omit info()'s options, which it does pass on.
     const docker = this.docker as unknown as { info(o: { abortSignal: AbortSignal }): Promise<unknown> };
-    const info = (await docker.info(this.within())) as { SecurityOptions?: string[] };
+    const info = (await docker.info(this.within())) as {
+      SecurityOptions?: string[];
+      CgroupDriver?: string;
+      CgroupVersion?: string;
+    };
+    this.cgroups = {
+      driver: info.CgroupDriver === 'systemd' ? 'systemd' : 'cgroupfs',
+      version: info.CgroupVersion === '1' ? '1' : '2',
+    };
     this.engineRemapsUsers = (info.SecurityOptions ?? []).some((option) => option.split(',').includes('name=userns'));
     const asked = this.options.isolation ?? 'auto';
     if (asked === 'userns' && !this.engineRemapsUsers) {
@@ -376,6 +391,20 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     this.isolation = asked === 'none' || this.options.privileged || !this.engineRemapsUsers ? 'none' : 'userns';
     return this.isolation;
+  }
+
+  /** Gives the sandboxes' parent cgroup its weight, once; says so when it cannot. */
+  private async weighSandboxes(): Promise<void> {
+    const weight = this.options.cpuWeight;
+    if (!weight) return;
+    const files = weightFiles('/sys/fs/cgroup', this.cgroups.version, this.cgroups.driver, weight);
+    const { applied, error } = await applySandboxWeight(files);
+    if (applied) this.log.info('sandboxes weighed against the server', { weight, cgroups: this.cgroups });
+    else
+      this.log.warn('could not weigh the sandboxes against the server: they share the CPU with it at equal weight', {
+        files: files.map((f) => f.file),
+        error,
+      });
   }
 
   /** Picks a free /24 in the pool; concurrent creations may collide, so the caller retries. */
@@ -491,6 +520,7 @@ export class DockerSandboxDriver implements SandboxDriver {
         Memory: o.memoryBytes,
         MemorySwap: o.memoryBytes,
         NanoCpus: Math.round(o.cpus * 1e9),
+        ...(o.cpuWeight ? { CgroupParent: sandboxCgroupParent(this.cgroups.driver) } : {}),
         PidsLimit: o.pidsLimit,
         // The image's own files are read-only; everything a student can write is a tmpfs
         // counted in the sandbox's memory, so nothing they do reaches the host's disk.
@@ -530,6 +560,8 @@ export class DockerSandboxDriver implements SandboxDriver {
         ...this.within(),
       });
       await container.start(this.within());
+      // The parent cgroup exists once the engine made the first sandbox in it.
+      this.weighing ??= this.weighSandboxes();
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
       const info = await container.inspect(this.within());
       return {

@@ -3,6 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../log/log.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
+import { OutputShare } from '../terminal/output-share.ts';
 import { ScreenMirrors } from '../terminal/screen.ts';
 import { TerminalShell } from '../terminal/shell.ts';
 import type { SessionManager } from './manager.ts';
@@ -12,6 +13,8 @@ export class SessionTerminals extends EventEmitter<{ connection: [sessionId: str
   /** Sessions whose student has their terminal open in a browser now. */
   private readonly connected = new Set<string>();
   private readonly mirrors: ScreenMirrors;
+  /** One budget of output for all shells, so a flood slows only its own terminal. */
+  private readonly share = new OutputShare();
   private readonly driver: SandboxDriver;
   private readonly log: Logger;
 
@@ -31,7 +34,7 @@ export class SessionTerminals extends EventEmitter<{ connection: [sessionId: str
   shellFor(sessionId: string): TerminalShell {
     let shell = this.shells.get(sessionId);
     if (!shell) {
-      shell = new TerminalShell(sessionId, this.driver, this.mirrors, this.log);
+      shell = new TerminalShell(sessionId, this.driver, this.mirrors, this.log, {}, this.share);
       this.shells.set(sessionId, shell);
     }
     return shell;
@@ -53,6 +56,7 @@ export class SessionTerminals extends EventEmitter<{ connection: [sessionId: str
   async close(): Promise<void> {
     for (const shell of this.shells.values()) shell.dispose();
     this.shells.clear();
+    this.share.close();
     await this.mirrors.close();
   }
 }

@@ -5,6 +5,9 @@
 import { createRequire } from 'node:module';
 import { parentPort } from 'node:worker_threads';
 import type { MirrorReply, MirrorRequest } from './screen.ts';
+import { runInBackground } from '../threads/background.ts';
+
+runInBackground();
 
 const require = createRequire(import.meta.url);
 // Both packages are CommonJS without named exports Node can detect.

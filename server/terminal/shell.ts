@@ -5,6 +5,7 @@
 // over a shoulder) get the same screen and output, read-only, without slowing the student.
 import type { Logger } from '../log/log.ts';
 import type { SandboxDriver, TerminalProcess } from '../sandbox/driver.ts';
+import type { OutputShare, SharedOutput } from './output-share.ts';
 import type { ScreenMirror, ScreenMirrors } from './screen.ts';
 
 /** What a browser connection receives from the shell. */
@@ -30,7 +31,7 @@ export const defaultShellOptions: ShellOptions = { detachedBudgetBytes: 1024 * 1
 /** Full reset, sent before a snapshot so the browser's terminal starts from a blank state. */
 const resetTerminal = '\x1bc';
 
-type HoldReason = 'viewer' | 'attaching' | 'detached';
+type HoldReason = 'viewer' | 'attaching' | 'detached' | 'share';
 
 export class TerminalShell {
   readonly sessionId: string;
@@ -51,6 +52,12 @@ export class TerminalShell {
   private readonly quickExits: number[] = [];
   /** Read-only viewers, each with the output held while its snapshot is on its way. */
   private readonly watchers = new Map<ShellViewer, Buffer[] | undefined>();
+  private readonly share: OutputShare | undefined;
+  /** This shell as the output share sees it. */
+  private readonly shared: SharedOutput = {
+    hold: () => this.hold('share'),
+    resume: () => this.release('share'),
+  };
 
   constructor(
     sessionId: string,
@@ -58,7 +65,9 @@ export class TerminalShell {
     mirrors: ScreenMirrors,
     log: Logger,
     options: Partial<ShellOptions> = {},
+    share?: OutputShare,
   ) {
+    this.share = share;
     this.sessionId = sessionId;
     this.driver = driver;
     this.log = log;
@@ -149,6 +158,7 @@ export class TerminalShell {
     this.watchers.clear();
     this.process?.close();
     this.process = undefined;
+    this.share?.forget(this.shared);
     this.mirror.dispose();
   }
 
@@ -193,6 +203,7 @@ export class TerminalShell {
       else watcher.output(chunk);
     }
     this.mirror.write(chunk);
+    this.share?.took(this.shared, chunk.length);
     if (!this.held && !this.viewer && this.watchers.size === 0) {
       // Nobody watching: keep the mirror current for a while, then let the shell wait.
       this.detachedBytes += chunk.length;

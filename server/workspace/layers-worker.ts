@@ -6,6 +6,9 @@ import { PassThrough } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { exploreSaveStream, ImageFormatError, ImageTooComplexError, ImageTooManyFilesError } from './layers.ts';
 import type { LayerReply, LayerRequest } from './layers-thread.ts';
+import { runInBackground } from '../threads/background.ts';
+
+runInBackground();
 
 const port = parentPort;
 if (!port) throw new Error('layers-worker.ts runs as a worker thread');

@@ -56,7 +56,9 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string> = {}, dataDir?: string): Promise<RunningServer> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const data = dataDir ?? mkdtempSync(path.join(tmpdir(), 'cours-docker-data-'));
-  const child = spawn(process.execPath, ['server/main.ts'], {
+  // SERVER_NODE_FLAGS (for example `--trace-gc` or `--cpu-prof`) profiles the server a bench starts.
+  const flags = process.env.SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...flags, 'server/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

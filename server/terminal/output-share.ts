@@ -1,0 +1,129 @@
+// The fair share of terminal output when the server is pressed. A shell that prints as fast as
+// it can (`cat /dev/urandom | base64`) keeps the sandbox, the engine's attach stream, the server
+// and the screen worker busy on a 2-core machine, and every other student then waits. While the
+// event loop keeps its time, output is never slowed; once it falls behind, each shell may only
+// take a budget of bytes per window, halved while the lag lasts and doubled back once it is
+// gone. Over budget, a shell is held (the same backpressure as a slow browser: the sandbox's
+// process waits on its pty), so only the flooding terminal slows, never a student's typing.
+
+export interface OutputShareOptions {
+  /** Length of a budget window. */
+  windowMs: number;
+  /** Event-loop delay, over a window, above which the server counts as pressed. */
+  lagThresholdMs: number;
+  /** A shell may always take this much per window, however pressed the server is. */
+  minBudgetBytes: number;
+  /** Windows in a row without lag before the budget is doubled. */
+  calmWindows: number;
+}
+
+export const defaultOutputShareOptions: OutputShareOptions = {
+  windowMs: 100,
+  lagThresholdMs: 30,
+  // 320 KB/s: far more than anyone reads, enough for a build's log to scroll by at once.
+  minBudgetBytes: 32 * 1024,
+  calmWindows: 5,
+};
+
+/** What the share asks of a shell. */
+export interface SharedOutput {
+  /** Stop reading the shell's output until `resume`. */
+  hold(): void;
+  resume(): void;
+}
+
+/** Shells report the bytes they take; the share holds those over budget until the next window. */
+export class OutputShare {
+  private readonly options: OutputShareOptions;
+  /** Bytes each shell took in the current window. */
+  private readonly taken = new Map<SharedOutput, number>();
+  private readonly held = new Set<SharedOutput>();
+  /** Bytes a shell may take per window; Infinity while the server keeps its time. */
+  private budget = Number.POSITIVE_INFINITY;
+  private calm = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private tickAt = 0;
+  private worstLag = 0;
+  private readonly now: () => number;
+
+  constructor(options: Partial<OutputShareOptions> = {}, now: () => number = () => performance.now()) {
+    this.options = { ...defaultOutputShareOptions, ...options };
+    this.now = now;
+  }
+
+  /** The budget per window now (for metrics and tests). */
+  get budgetBytes(): number {
+    return this.budget;
+  }
+
+  /** A shell took `bytes` of output: holds it when that is past its budget. */
+  took(shell: SharedOutput, bytes: number): void {
+    const total = (this.taken.get(shell) ?? 0) + bytes;
+    this.taken.set(shell, total);
+    this.start();
+    if (total > this.budget && !this.held.has(shell)) {
+      this.held.add(shell);
+      shell.hold();
+    }
+  }
+
+  /** A shell that ends is forgotten. */
+  forget(shell: SharedOutput): void {
+    this.taken.delete(shell);
+    this.held.delete(shell);
+  }
+
+  /**
+   * One window's end: the lag seen since the last one decides the next budget, and held
+   * shells go on. Called by the timer; tests call it with the lag they want.
+   */
+  tick(lagMs: number): void {
+    const { lagThresholdMs, minBudgetBytes, calmWindows } = this.options;
+    if (lagMs > lagThresholdMs) {
+      this.calm = 0;
+      // Start from what the heaviest shell took: halving Infinity would change nothing.
+      const heaviest = Math.max(0, ...this.taken.values());
+      this.budget = Math.max(minBudgetBytes, Math.min(this.budget, heaviest) / 2);
+    } else if (Number.isFinite(this.budget) && ++this.calm >= calmWindows) {
+      this.calm = 0;
+      this.budget *= 2;
+      // Far past what any shell took: the server is not pressed any more.
+      if (this.budget > 64 * 1024 * 1024) this.budget = Number.POSITIVE_INFINITY;
+    }
+    this.taken.clear();
+    const held = [...this.held];
+    this.held.clear();
+    for (const shell of held) shell.resume();
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    for (const shell of this.held) shell.resume();
+    this.held.clear();
+  }
+
+  /** The window timer runs while output flows; its own lateness is the event loop's delay. */
+  private start(): void {
+    if (this.timer) return;
+    this.tickAt = this.now();
+    this.worstLag = 0;
+    const step = Math.min(10, this.options.windowMs);
+    let windowStart = this.tickAt;
+    this.timer = setInterval(() => {
+      const now = this.now();
+      this.worstLag = Math.max(this.worstLag, now - this.tickAt - step);
+      this.tickAt = now;
+      if (now - windowStart < this.options.windowMs) return;
+      windowStart = now;
+      const idle = this.taken.size === 0 && this.held.size === 0;
+      this.tick(this.worstLag);
+      this.worstLag = 0;
+      if (idle && !Number.isFinite(this.budget)) {
+        clearInterval(this.timer);
+        this.timer = undefined;
+      }
+    }, step);
+    this.timer.unref();
+  }
+}
