@@ -110,7 +110,7 @@ export const configSchema = z
      * created under one parent cgroup given this weight, so a busy sandbox cannot starve the
      * server. 0 leaves them where the engine puts them.
      */
-    SANDBOX_CPU_WEIGHT: z.coerce.number().int().min(0).max(10_000).default(10),
+    SANDBOX_CPU_WEIGHT: z.coerce.number().int().min(0).max(10_000).default(25),
     /** Process limit of a sandbox. */
     SANDBOX_PIDS: z.coerce.number().int().min(64).max(65_536).default(1024),
     /** Size of a sandbox's Docker storage (a tmpfs on /var/lib/docker). */

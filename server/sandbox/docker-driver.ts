@@ -361,8 +361,8 @@ export class DockerSandboxDriver implements SandboxDriver {
   private engineRemapsUsers = false;
   /** The engine's cgroups, known once resolveIsolation() ran: where sandboxes are put. */
   private cgroups: { driver: CgroupDriver; version: '1' | '2' } = { driver: 'cgroupfs', version: '2' };
-  /** Set once the sandboxes' parent cgroup has its weight (or could not be given it). */
-  private weighing: Promise<void> | undefined;
+  /** Whether weighing the sandboxes worked last time (undefined before the first try). */
+  private weighed: boolean | undefined;
   /** The mode sandboxes are created in; `none` until resolveIsolation() says otherwise. */
   isolation: IsolationMode = 'none';
 
@@ -393,12 +393,15 @@ export class DockerSandboxDriver implements SandboxDriver {
     return this.isolation;
   }
 
-  /** Gives the sandboxes' parent cgroup its weight, once; says so when it cannot. */
+  /** Gives the sandboxes' parent cgroup its weight; says so, once, when it cannot. */
   private async weighSandboxes(): Promise<void> {
     const weight = this.options.cpuWeight;
     if (!weight) return;
     const files = weightFiles('/sys/fs/cgroup', this.cgroups.version, this.cgroups.driver, weight);
     const { applied, error } = await applySandboxWeight(files);
+    const first = this.weighed === undefined;
+    this.weighed = applied;
+    if (!first) return;
     if (applied) this.log.info('sandboxes weighed against the server', { weight, cgroups: this.cgroups });
     else
       this.log.warn('could not weigh the sandboxes against the server: they share the CPU with it at equal weight', {
@@ -560,8 +563,9 @@ export class DockerSandboxDriver implements SandboxDriver {
         ...this.within(),
       });
       await container.start(this.within());
-      // The parent cgroup exists once the engine made the first sandbox in it.
-      this.weighing ??= this.weighSandboxes();
+      // The parent cgroup exists once the engine made the first sandbox in it; it is weighed
+      // again at each start, a write of a few bytes, in case something reset it.
+      await this.weighSandboxes();
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
       const info = await container.inspect(this.within());
       return {

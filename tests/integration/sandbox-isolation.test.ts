@@ -2,7 +2,7 @@
 // filler stay inside their sandbox while the server keeps answering; a sandbox reaches neither
 // the server's port nor the host nor another sandbox, but reaches the course registry.
 import { execFileSync } from 'node:child_process';
-import { statfsSync } from 'node:fs';
+import { existsSync, readFileSync, statfsSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +171,28 @@ describe('limits', () => {
     expect(elsewhere).toMatch(/Read-only file system/);
     const after = statfsSync('/').bavail * statfsSync('/').bsize;
     expect(before - after).toBeLessThan(256 * 1024 * 1024);
+  });
+
+  it('sandboxes sit under one parent cgroup that weighs less than the server', async () => {
+    const { default: Docker } = await import('dockerode');
+    const docker = new Docker();
+    const info = (await docker.info()) as { CgroupDriver?: string; CgroupVersion?: string };
+    const container = docker.getContainer(`cours-docker-sb-${b.id}`);
+    const parent = (await container.inspect()).HostConfig.CgroupParent;
+    const slice = info.CgroupDriver === 'systemd';
+    expect(parent).toBe(slice ? 'cours-docker-sandboxes.slice' : '/cours-docker-sandboxes');
+    const group = slice ? 'cours-docker-sandboxes.slice' : 'cours-docker-sandboxes';
+    const file =
+      info.CgroupVersion === '1'
+        ? [`/sys/fs/cgroup/cpu/${group}/cpu.shares`, `/sys/fs/cgroup/cpu,cpuacct/${group}/cpu.shares`].find(existsSync)
+        : `/sys/fs/cgroup/${group}/cpu.weight`;
+    if (!file) throw new Error(`no cpu controller file for ${group}`);
+    // Reset to the engine's default: the next sandbox's start must weigh the parent again.
+    writeFileSync(file, info.CgroupVersion === '1' ? '1024' : '100');
+    const c = await createSession(server);
+    // The default weight, 25 (a service weighs 100): 256 shares on cgroup v1.
+    expect(readFileSync(file, 'utf8').trim()).toBe(info.CgroupVersion === '1' ? '256' : '25');
+    expect((await api(server, 'DELETE', `/api/sessions/${c.id}`, { token: c.token })).status).toBe(204);
   });
 
   it('a fork bomb is held by the pids limit while the server and other sandboxes keep working', async () => {
