@@ -9,6 +9,7 @@ import {
   codeGuesses,
   exploreCrafted,
   lintFlood,
+  malformedRequests,
   passwordGuesses,
   resizeFlood,
   slowReads,
@@ -63,6 +64,7 @@ const attacks = [
   part('signin') ? passwordGuesses(server, signal) : undefined,
   part('codes') ? codeGuesses(server, signal) : undefined,
   part('sockets') ? socketHoard(server, plan.victim, signal) : undefined,
+  part('requests') ? malformedRequests(server, signal) : undefined,
 ].filter((a) => a !== undefined);
 parentPort?.postMessage({ started: true });
 await new Promise((resolve) => setTimeout(resolve, plan.seconds * 1000));

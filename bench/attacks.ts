@@ -120,6 +120,38 @@ export function unauthenticatedUploads(server: RunningServer, victim: string, si
   return { tally: t, done: run };
 }
 
+/** Malformed requests, 8 at a time, from 127.0.0.6: bad escapes, bad paths, JSON nested 5000 deep. */
+export function malformedRequests(server: RunningServer, signal: { stopped: boolean }) {
+  const t = tally('requêtes malformées');
+  const targets = ['//x:y', '/api/labs/%ZZ', '/api/sessions/zz/steps/%/check', '/ws/sessions/00/terminal'];
+  const run = Array.from({ length: 8 }, async (_, i) => {
+    while (!signal.stopped) {
+      const target = targets[(t.sent + i) % targets.length] ?? '/';
+      t.sent++;
+      const status = await new Promise<string>((resolve) => {
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            localAddress: '127.0.0.6',
+            path: target,
+            method: i % 2 ? 'POST' : 'GET',
+            headers: { 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(String(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'erreur'));
+        req.end(i % 2 ? '{"lab": [' + '['.repeat(5000) : undefined);
+      });
+      count(t, status);
+    }
+  });
+  return { tally: t, done: Promise.all(run) };
+}
+
 /** Runs commands in a session's sandbox through its terminal, as its student would. */
 async function typeIn(server: RunningServer, session: { id: string; token: string }, command: string): Promise<void> {
   const terminal = new TerminalClient(server, session.id);
