@@ -525,7 +525,8 @@ async function hostileBench() {
   for (const r of [bomber, flooder, hog, resizer, ...students]) r.terminal.close();
   linterTerminal.close();
   await server.stop();
-  if (process.env.BENCH_SERVER_LOG) (await import('node:fs')).writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
+  if (process.env.BENCH_SERVER_LOG)
+    (await import('node:fs')).writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
 }
 
 /** The server's resident memory, from its own metrics. */
