@@ -29,6 +29,43 @@ normalize_words() {
     tr '[]",'"'"'`' '      ' | normalize
 }
 
+# Prints the number an answer gives, in digits or in French words, once a trailing unit is
+# dropped: answer_number "$ANSWER" 'couches?|layers?' accepts "3", "3 couches", "Trois couches.",
+# "dix-sept", "vingt et un", "soixante-douze", "quatre-vingt-dix". Status 1 when it is not one.
+answer_number() {
+  local text
+  text=$(normalize_words "$1" | sed -E 's/[.!]+$//')
+  [ -n "${2:-}" ] && text=$(printf '%s' "$text" | sed -E "s/ *(${2})\$//")
+  case "$text" in
+    '') return 1 ;;
+    *[!0-9]*) ;;
+    *)
+      printf '%d\n' "$((10#$text))"
+      return 0
+      ;;
+  esac
+  printf '%s\n' "$text" | tr '-' ' ' | awk '
+    BEGIN {
+      split("zéro un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze seize", w, " ")
+      for (i = 1; i <= 17; i++) value[w[i]] = i - 1
+      value["une"] = 1; value["trente"] = 30; value["quarante"] = 40; value["cinquante"] = 50; value["soixante"] = 60
+    }
+    {
+      total = 0; previous = ""
+      for (i = 1; i <= NF; i++) {
+        t = $i
+        if (t == "et") continue
+        if (t == "vingt" || t == "vingts") total += (previous == "quatre" ? 76 : 20)
+        else if (t == "cent" || t == "cents") total = (total == 0 ? 1 : total) * 100
+        else if (t in value) total += value[t]
+        else exit 1
+        previous = t
+      }
+      if (NF == 0) exit 1
+      print total
+    }'
+}
+
 # --- images ---------------------------------------------------------------------------------
 
 image_exists() { docker image inspect "$1" >/dev/null 2>&1; }

@@ -8,11 +8,9 @@ base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:trixie 
   fail "mon-apache:1.0 ne part pas d'une image Debian du cours : reconstruisez-la à partir de debian:bookworm (première étape)."
 total=$(image_layers "$img")
 expected=$((total - $(image_layers "$base")))
-answer=$(normalize_words "$ANSWER" | sed -E 's/ *(nouvelles? )?(couches?|layers?)( ajoutées?)?$//')
-case "$answer" in
-  '' | *[!0-9]*) fail "Répondez par un nombre : combien de couches mon-apache:1.0 a-t-elle de plus que $base ?" ;;
-esac
-answer=$((10#$answer))
+# In digits or in words: "3", "3 nouvelles couches", "trois".
+answer=$(answer_number "$ANSWER" '(nouvelles? )?(couches?|layers?)( ajoutées?)?') ||
+  fail "Répondez par un nombre : combien de couches mon-apache:1.0 a-t-elle de plus que $base ?"
 [ "$answer" -eq "$expected" ] &&
   pass "Exact : votre Dockerfile a ajouté $expected couches à $base (une par RUN, COPY ou ADD) ; EXPOSE et ENTRYPOINT ne changent que les métadonnées."
 [ "$answer" -eq "$total" ] &&

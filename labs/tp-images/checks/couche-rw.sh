@@ -12,18 +12,12 @@ printf '%s\n' "$diff" | grep -qx 'A /etc/cours.txt' ||
   fail "docker diff essai ne montre pas A /etc/cours.txt : ce conteneur n'a pas écrit le fichier (est-ce le nouveau conteneur de la fin de l'étape ?). Supprimez-le (docker rm -f essai), recréez-le avec la commande de l'étape, puis répondez avant de le supprimer."
 expected=$(printf '%s\n' "$diff" | wc -l)
 # "3", "3 lignes", "trois", "Trois lignes." are all fine.
-answer=$(normalize_words "$ANSWER" | sed -E 's/[.!]+$//; s/ *(lignes?|lines?)$//')
-case "$answer" in
-  un | une) answer=1 ;; deux) answer=2 ;; trois) answer=3 ;; quatre) answer=4 ;; cinq) answer=5 ;;
-  six) answer=6 ;; sept) answer=7 ;; huit) answer=8 ;; neuf) answer=9 ;; dix) answer=10 ;;
-esac
-case "$answer" in
-  '' | *[!0-9]*) fail "Répondez par un nombre : combien de lignes docker diff essai affiche-t-il ?" ;;
-esac
-[ "$((10#$answer))" -eq "$expected" ] &&
+answer=$(answer_number "$ANSWER" 'lignes?|lines?') ||
+  fail "Répondez par un nombre : combien de lignes docker diff essai affiche-t-il ?"
+[ "$answer" -eq "$expected" ] &&
   pass "Exact : docker diff essai affiche $expected lignes, les changements de sa couche en r/w (dont A /etc/cours.txt). Pour finir l'étape, supprimez essai, puis vérifiez qu'un nouveau conteneur ne trouve pas /etc/cours.txt."
 changed=$(printf '%s\n' "$diff" | grep -c '^C ')
-if [ "$changed" -gt 0 ] && [ "$((10#$answer))" -eq "$((expected - changed))" ]; then
+if [ "$changed" -gt 0 ] && [ "$answer" -eq "$((expected - changed))" ]; then
   fail "Presque : comptez aussi les lignes qui commencent par C (les dossiers modifiés). Relancez docker diff essai."
 fi
 fail "Ce n'est pas le bon nombre : relancez docker diff essai et comptez toutes ses lignes (chacune commence par A, C ou D)."
