@@ -212,6 +212,21 @@ in_image() {
   docker run --rm --network none --log-driver none --entrypoint "$command" "$ref" "$@" 2>/dev/null
 }
 
+# Prints the config digest of REPO:TAG in a registry (the image id, for an image pushed from
+# the engine's image store), following a multi-platform index to its amd64 (or first) manifest:
+# registry_config_digest http://localhost:5000 defi/nginx 1. Names prove nothing: anyone can
+# push another image under them; this digest is what was pushed.
+registry_config_digest() {
+  local registry=$1 repo=$2 manifest inner
+  local accept='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json'
+  manifest=$(curl -fsS --max-time 5 -H "Accept: $accept" "$registry/v2/$repo/manifests/$3" 2>/dev/null) || return 1
+  inner=$(printf '%s' "$manifest" | jq -r '.manifests // empty | (map(select(.platform.architecture == "amd64")) + .)[0].digest // empty' 2>/dev/null)
+  if [ -n "$inner" ]; then
+    manifest=$(curl -fsS --max-time 5 -H "Accept: $accept" "$registry/v2/$repo/manifests/$inner" 2>/dev/null) || return 1
+  fi
+  printf '%s' "$manifest" | jq -er '.config.digest // empty' 2>/dev/null
+}
+
 # --- containers -----------------------------------------------------------------------------
 
 container_exists() { docker container inspect "$1" >/dev/null 2>&1; }

@@ -35,14 +35,8 @@ tags=$(http_get "$registry/v2/defi/nginx/tags/list") ||
   fail "Le registre de localhost:5000 ne connaît pas defi/nginx : publiez-y l'image defi-images:1 sous ce nom."
 printf '%s' "$tags" | jq -e '.tags // [] | index("1")' >/dev/null 2>&1 ||
   fail "Le registre de localhost:5000 connaît defi/nginx, mais pas le tag 1 (tags publiés : $(printf '%s' "$tags" | jq -r '.tags // [] | join(", ")' 2>/dev/null))."
-# The pushed manifest's config is the image's config: its digest is the local image id. A
-# multi-platform index is followed to its linux/amd64 (or first) manifest.
-accept='application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.index.v1+json'
-manifest_of() { curl -fsS --max-time 5 -H "Accept: $accept" "$registry/v2/defi/nginx/manifests/$1" 2>/dev/null; }
-manifest=$(manifest_of 1)
-inner=$(printf '%s' "$manifest" | jq -r '.manifests // empty | (map(select(.platform.architecture == "amd64")) + .)[0].digest // empty' 2>/dev/null)
-[ -n "$inner" ] && manifest=$(manifest_of "$inner")
-config=$(printf '%s' "$manifest" | jq -r '.config.digest // empty' 2>/dev/null)
+# The pushed manifest's config is the image's config: its digest is the local image id.
+config=$(registry_config_digest "$registry" defi/nginx 1)
 id=$(image_id "$img")
 [ -n "$config" ] && [ "$config" = "$id" ] ||
   fail "Le registre sert bien defi/nginx:1, mais ce n'est pas l'image defi-images:1 actuelle (elle a changé depuis ?) : publiez de nouveau defi-images:1 sous ce nom."
