@@ -1,4 +1,5 @@
-# Step multi-stage: hello:1 prints the program's text, weighs under 10 MB and has no shell.
+# Step multi-stage: hello:1 prints the program's text, weighs under 10 MB, has no shell, and its
+# binary is the one its Dockerfile's builder stage compiles.
 img=hello:1
 image_exists "$img" ||
   fail "L'image hello:1 est introuvable : dans /root/tp-dockerfile/hello, construisez-la avec docker build -t hello:1 ."
@@ -20,4 +21,54 @@ case "$out" in
   *"no such file or directory"*) fail "Le binaire ne peut pas s'exécuter dans scratch : compilez-le statiquement (CGO_ENABLED=0 go build ...) et vérifiez le chemin donné à CMD." ;;
   *) fail "docker run --rm hello:1 n'affiche pas le message du programme : vérifiez le COPY --from=builder et le CMD [\"/hello\"] (forme exec). Sortie : $(printf '%s' "$out" | tr -s '[:space:]' ' ' | cut -c1-120)" ;;
 esac
+# The build itself compiled the program: the Dockerfile of the step's folder has a stage that
+# the final stage copies the binary from, and that stage's binary is, byte for byte, the one
+# hello:1 runs. A binary compiled elsewhere and copied in from the folder is not the build's.
+dir=/root/tp-dockerfile/hello
+df=$dir/Dockerfile
+[ -f "$df" ] ||
+  fail "Le Dockerfile de $dir est introuvable : écrivez-y le build multi-stage, puis lancez docker build -t hello:1 . dans ce dossier."
+[ "$(grep -ciE '^[[:space:]]*FROM[[:space:]]' "$df")" -ge 2 ] ||
+  fail "Le Dockerfile de $dir n'a qu'une étape : compilez le programme dans une première étape (FROM golang:1.19 AS builder), puis copiez le binaire dans l'étape finale FROM scratch avec COPY --from=builder."
+# The final stage's COPY --from: "<stage> <first source>".
+from=$(awk '
+  toupper($1) == "FROM" { copy = "" }
+  toupper($1) == "COPY" {
+    stage = ""; source = ""
+    for (i = 2; i < NF; i++) {
+      if (tolower($i) ~ /^--from=/) stage = substr($i, 8)
+      else if ($i !~ /^--/ && source == "") source = $i
+    }
+    gsub(/[\[\]",]/, "", source)
+    if (stage != "" && source != "") copy = stage " " source
+  }
+  END { print copy }' "$df")
+[ -n "$from" ] ||
+  fail "L'étape finale du Dockerfile de $dir ne copie rien d'une étape précédente : le binaire doit venir du build, avec COPY --from=builder /chemin/du/binaire /hello."
+stage=${from%% *}
+source=${from#* }
+# The Dockerfile up to the end of that stage (a name, or an index from 0).
+end=$(awk -v want="$stage" '
+  toupper($1) == "FROM" {
+    if (found) { print NR - 1; printed = 1; exit }
+    name = ""
+    for (i = 2; i < NF; i++) if (toupper($i) == "AS") name = $(i + 1)
+    if (tolower(name) == tolower(want) || (want ~ /^[0-9]+$/ && n == want)) found = 1
+    n++
+  }
+  END { if (!printed) print (found ? NR : 0) }' "$df")
+[ "$end" -gt 0 ] ||
+  fail "COPY --from=$stage ne désigne aucune étape du Dockerfile de $dir : nommez l'étape de compilation (FROM golang:1.19 AS builder) et copiez depuis elle."
+partial=$(mktemp)
+head -n "$end" "$df" > "$partial"
+# From the build cache, which the build of hello:1 filled: nothing is compiled again.
+builder=$(docker build -q -f "$partial" "$dir" 2>/dev/null) ||
+  fail "L'étape $stage du Dockerfile de $dir ne se construit pas : corrigez-la, puis reconstruisez hello:1."
+rm -f "$partial"
+binary=$(docker image inspect -f '{{if .Config.Entrypoint}}{{index .Config.Entrypoint 0}}{{else}}{{index .Config.Cmd 0}}{{end}}' "$img" 2>/dev/null)
+box=$(docker create "$img" 2>/dev/null) || fail "Impossible de créer un conteneur de hello:1 pour lire son binaire."
+sum=$(docker cp "$box:$binary" - 2>/dev/null | tar -xO 2>/dev/null | sha256sum | cut -d ' ' -f 1)
+docker rm -f "$box" >/dev/null 2>&1
+in_image "$builder" find "$source" -type f -exec sha256sum {} + 2>/dev/null | grep -q "^$sum " ||
+  fail "Le binaire $binary de hello:1 n'est pas celui que compile l'étape $stage du Dockerfile de $dir : reconstruisez l'image avec docker build -t hello:1 . dans ce dossier."
 pass "Bravo : hello:1 ne pèse que $((size / 1000)) ko, sans shell, et affiche son message."

@@ -1,9 +1,8 @@
 # expect: hello:1 est introuvable
 # Built as hello:latest.
 docker image rm -f hello:1 >/dev/null 2>&1 || true
-ctx=$(mktemp -d)
-cp /root/tp-dockerfile/hello/hello.go "$ctx"/
-cd "$ctx"
+# In the step's folder, as the step asks: the check reads the Dockerfile there.
+cd /root/tp-dockerfile/hello
 cat > Dockerfile <<'DOCKERFILE'
 FROM golang:1.19 AS builder
 WORKDIR /src

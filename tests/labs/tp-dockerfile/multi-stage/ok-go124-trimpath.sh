@@ -1,8 +1,7 @@
 # golang:1.24 (Debian 13) builder, -trimpath, CMD in exec form, the binary at /.
 docker image rm -f hello:1 >/dev/null 2>&1 || true
-ctx=$(mktemp -d)
-cp /root/tp-dockerfile/hello/hello.go "$ctx"/
-cd "$ctx"
+# In the step's folder, as the step asks: the check reads the Dockerfile there.
+cd /root/tp-dockerfile/hello
 cat > Dockerfile <<'DOCKERFILE'
 FROM golang:1.24 AS compil
 WORKDIR /src
