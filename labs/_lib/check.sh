@@ -188,6 +188,16 @@ image_read() {
 # True when PATH is an executable file of the image.
 image_has_executable() { in_image "$1" test -f "$2" -a -x "$2" >/dev/null; }
 
+# True when TOOL runs in the image and says what it is, its output matching PATTERN:
+# image_tool_runs REF TOOL PATTERN [ARG...] (--version by default). A file that is only there
+# (an empty executable, a binary copied without its libraries) does not run.
+image_tool_runs() {
+  local ref=$1 tool=$2 pattern=$3
+  shift 3
+  [ "$#" -gt 0 ] || set -- --version
+  output_of in_image "$ref" "$tool" "$@" | grep -qE "$pattern"
+}
+
 # Prints the output of a command (stdout and stderr), run again while it is empty, three runs
 # at most: under load the engine now and then loses the output of a container that ends at once.
 output_of() {

@@ -6,8 +6,8 @@ image_exists "$img" ||
 # (debian:12 and debian:13 are the same images as bookworm and trixie.)
 base=$(image_based_on "$img" debian:bookworm debian:bookworm-slim debian:trixie debian:trixie-slim) ||
   fail "mon-apache:1.0 ne part pas d'une image Debian du cours : commencez le Dockerfile par FROM debian:bookworm (ou debian:bookworm-slim, debian:trixie, debian:trixie-slim)."
-image_has_executable "$img" /usr/sbin/apache2 ||
-  fail "Apache n'est pas installé dans l'image : ajoutez RUN apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*"
+image_tool_runs "$img" /usr/sbin/apache2 'Apache/2' -v ||
+  fail "Apache n'est pas installé dans l'image (ou /usr/sbin/apache2 ne s'y lance pas) : ajoutez RUN apt-get update && apt-get install -y apache2 && rm -rf /var/lib/apt/lists/*"
 # apt lists left in any layer added above the base (a later `rm` only hides them).
 added=$(image_added_files "$img" "$base") ||
   fail "Les couches de mon-apache:1.0 sont illisibles (docker save a échoué) : reconstruisez l'image, puis relancez la vérification."

@@ -7,8 +7,8 @@ case "$test" in
 esac
 case "$test" in
   *curl*)
-    image_has_executable mon-apache:sante /usr/bin/curl ||
-      fail "Le test de santé utilise curl, mais curl n'est pas installé dans l'image : le test s'exécute dans le conteneur, installez-le (apt-get install -y curl)." ;;
+    image_tool_runs mon-apache:sante curl '^curl [0-9]' ||
+      fail "Le test de santé utilise curl, mais curl n'est pas installé dans l'image (ou ne s'y lance pas) : le test s'exécute dans le conteneur, installez-le (apt-get install -y curl)." ;;
 esac
 interval=$(docker image inspect -f '{{json .Config.Healthcheck.Interval}}' mon-apache:sante 2>/dev/null)
 case "$interval" in '' | *[!0-9]*) interval=0 ;; esac

@@ -13,7 +13,9 @@ added=$((layers - base_layers))
   fail "debian-formation:v1 n'ajoute aucune couche à debian:bookworm : faites le commit du conteneur ma-debian après y avoir installé curl."
 [ "$added" -eq 1 ] ||
   fail "debian-formation:v1 ajoute $added couches à debian:bookworm au lieu d'une : supprimez-la (docker image rm debian-formation:v1) et faites un seul docker commit de ma-debian."
-if ! image_has_executable "$img" /usr/bin/curl; then
+image_has_executable "$img" /usr/bin/curl ||
   fail "curl n'est pas installé dans debian-formation:v1 : installez-le dans ma-debian (apt-get update && apt-get install -y curl), puis refaites le commit."
-fi
+# Installed means it runs: a file named curl, or curl without its libraries, does not.
+image_tool_runs "$img" /usr/bin/curl '^curl [0-9]' ||
+  fail "/usr/bin/curl est là mais ne fonctionne pas dans debian-formation:v1 (copié sans ses bibliothèques, ou ce n'est pas curl) : installez-le avec apt-get install -y curl dans ma-debian, puis refaites le commit."
 pass "Bravo : debian-formation:v1 contient curl, dans une unique couche ajoutée au-dessus de debian:bookworm."
