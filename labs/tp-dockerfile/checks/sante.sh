@@ -32,19 +32,27 @@ done
 [ "$status" = healthy ] ||
   fail "web-sante est encore dans l'état ${status:-inconnu} : attendez quelques secondes et vérifiez de nouveau, ou regardez docker inspect -f '{{json .State.Health}}' web-sante"
 # A test that always succeeds (CMD true, exit 0…) says nothing of Apache: run it in a container
-# of the image where Apache is not started; it must fail there.
+# of the image where Apache is not started; it must fail there. A test that only looks for the
+# process (/proc/*/comm, pgrep) says nothing of the service either: run it again beside a
+# process named apache2 that serves nothing; it must fail there too.
 kind=$(printf '%s' "$test" | jq -r '.[0]')
+decoy='cp "$(command -v sleep)" /tmp/apache2 && /tmp/apache2 60 & sleep 0.5;'
 probe() {
+  local before=$1
   if [ "$kind" = CMD-SHELL ]; then
     timeout 20 docker run --rm --network none --log-driver none --entrypoint /bin/sh mon-apache:sante \
-      -c "$(printf '%s' "$test" | jq -r '.[1]')"
+      -c "$before $(printf '%s' "$test" | jq -r '.[1]')"
   else
     local args=()
     mapfile -t args < <(printf '%s' "$test" | jq -r '.[1:][]')
-    timeout 20 docker run --rm --network none --log-driver none --entrypoint "${args[0]}" mon-apache:sante "${args[@]:1}"
+    timeout 20 docker run --rm --network none --log-driver none --entrypoint /bin/sh mon-apache:sante \
+      -c "$before"' exec "$@"' sh "${args[@]}"
   fi
 }
-if probe >/dev/null 2>&1; then
+if probe '' >/dev/null 2>&1; then
   fail "Le test de santé réussit même quand Apache ne tourne pas : il ne vérifie rien. Il doit interroger le serveur web, par exemple CMD curl -fsS http://localhost/ || exit 1."
 fi
-pass "Bravo : web-sante est healthy, et son test de santé interroge vraiment Apache (il échoue quand Apache ne tourne pas)."
+if probe "$decoy" >/dev/null 2>&1; then
+  fail "Le test de santé cherche seulement un processus apache2 : un Apache bloqué passerait aussi. Il doit interroger le serveur web, par exemple CMD curl -fsS http://localhost/ || exit 1."
+fi
+pass "Bravo : web-sante est healthy, et son test de santé interroge vraiment Apache (il échoue quand Apache ne tourne pas ou ne répond pas)."
