@@ -36,4 +36,28 @@ lines=$(printf '%s\n' "$content" | grep -c '[^[:space:]]')
   fail "Le fichier journal.txt du volume journal est vide : lancez deux fois docker run --rm -v journal:/donnees mon-journal:1.0 (sa commande ajoute une ligne à /donnees/journal.txt)."
 [ "$lines" -ge 2 ] ||
   fail "Le fichier journal.txt du volume journal ne contient qu'une ligne : relancez docker run --rm -v journal:/donnees mon-journal:1.0 ; la ligne du premier conteneur, pourtant supprimé, doit y être restée."
+# Who wrote into the volume, from the engine's events since it was made: every container that
+# mounted it read-write must be one of mon-journal:1.0 (lines written by any other container
+# prove nothing of the image). The engine keeps its last 256 events: when they no longer go back
+# far enough, one more run of the image is asked for.
+since=$(docker volume inspect -f '{{.CreatedAt}}' journal 2>/dev/null)
+now=$(date +%s.%N)
+writers=$(timeout 5 docker events --since "$since" --until "$now" --filter type=volume --filter volume=journal \
+  --filter event=mount --format '{{index .Actor.Attributes "container"}} {{index .Actor.Attributes "read/write"}}' 2>/dev/null |
+  awk '$2 != "false" { print $1 }' | sort -u)
+created=$(timeout 5 docker events --since "$since" --until "$now" --filter type=container --filter event=create \
+  --format '{{.Actor.ID}} {{index .Actor.Attributes "image"}}' 2>/dev/null)
+own=$(image_id "$img")
+ours=0
+for container in $writers; do
+  from=$(printf '%s\n' "$created" | awk -v id="$container" '$1 == id { print $2; exit }')
+  [ -n "$from" ] || continue
+  if [ "$(image_id "$from")" = "$own" ] || [ "$from" = "$own" ]; then
+    ours=$((ours + 1))
+  else
+    fail "Le volume journal a aussi été écrit par un conteneur d'une autre image ($from) : ses lignes ne prouvent rien sur mon-journal:1.0. Repartez d'un volume neuf (docker volume rm journal), puis lancez deux fois docker run --rm -v journal:/donnees mon-journal:1.0."
+  fi
+done
+[ "$ours" -gt 0 ] ||
+  fail "Aucun conteneur de mon-journal:1.0 n'a écrit récemment dans le volume journal : lancez encore une fois docker run --rm -v journal:/donnees mon-journal:1.0, puis vérifiez de nouveau."
 pass "Bravo : mon-journal:1.0 porte ses labels (« $title », version 1.0), déclare le volume /donnees, et le volume journal a gardé les $lines lignes de vos conteneurs successifs."
