@@ -45,7 +45,9 @@ now=$(date +%s.%N)
 writers=$(timeout 5 docker events --since "$since" --until "$now" --filter type=volume --filter volume=journal \
   --filter event=mount --format '{{index .Actor.Attributes "container"}} {{index .Actor.Attributes "read/write"}}' 2>/dev/null |
   awk '$2 != "false" { print $1 }' | sort -u)
-created=$(timeout 5 docker events --since "$since" --until "$now" --filter type=container --filter event=create \
+# A container given the volume on its command line is created just before the volume is.
+created=$(timeout 5 docker events --since "$(($(date -d "$since" +%s 2>/dev/null || echo 10) - 10))" --until "$now" \
+  --filter type=container --filter event=create \
   --format '{{.Actor.ID}} {{index .Actor.Attributes "image"}}' 2>/dev/null)
 own=$(image_id "$img")
 ours=0
