@@ -137,11 +137,35 @@ describe('lintDockerfile', () => {
       // Not every name that contains the letters: MDPX_VERSION, SMDP are not secrets.
       expect(rules(df('FROM debian:12', 'ENV MDPX_VERSION=1 SMDP=2'))).toEqual([]);
     });
+    it('reports short names for passwords', () => {
+      for (const name of ['DB_PWD', 'PASS', 'DB_PASS', 'PSWD', 'ADMIN_PW']) {
+        expect(find(df('FROM debian:12', `ENV ${name}=SuperSecret123`), 'SEC001'), name).toBeDefined();
+      }
+      // Words that only contain the letters are not secrets.
+      expect(rules(df('FROM debian:12', 'ENV PASSENGER_VERSION=6 BYPASS_CACHE=1 PWDX=2'))).toEqual([]);
+    });
     it('accepts variables without a value, *_FILE paths and harmless names', () => {
       expect(rules(df('FROM debian:12', 'ARG DB_PASSWORD'))).toEqual([]);
       expect(rules(df('FROM debian:12', 'ENV DB_PASSWORD=""'))).toEqual([]);
       expect(rules(df('FROM debian:12', 'ENV MARIADB_ROOT_PASSWORD_FILE=/run/secrets/db'))).toEqual([]);
       expect(rules(df('FROM debian:12', 'ENV APP_VERSION=1.0 DEBIAN_FRONTEND=noninteractive'))).toEqual([]);
+    });
+  });
+
+  describe('SEC002 secrets written to a file by a RUN', () => {
+    it('reports a secret given a value and written to a file', () => {
+      expect(find(df('FROM debian:12', 'RUN echo "DB_PASSWORD=SuperSecret123" > /etc/app.env'), 'SEC002')).toMatchObject(
+        { line: 2, severity: 'error' },
+      );
+      expect(find(df('FROM debian:12', "RUN printf 'pwd: hunter22\\n' >> /app/config.yml"), 'SEC002')).toBeDefined();
+      expect(find(df('FROM debian:12', 'RUN echo token=abc123 | tee /app/.env'), 'SEC002')).toBeDefined();
+      expect(find(df('FROM debian:12', 'RUN echo "mot_de_passe = azerty123" > /srv/conf'), 'SEC002')).toBeDefined();
+    });
+    it('accepts variables, secret mounts, and output that goes nowhere in the image', () => {
+      expect(rules(df('FROM debian:12', 'RUN echo "DB_PASSWORD=$DB_PASSWORD" > /etc/app.env'))).toEqual([]);
+      expect(rules(df('FROM debian:12', 'RUN echo "password=SuperSecret123" > /dev/null'))).toEqual([]);
+      expect(rules(df('FROM debian:12', 'RUN ./configure --with-password-prompt > /tmp/log'))).toEqual([]);
+      expect(rules(df('FROM debian:12', 'RUN echo "compass=north" > /etc/boussole'))).toEqual([]);
     });
   });
 

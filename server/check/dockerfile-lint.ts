@@ -16,7 +16,7 @@ import {
 export type LintSeverity = 'error' | 'warning' | 'info';
 
 export interface LintFinding {
-  /** Rule id, hadolint's where one exists (DL3020...), SEC001 for secrets, DL1000 for parse errors. */
+  /** Rule id, hadolint's where one exists (DL3020...), SEC001/SEC002 for secrets, DL1000 for parse errors. */
   rule: string;
   /** 1-based line of the instruction. */
   line: number;
@@ -63,7 +63,17 @@ ModifiableInstruction.prototype.getArguments = function (this: ModifiableInstruc
  * language); `*_FILE` variables point at a file instead.
  */
 const secretName =
-  /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|MOT_?DE_?PASSE|(^|_)MDP($|_)|JETON|CLE_?(API|PRIVEE|SECRETE)/i;
+  /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|MOT_?DE_?PASSE|(^|_)(MDP|PASS|PWD|PSWD|PW)($|_)|JETON|CLE_?(API|PRIVEE|SECRETE)/i;
+
+/**
+ * A secret given a value in a RUN's text (`password=…`, `DB_PWD: …`): the words above, then `=`
+ * or `:`, then a value that is not a variable. Written to a file of the image by a redirection or
+ * tee, it stays in that RUN's layer. Bounded repeats keep it linear on a crafted 256 KB RUN.
+ */
+const secretAssignment =
+  /(?:^|[^A-Za-z0-9])([A-Za-z_]{0,40}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|MOT_?DE_?PASSE|JETON|(?<![A-Za-z])(?:MDP|PASS|PWD|PSWD)(?![A-Za-z]))[A-Za-z_]{0,40})[ \t]{0,8}[=:][ \t]{0,8}["']?([^\s"'$`;&|]{3,})/i;
+/** A RUN that writes to a file: a redirection (not to /dev/…) or tee. */
+const writesFile = /(?:>>?\s*(?!\/dev\/|&)[^\s&|;]+)|(?:(?:^|[\s|;&])tee\s)/;
 
 /** Local archives that ADD extracts: the one case where ADD is the right instruction. */
 const archive = /\.(tar|tar\.gz|tgz|tar\.bz2|tbz2?|tar\.xz|txz|tar\.zst|tzst)$/i;
@@ -264,6 +274,14 @@ function checkRun(run: Run, finalStage: boolean): LintFinding[] {
   const add = (rule: string, severity: LintSeverity, message: string): void => {
     if (!findings.some((finding) => finding.rule === rule)) findings.push({ rule, line, severity, message });
   };
+  const written = writesFile.test(script) ? secretAssignment.exec(script) : null;
+  if (written?.[1]) {
+    add(
+      'SEC002',
+      'error',
+      `Ce RUN écrit un secret (${written[1]}) dans un fichier de l'image : il restera dans la couche de ce RUN, lisible par quiconque a l'image, même si un RUN suivant l'efface. Donnez-le au conteneur au lancement (docker run -e, ou un fichier monté) ou, pour la construction, avec un secret de build (RUN --mount=type=secret).`,
+    );
+  }
 
   for (const command of commands) {
     if (command.program === 'cd') {
