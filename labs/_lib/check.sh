@@ -237,6 +237,24 @@ registry_config_digest() {
   printf '%s' "$manifest" | jq -er '.config.digest // empty' 2>/dev/null
 }
 
+# Prints, one a line, the forms a secret may be kept under in a file: as is, reversed, in hex
+# (both cases), and in base64 at each of its three alignments (only the part of the encoding
+# that the bytes around the secret cannot change): grep -aqF -f <(secret_forms "$token").
+secret_forms() {
+  local secret=$1 pad b64
+  printf '%s\n' "$secret"
+  printf '%s\n' "$secret" | rev
+  printf '%s' "$secret" | od -An -v -tx1 | tr -d ' \n'
+  echo
+  printf '%s' "$secret" | od -An -v -tx1 | tr -d ' \n' | tr 'a-f' 'A-F'
+  echo
+  for pad in '' x xx; do
+    b64=$(printf '%s%s' "$pad" "$secret" | base64 -w 0)
+    b64=${b64:$(((${#pad} * 4 + 2) / 3))}
+    printf '%s\n' "${b64:0:$((${#b64} - 4))}"
+  done
+}
+
 # --- containers -----------------------------------------------------------------------------
 
 container_exists() { docker container inspect "$1" >/dev/null 2>&1; }
