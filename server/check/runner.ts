@@ -25,6 +25,8 @@ export interface CheckRequest {
   step: LabStep;
   answer?: string;
   library: string;
+  /** What the step's set-up printed, kept by the server (STEP_STATE); '' when it has none. */
+  state?: string;
 }
 
 /** What readFile keeps of a file by default; a check that bounds its input asks for less. */
@@ -47,7 +49,7 @@ export async function runCheck(
   request: CheckRequest,
   log: Logger,
 ): Promise<CheckResult> {
-  const { lab, step, answer = '', library } = request;
+  const { lab, step, answer = '', library, state = '' } = request;
   const timeoutMs = step.timeout * 1000;
   if (typeof step.check !== 'string') {
     const check = tsChecks[step.check.ts];
@@ -61,7 +63,7 @@ export async function runCheck(
   }
   const result = await driver.exec(sessionId, ['bash', '-c', `${library}\n${step.checkScript ?? ''}`], {
     timeoutMs,
-    env: { ANSWER: answer, LAB_ID: lab.id, STEP_ID: step.id },
+    env: { ANSWER: answer, LAB_ID: lab.id, STEP_ID: step.id, STEP_STATE: state },
     maxOutputBytes: 64 * 1024,
   });
   const message = lastLine(result.stdout);

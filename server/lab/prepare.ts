@@ -44,13 +44,22 @@ export async function prepareLab(driver: SandboxDriver, sessionId: string, lab: 
   }
 }
 
-export async function prepareStep(driver: SandboxDriver, sessionId: string, lab: Lab, step: LabStep): Promise<void> {
-  if (!step.setup) return;
+/** What a step's set-up may print as its state: what its check will compare against. */
+export const stepStateBytes = 64 * 1024;
+
+/**
+ * Runs a step's own set-up; resolves with what it printed on stdout, the step's state, which the
+ * server keeps and gives to the check (STEP_STATE): never a file the student could write first.
+ */
+export async function prepareStep(driver: SandboxDriver, sessionId: string, lab: Lab, step: LabStep): Promise<string> {
+  if (!step.setup) return '';
   const result = await driver.exec(sessionId, ['bash', '-e', '-c', step.setup], {
     timeoutMs: 120_000,
     env: { LAB_ID: lab.id, STEP_ID: step.id },
+    maxOutputBytes: stepStateBytes,
   });
   if (result.exitCode !== 0) {
     throw new LabSetupError(`La préparation de l'étape a échoué : ${tail(result.stderr || result.stdout)}`);
   }
+  return result.stdout.trim();
 }

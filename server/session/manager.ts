@@ -41,8 +41,12 @@ export interface Session {
   startError?: Error;
   /** Resolves once the sandbox started and the TP's set-up is done, or one of them failed. */
   ready: Promise<void>;
-  /** Steps whose own set-up already ran in this sandbox. */
-  stepsSetUp: Set<string>;
+  /**
+   * Steps whose own set-up already ran in this sandbox, each with the state its set-up printed
+   * (ids it made, expected answers): kept here, out of the student's reach, and given to the
+   * step's check. A server restart forgets it: the set-up then runs again.
+   */
+  stepsSetUp: Map<string, string>;
   tokenHash: string;
 }
 
@@ -187,7 +191,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
       lastActivity: now,
       state: 'starting',
       ready: Promise.resolve(),
-      stepsSetUp: new Set(),
+      stepsSetUp: new Map(),
       tokenHash: hashToken(token),
     };
     this.sessions.set(session.id, session);
@@ -394,7 +398,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
           lastActivity: now,
           state: 'ready',
           ready: Promise.resolve(),
-          stepsSetUp: new Set(),
+          stepsSetUp: new Map(),
           tokenHash: record.tokenHash,
         });
         this.log.info('session re-adopted', { sessionId: record.id });

@@ -85,8 +85,8 @@ export class StepWorkflow extends EventEmitter<StepEvents> {
     await this.oneAtATime(session, async () => {
       // A double click or a second tab waited for the first set-up: nothing left to do.
       if (session.stepsSetUp.has(step.id)) return;
-      await this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step));
-      session.stepsSetUp.add(step.id);
+      const state = await this.inSandbox(session, () => prepareStep(this.deps.driver, session.id, lab, step));
+      session.stepsSetUp.set(step.id, state);
     });
   }
 
@@ -96,7 +96,13 @@ export class StepWorkflow extends EventEmitter<StepEvents> {
     if (step.kind === 'question' && answer === undefined) throw new AnswerRequiredError('answer required');
     await this.whenReady(session);
     const started = performance.now();
-    const request = { lab, step, library: this.deps.checkLibrary, ...(step.kind === 'question' ? { answer } : {}) };
+    const request = {
+      lab,
+      step,
+      library: this.deps.checkLibrary,
+      state: session.stepsSetUp.get(step.id) ?? '',
+      ...(step.kind === 'question' ? { answer } : {}),
+    };
     const result = await this.oneAtATime(session, () =>
       this.inSandbox(session, () => runCheck(this.deps.driver, session.id, request, this.deps.log)),
     );

@@ -34,6 +34,15 @@ describe('runCheck', () => {
     expect(exec?.command.join(' ')).not.toContain('rm -rf');
   });
 
+  it('gives the check the state its step’s set-up printed, kept by the server', async () => {
+    const driver = new FakeDriver();
+    driver.nextExec = { exitCode: 0, stdout: 'Bravo !\n' };
+    await runCheck(driver, 's1', { lab, step, library: 'LIB', state: 'sha256:aa\nsha256:bb' }, silentLogger);
+    expect(driver.execs[0]?.env?.STEP_STATE).toBe('sha256:aa\nsha256:bb');
+    await runCheck(driver, 's1', { lab, step, library: 'LIB' }, silentLogger);
+    expect(driver.execs[1]?.env?.STEP_STATE).toBe('');
+  });
+
   it('reports exit 1 as not passed with the script’s message', async () => {
     const driver = new FakeDriver();
     driver.nextExec = { exitCode: 1, stdout: "L'image manque.\n" };

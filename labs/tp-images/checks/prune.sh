@@ -1,11 +1,11 @@
 # Step prune: the dangling images made by the step's setup are gone, and no other remains.
-marker=/run/cours-docker/tp-images-prune.ids
-[ -s "$marker" ] ||
+# The ids the step's set-up printed, kept by the server (never a file of the sandbox).
+[ -n "${STEP_STATE:-}" ] ||
   fail "Les images de démonstration de cette étape n'ont pas été préparées : rechargez la page de l'étape."
 left=0
 while IFS= read -r id; do
   [ -n "$id" ] && image_exists "$id" && left=$((left + 1))
-done <"$marker"
+done <<<"$STEP_STATE"
 dangling=$(docker image ls -q --filter dangling=true 2>/dev/null | sort -u | wc -l)
 [ "$left" -eq 0 ] && [ "$dangling" -eq 0 ] &&
   pass "Bravo : plus aucune image <none> ne traîne sur le disque."
