@@ -308,6 +308,8 @@ export const lastCheckSchema = z.object({
   passed: z.boolean(),
   message: z.string(),
   at: z.string(),
+  /** What the check saw (image ids, digests, lines it read), for the instructor. */
+  evidence: z.array(z.string()).default([]),
 });
 export const dashboardStudentSchema = z.object({
   learner: z.string(),

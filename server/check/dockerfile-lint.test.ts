@@ -154,9 +154,9 @@ describe('lintDockerfile', () => {
 
   describe('SEC002 secrets written to a file by a RUN', () => {
     it('reports a secret given a value and written to a file', () => {
-      expect(find(df('FROM debian:12', 'RUN echo "DB_PASSWORD=SuperSecret123" > /etc/app.env'), 'SEC002')).toMatchObject(
-        { line: 2, severity: 'error' },
-      );
+      expect(
+        find(df('FROM debian:12', 'RUN echo "DB_PASSWORD=SuperSecret123" > /etc/app.env'), 'SEC002'),
+      ).toMatchObject({ line: 2, severity: 'error' });
       expect(find(df('FROM debian:12', "RUN printf 'pwd: hunter22\\n' >> /app/config.yml"), 'SEC002')).toBeDefined();
       expect(find(df('FROM debian:12', 'RUN echo token=abc123 | tee /app/.env'), 'SEC002')).toBeDefined();
       expect(find(df('FROM debian:12', 'RUN echo "mot_de_passe = azerty123" > /srv/conf'), 'SEC002')).toBeDefined();

@@ -11,13 +11,28 @@ export const tsChecks: Record<TsCheckId, TsCheck> = {
   'dockerfile-lint': dockerfileLintCheck,
 };
 
-/** The last non-empty line a check printed: its message. */
+/** How a check script marks a line of evidence (the library's `evidence` helper prints it). */
+export const evidenceMark = '::preuve:: ';
+/** Evidence kept per check: lines and characters. */
+export const evidenceLimits = { lines: 20, chars: 300 };
+
+/** The last non-empty line a check printed, evidence aside: its message. */
 export function lastLine(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
-    .filter(Boolean);
+    .filter((l) => l && !l.startsWith(evidenceMark.trim()));
   return (lines.at(-1) ?? '').slice(0, 1000);
+}
+
+/** The evidence lines a check printed, bounded. */
+export function evidenceLines(text: string): string[] {
+  return text
+    .split('\n')
+    .filter((l) => l.startsWith(evidenceMark))
+    .map((l) => l.slice(evidenceMark.length).trim().slice(0, evidenceLimits.chars))
+    .filter(Boolean)
+    .slice(0, evidenceLimits.lines);
 }
 
 export interface CheckRequest {
@@ -67,6 +82,7 @@ export async function runCheck(
     maxOutputBytes: 64 * 1024,
   });
   const message = lastLine(result.stdout);
+  const evidence = evidenceLines(result.stdout);
   if (result.timedOut) {
     log.warn('check timed out', { lab: lab.id, step: step.id, sessionId });
     return {
@@ -74,9 +90,9 @@ export async function runCheck(
       message: `La vérification n'a pas répondu en ${step.timeout} s et a été interrompue. Attendez que vos commandes se terminent, puis réessayez.`,
     };
   }
-  if (result.exitCode === 0) return { passed: true, message: message || 'Étape réussie, bravo !' };
+  if (result.exitCode === 0) return { passed: true, message: message || 'Étape réussie, bravo !', evidence };
   if (result.exitCode === 1)
-    return { passed: false, message: message || "Ce n'est pas encore ça : relisez la consigne." };
+    return { passed: false, message: message || "Ce n'est pas encore ça : relisez la consigne.", evidence };
   log.error('check failed unexpectedly', {
     lab: lab.id,
     step: step.id,

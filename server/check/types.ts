@@ -5,6 +5,11 @@ import type { Logger } from '../log/log.ts';
 export interface CheckResult {
   passed: boolean;
   message: string;
+  /**
+   * What the check saw (image ids, digests, lines it read), for the instructor: kept with the
+   * result, shown on the dashboard and in the CSV, never sent to the student.
+   */
+  evidence?: string[];
 }
 
 /** What a TypeScript check may use: read-only looks into the student's sandbox. */

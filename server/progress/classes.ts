@@ -56,6 +56,8 @@ export interface StepCheckRecord {
   attempts: number;
   lastPassed: boolean;
   lastMessage: string;
+  /** What the last check saw, for the instructor. */
+  lastEvidence: string[];
   passedAt: string | null;
 }
 
@@ -64,6 +66,16 @@ export interface StepCheckRecord {
  * instructor, or too many members already joined from the same address.
  */
 export type JoinRefusal = 'full' | 'name-taken' | 'locked' | 'address';
+
+/** The stored evidence column: a JSON array of strings, or nothing usable. */
+function parseEvidence(value: unknown): string[] {
+  try {
+    const parsed: unknown = JSON.parse(String(value ?? '[]'));
+    return Array.isArray(parsed) ? parsed.filter((line): line is string => typeof line === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 export class ClassJoinError extends Error {
   override name = 'ClassJoinError';
@@ -343,17 +355,29 @@ export class ClassStore {
     passed: boolean,
     message: string,
     at: Date = new Date(),
+    evidence: string[] = [],
   ): void {
     const when = at.toISOString();
     this.db
       .prepare(
-        `INSERT INTO step_checks (learner_id, lab_id, step_id, first_at, last_at, attempts, last_passed, last_message, passed_at)
-         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)
+        `INSERT INTO step_checks (learner_id, lab_id, step_id, first_at, last_at, attempts, last_passed, last_message, passed_at, last_evidence)
+         VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
          ON CONFLICT (learner_id, lab_id, step_id) DO UPDATE SET
            last_at = excluded.last_at, attempts = attempts + 1, last_passed = excluded.last_passed,
-           last_message = excluded.last_message, passed_at = COALESCE(passed_at, excluded.passed_at)`,
+           last_message = excluded.last_message, passed_at = COALESCE(passed_at, excluded.passed_at),
+           last_evidence = excluded.last_evidence`,
       )
-      .run(learner, lab, step, when, when, passed ? 1 : 0, message.slice(0, 500), passed ? when : null);
+      .run(
+        learner,
+        lab,
+        step,
+        when,
+        when,
+        passed ? 1 : 0,
+        message.slice(0, 500),
+        passed ? when : null,
+        JSON.stringify(evidence.slice(0, 20).map((line) => line.slice(0, 300))),
+      );
   }
 
   /** Every check record of the class's members. */
@@ -373,6 +397,7 @@ export class ClassStore {
         attempts: Number(row.attempts),
         lastPassed: Number(row.last_passed) === 1,
         lastMessage: String(row.last_message),
+        lastEvidence: parseEvidence(row.last_evidence),
         passedAt: row.passed_at === null ? null : String(row.passed_at),
       }));
   }

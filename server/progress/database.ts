@@ -100,6 +100,8 @@ const addedColumns: { table: string; column: string; definition: string }[] = [
   // Where a member joined from (an IPv4 address or an IPv6 /64), while their class runs: the
   // members and sandboxes one address may hold are bounded. Cleared when the class ends.
   { table: 'class_members', column: 'joined_from', definition: 'TEXT' },
+  // What the last check saw (a JSON array of lines), for the instructor.
+  { table: 'step_checks', column: 'last_evidence', definition: "TEXT NOT NULL DEFAULT '[]'" },
 ];
 
 /** Opens (and creates or migrates) the database file; `:memory:` for tests. */

@@ -132,7 +132,15 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     services.steps.on('checked', (session, labId, stepId, result) => {
       const member = this.memberOfSession(session);
       if (!member) return;
-      this.deps.store.recordCheck(member.learner, labId, stepId, result.passed, result.message);
+      this.deps.store.recordCheck(
+        member.learner,
+        labId,
+        stepId,
+        result.passed,
+        result.message,
+        new Date(),
+        result.evidence,
+      );
       if (member.lab !== labId || member.step !== stepId) this.deps.store.setPosition(member.learner, labId, stepId);
       this.changed(member.classId, member.learner, true);
     });
@@ -684,7 +692,14 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
       stepSince: member.stepSince,
       passed,
       lastCheck: last
-        ? { lab: last.lab, step: last.step, passed: last.lastPassed, message: last.lastMessage, at: last.lastAt }
+        ? {
+            lab: last.lab,
+            step: last.step,
+            passed: last.lastPassed,
+            message: last.lastMessage,
+            at: last.lastAt,
+            evidence: last.lastEvidence,
+          }
         : null,
       hints: help.reduce((n, h) => n + h.hints, 0),
       solutions: help.reduce((n, h) => n + h.solutions, 0),
@@ -749,6 +764,7 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
           String(shown?.hints ?? 0),
           String(shown?.solutions ?? 0),
           c.lastPassed ? '' : c.lastMessage,
+          c.lastEvidence.join(' ; '),
         ];
       })
       .sort((a, b) => (a[0] ?? '').localeCompare(b[0] ?? '', 'fr') || (a[6] ?? '').localeCompare(b[6] ?? ''));
@@ -766,6 +782,7 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
         'indices',
         'solutions',
         'dernier message d’échec',
+        'preuves de la dernière vérification',
       ],
       ...rows,
     ];

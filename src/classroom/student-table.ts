@@ -228,6 +228,14 @@ export class StudentTable {
             el('span', { class: 'visually-hidden' }, check.passed ? 'Réussie : ' : 'Échouée : '),
             check.step === student.step ? '' : `(${stepTitle(this.labs, check.lab, check.step)}) `,
             check.message,
+            check.evidence.length > 0
+              ? el(
+                  'details',
+                  { class: 'check-evidence' },
+                  el('summary', {}, 'Ce que la vérification a vu'),
+                  el('ul', {}, ...check.evidence.map((line) => el('li', {}, line))),
+                )
+              : '',
           )
         : '—',
     );

@@ -28,7 +28,7 @@ describe('runCheck', () => {
     const driver = new FakeDriver();
     driver.nextExec = { exitCode: 0, stdout: 'bruit\nBravo !\n' };
     const result = await runCheck(driver, 's1', { lab, step, library: 'LIB', answer: '$(rm -rf /)' }, silentLogger);
-    expect(result).toEqual({ passed: true, message: 'Bravo !' });
+    expect(result).toEqual({ passed: true, message: 'Bravo !', evidence: [] });
     const exec = driver.execs[0];
     expect(exec?.env?.ANSWER).toBe('$(rm -rf /)');
     expect(exec?.command.join(' ')).not.toContain('rm -rf');
@@ -49,7 +49,22 @@ describe('runCheck', () => {
     expect(await runCheck(driver, 's1', { lab, step, library: '' }, silentLogger)).toEqual({
       passed: false,
       message: "L'image manque.",
+      evidence: [],
     });
+  });
+
+  it('keeps the evidence lines apart from the message, bounded', async () => {
+    const driver = new FakeDriver();
+    const noise = Array.from({ length: 30 }, (_, i) => `::preuve:: ligne ${i} ${'x'.repeat(400)}`).join('\n');
+    driver.nextExec = {
+      exitCode: 0,
+      stdout: `::preuve:: mon-app:1.0 sha256:aa\n${noise}\nBravo !\n::preuve:: après\n`,
+    };
+    const result = await runCheck(driver, 's1', { lab, step, library: '' }, silentLogger);
+    expect(result.message).toBe('Bravo !');
+    expect(result.evidence?.[0]).toBe('mon-app:1.0 sha256:aa');
+    expect(result.evidence).toHaveLength(20);
+    expect(Math.max(...(result.evidence ?? []).map((line) => line.length))).toBe(300);
   });
 
   it('reports a timeout and an unexpected failure in French', async () => {

@@ -224,7 +224,11 @@ describe('the dashboard', () => {
       });
       const session = created.json<{ id: string; token: string }>();
       await fixture.sessions.get(session.id)?.ready;
-      fixture.driver.nextExec = { exitCode: passed ? 0 : 1, stdout: `${message}\n` };
+      // With a line of evidence, which the instructor sees and the student does not.
+      fixture.driver.nextExec = {
+        exitCode: passed ? 0 : 1,
+        stdout: `::preuve:: image sha256:${passed ? 'aa' : 'bb'}\n${message}\n`,
+      };
       const res = await fixture.app.inject({
         method: 'POST',
         url: `/api/sessions/${session.id}/steps/un/check`,
@@ -258,6 +262,7 @@ describe('the dashboard', () => {
       })
     ).json<Dashboard>();
     expect(dashboard.failures).toMatchObject([{ count: 1, names: ['Bob'] }]);
+    expect(dashboard.students.find((s) => s.name === 'Alice')?.lastCheck?.evidence).toEqual(['image sha256:aa']);
     const csv = await fixture.app.inject({
       method: 'GET',
       url: `/api/classes/${klass.id}/results.csv`,
@@ -270,8 +275,8 @@ describe('the dashboard', () => {
       .split('\n');
     expect(lines[0]).toMatch(/^élève,tp,étape,titre,réussie,vérifications/);
     expect(lines.slice(1)).toEqual([
-      expect.stringMatching(/^Alice,tp-images,un,Étape un,oui,2,/),
-      expect.stringMatching(/^Bob,tp-images,un,Étape un,non,1,.*Le port 8080 n’est pas publié\.$/),
+      expect.stringMatching(/^Alice,tp-images,un,Étape un,oui,2,.*,image sha256:aa$/),
+      expect.stringMatching(/^Bob,tp-images,un,Étape un,non,1,.*Le port 8080 n’est pas publié\.,image sha256:bb$/),
     ]);
   });
 

@@ -60,6 +60,7 @@ for container in $writers; do
     fail "Le volume journal a aussi été écrit par un conteneur d'une autre image ($from) : ses lignes ne prouvent rien sur mon-journal:1.0. Repartez d'un volume neuf (docker volume rm journal), puis lancez deux fois docker run --rm -v journal:/donnees mon-journal:1.0."
   fi
 done
+evidence "volume journal créé $since ; écrit par $ours conteneur(s) de mon-journal:1.0 ($own)"
 [ "$ours" -gt 0 ] ||
   fail "Aucun conteneur de mon-journal:1.0 n'a écrit récemment dans le volume journal : lancez encore une fois docker run --rm -v journal:/donnees mon-journal:1.0, puis vérifiez de nouveau."
 pass "Bravo : mon-journal:1.0 porte ses labels (« $title », version 1.0), déclare le volume /donnees, et le volume journal a gardé les $lines lignes de vos conteneurs successifs."

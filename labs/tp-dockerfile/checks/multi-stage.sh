@@ -69,6 +69,7 @@ binary=$(docker image inspect -f '{{if .Config.Entrypoint}}{{index .Config.Entry
 box=$(docker create "$img" 2>/dev/null) || fail "Impossible de créer un conteneur de hello:1 pour lire son binaire."
 sum=$(docker cp "$box:$binary" - 2>/dev/null | tar -xO 2>/dev/null | sha256sum | cut -d ' ' -f 1)
 docker rm -f "$box" >/dev/null 2>&1
+evidence "hello:1 $(image_id "$img") : $binary sha256:$sum ; étape $stage ($source) : $builder"
 in_image "$builder" find "$source" -type f -exec sha256sum {} + 2>/dev/null | grep -q "^$sum " ||
   fail "Le binaire $binary de hello:1 n'est pas celui que compile l'étape $stage du Dockerfile de $dir : reconstruisez l'image avec docker build -t hello:1 . dans ce dossier."
 pass "Bravo : hello:1 ne pèse que $((size / 1000)) ko, sans shell, et affiche son message."

@@ -13,6 +13,7 @@ uid=$(in_image "$img" id -u) ||
 [ "$uid" != 0 ] ||
   fail "Les conteneurs de mon-app:1.0 tournent encore avec l'uid 0 (root) : l'instruction USER doit désigner un autre utilisateur."
 # The uid must be a user of the image (/etc/passwd), not a bare number nobody was given.
+evidence "mon-app:1.0 $(image_id "$img") : USER $user, uid $uid"
 name=$(in_image "$img" id -un) ||
   fail "L'uid $uid de USER $user n'est celui d'aucun utilisateur de l'image (absent de /etc/passwd) : créez l'utilisateur avec RUN useradd avant l'instruction USER."
 out=$(image_run "$img")

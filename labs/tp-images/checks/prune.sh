@@ -7,6 +7,7 @@ while IFS= read -r id; do
   [ -n "$id" ] && image_exists "$id" && left=$((left + 1))
 done <<<"$STEP_STATE"
 dangling=$(docker image ls -q --filter dangling=true 2>/dev/null | sort -u | wc -l)
+evidence "images préparées encore là : $left ; images <none> : $dangling"
 [ "$left" -eq 0 ] && [ "$dangling" -eq 0 ] &&
   pass "Bravo : plus aucune image <none> ne traîne sur le disque."
 [ "$left" -gt 0 ] &&

@@ -10,6 +10,8 @@ printf '%s' "$tags" | jq -e '.tags // [] | index("1.0.0")' >/dev/null 2>&1 ||
 id=$(image_id debian-formation:v1)
 [ -n "$id" ] ||
   fail "L'image debian-formation:v1 est introuvable : refaites l'étape docker commit, puis taguez-la et poussez-la."
-[ "$(registry_config_digest http://localhost:5000 debian-formation 1.0.0)" = "$id" ] ||
+pushed=$(registry_config_digest http://localhost:5000 debian-formation 1.0.0)
+evidence "localhost:5000/debian-formation:1.0.0 : config ${pushed:-illisible} ; debian-formation:v1 : $id"
+[ "$pushed" = "$id" ] ||
   fail "Le registre sert sous debian-formation:1.0.0 une autre image que debian-formation:v1 : taguez debian-formation:v1 (docker tag debian-formation:v1 localhost:5000/debian-formation:1.0.0) puis poussez-la de nouveau."
 pass "Bravo : votre registre sert debian-formation:1.0.0, l'image debian-formation:v1 de l'étape précédente."

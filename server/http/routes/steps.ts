@@ -38,7 +38,13 @@ export const stepRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
     },
     async (request) => {
       const session = authenticatedSession(deps, request, request.params.id);
-      return servicesOf(deps).steps.check(session, request.params.stepId, request.body.answer);
+      // The evidence is the instructor's: the student gets the verdict and its message.
+      const { passed, message } = await servicesOf(deps).steps.check(
+        session,
+        request.params.stepId,
+        request.body.answer,
+      );
+      return { passed, message };
     },
   );
 
