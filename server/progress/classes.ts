@@ -70,7 +70,7 @@ export type JoinRefusal = 'full' | 'name-taken' | 'locked' | 'address';
 /** The stored evidence column: a JSON array of strings, or nothing usable. */
 function parseEvidence(value: unknown): string[] {
   try {
-    const parsed: unknown = JSON.parse(String(value ?? '[]'));
+    const parsed: unknown = typeof value === 'string' ? JSON.parse(value) : [];
     return Array.isArray(parsed) ? parsed.filter((line): line is string => typeof line === 'string') : [];
   } catch {
     return [];
