@@ -43,7 +43,8 @@ function closeUnread(request: FastifyRequest, reply: FastifyReply): void {
     if (request.raw.complete) return;
     const socket = request.raw.socket;
     const timer = setTimeout(() => {
-      if (!request.raw.complete) socket.destroy();
+      // An injected request (tests) has a stand-in socket without destroy().
+      if (!request.raw.complete && typeof socket.destroy === 'function') socket.destroy();
     }, refusedLingerMs);
     timer.unref();
     socket.once('close', () => clearTimeout(timer));
