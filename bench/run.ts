@@ -525,6 +525,7 @@ async function hostileBench() {
   for (const r of [bomber, flooder, hog, resizer, ...students]) r.terminal.close();
   linterTerminal.close();
   await server.stop();
+  // BENCH_SERVER_LOG=file keeps the server's own output (its logs, or SERVER_NODE_FLAGS=--trace-gc).
   if (process.env.BENCH_SERVER_LOG)
     (await import('node:fs')).writeFileSync(process.env.BENCH_SERVER_LOG, server.output());
 }
