@@ -1,6 +1,9 @@
 // The contract's constants: limits, terminal bounds, close codes, learner ids and keys. Plain
 // values without zod, so the browser's bundles import them without the schema library.
 
+/** What a check's evidence keeps (lines it printed with the library's `evidence` helper). */
+export const evidenceLimits = { lines: 20, chars: 300 } as const;
+
 /** Lab id that gives a plain sandbox, with no TP. */
 export const sandboxLabId = 'bac-a-sable';
 

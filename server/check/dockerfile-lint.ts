@@ -58,20 +58,28 @@ ModifiableInstruction.prototype.getArguments = function (this: ModifiableInstruc
   return args.slice(this.getFlags().length);
 };
 
+/** Words that name a secret wherever they stand in a name, in English and in French. */
+const secretWords =
+  'PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|MOT_?DE_?PASSE|JETON|CLE_?(?:API|PRIVEE|SECRETE)';
+/** Short ones, secrets only as a word of their own: DB_PWD, not PASSENGER. */
+const shortSecretWords = 'MDP|PASS|PWD|PSWD|PW';
+
 /**
  * Names of ENV/ARG variables that hold secrets, in English and in French (the students'
  * language); `*_FILE` variables point at a file instead.
  */
-const secretName =
-  /PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?|MOT_?DE_?PASSE|(^|_)(MDP|PASS|PWD|PSWD|PW)($|_)|JETON|CLE_?(API|PRIVEE|SECRETE)/i;
+const secretName = new RegExp(`${secretWords}|(?:^|_)(?:${shortSecretWords})(?:$|_)`, 'i');
 
 /**
- * A secret given a value in a RUN's text (`password=…`, `DB_PWD: …`): the words above, then `=`
+ * A secret given a value in a RUN's text (`password=…`, `DB_PWD: …`): the same words, then `=`
  * or `:`, then a value that is not a variable. Written to a file of the image by a redirection or
  * tee, it stays in that RUN's layer. Bounded repeats keep it linear on a crafted 256 KB RUN.
  */
-const secretAssignment =
-  /(?:^|[^A-Za-z0-9])([A-Za-z_]{0,40}(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|MOT_?DE_?PASSE|JETON|(?<![A-Za-z])(?:MDP|PASS|PWD|PSWD)(?![A-Za-z]))[A-Za-z_]{0,40})[ \t]{0,8}[=:][ \t]{0,8}["']?([^\s"'$`;&|]{3,})/i;
+const secretAssignment = new RegExp(
+  `(?:^|[^A-Za-z0-9])([A-Za-z_]{0,40}(?:${secretWords}|(?<![A-Za-z])(?:${shortSecretWords})(?![A-Za-z]))[A-Za-z_]{0,40})` +
+    `[ \\t]{0,8}[=:][ \\t]{0,8}["']?([^\\s"'$\`;&|]{3,})`,
+  'i',
+);
 /** A RUN that writes to a file: a redirection (not to /dev/…) or tee. */
 const writesFile = /(?:>>?\s*(?!\/dev\/|&)[^\s&|;]+)|(?:(?:^|[\s|;&])tee\s)/;
 

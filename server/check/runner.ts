@@ -1,6 +1,7 @@
 // Runs a step's check in the student's sandbox, as its own process (never in their shell),
 // cut at the step's timeout, and turns the outcome into a French answer.
 import type { Lab, LabStep, TsCheckId } from '../../shared/lab-schema.ts';
+import { evidenceLimits } from '../../shared/limits.ts';
 import type { Logger } from '../log/log.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 import { dockerfileLintCheck } from './dockerfile-lint-check.ts';
@@ -13,8 +14,6 @@ export const tsChecks: Record<TsCheckId, TsCheck> = {
 
 /** How a check script marks a line of evidence (the library's `evidence` helper prints it). */
 export const evidenceMark = '::preuve:: ';
-/** Evidence kept per check: lines and characters. */
-export const evidenceLimits = { lines: 20, chars: 300 };
 
 /** The last non-empty line a check printed, evidence aside: its message. */
 export function lastLine(text: string): string {

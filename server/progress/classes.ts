@@ -352,11 +352,11 @@ export class ClassStore {
     learner: string,
     lab: string,
     step: string,
-    passed: boolean,
-    message: string,
+    result: { passed: boolean; message: string; evidence?: string[] },
     at: Date = new Date(),
-    evidence: string[] = [],
   ): void {
+    // The runner already bounds the evidence (evidenceLimits).
+    const { passed, message, evidence = [] } = result;
     const when = at.toISOString();
     this.db
       .prepare(
@@ -376,7 +376,7 @@ export class ClassStore {
         passed ? 1 : 0,
         message.slice(0, 500),
         passed ? when : null,
-        JSON.stringify(evidence.slice(0, 20).map((line) => line.slice(0, 300))),
+        JSON.stringify(evidence),
       );
   }
 

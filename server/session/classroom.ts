@@ -132,15 +132,7 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     services.steps.on('checked', (session, labId, stepId, result) => {
       const member = this.memberOfSession(session);
       if (!member) return;
-      this.deps.store.recordCheck(
-        member.learner,
-        labId,
-        stepId,
-        result.passed,
-        result.message,
-        new Date(),
-        result.evidence,
-      );
+      this.deps.store.recordCheck(member.learner, labId, stepId, result);
       if (member.lab !== labId || member.step !== stepId) this.deps.store.setPosition(member.learner, labId, stepId);
       this.changed(member.classId, member.learner, true);
     });
