@@ -16,23 +16,75 @@ interface Stage {
   name: string;
   command: string[];
   env?: Record<string, string>;
-  /** Reads the stage's JSON report: [passed, failed] test counts. */
-  count?: () => [number, number];
+  /** Reads the stage's JSON report: passed and failed counts, and what failed. */
+  count?: () => Outcome;
 }
 
-function vitestCount(file: string): () => [number, number] {
+interface Outcome {
+  passed: number;
+  failed: number;
+  /** One line per failed test: its name and the first line of its error. */
+  failures: string[];
+}
+
+/** The first line of an error, short: the summary is the part of a long log people read. */
+function firstLine(text: string | undefined): string {
+  // eslint-disable-next-line no-control-regex -- terminal colours in a reporter's message
+  const line = (text ?? '').replace(/\u001b\[[0-9;]*m/g, '').split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.trim().slice(0, 300);
+}
+
+function vitestCount(file: string): () => Outcome {
   return () => {
-    const report = JSON.parse(readFileSync(file, 'utf8')) as { numPassedTests: number; numFailedTests: number };
-    return [report.numPassedTests, report.numFailedTests];
+    const report = JSON.parse(readFileSync(file, 'utf8')) as {
+      numPassedTests: number;
+      numFailedTests: number;
+      testResults?: {
+        name: string;
+        status: string;
+        message?: string;
+        assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+      }[];
+    };
+    const failures: string[] = [];
+    for (const fileResult of report.testResults ?? []) {
+      const where = path.relative(root, fileResult.name);
+      const failedTests = (fileResult.assertionResults ?? []).filter((t) => t.status === 'failed');
+      for (const t of failedTests) failures.push(`${where} › ${t.fullName} — ${firstLine(t.failureMessages?.[0])}`);
+      // A file that failed outside any test (a hook, an import) has no failed test to name.
+      if (fileResult.status === 'failed' && failedTests.length === 0) {
+        failures.push(`${where} — ${firstLine(fileResult.message)}`);
+      }
+    }
+    return { passed: report.numPassedTests, failed: report.numFailedTests, failures };
   };
 }
 
-function playwrightCount(file: string): () => [number, number] {
+interface PlaywrightSuite {
+  title: string;
+  suites?: PlaywrightSuite[];
+  specs?: { title: string; file: string; tests: { status: string; results: { error?: { message?: string } }[] }[] }[];
+}
+
+function playwrightCount(file: string): () => Outcome {
   return () => {
     const report = JSON.parse(readFileSync(file, 'utf8')) as {
       stats: { expected: number; unexpected: number; flaky: number };
+      suites?: PlaywrightSuite[];
     };
-    return [report.stats.expected + report.stats.flaky, report.stats.unexpected];
+    const failures: string[] = [];
+    const walk = (suite: PlaywrightSuite): void => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests) {
+          if (t.status !== 'unexpected') continue;
+          const error = t.results.find((r) => r.error)?.error?.message;
+          failures.push(`${spec.file} › ${spec.title} — ${firstLine(error)}`);
+        }
+      }
+      for (const child of suite.suites ?? []) walk(child);
+    };
+    for (const suite of report.suites ?? []) walk(suite);
+    return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, failures };
   };
 }
 
@@ -112,10 +164,11 @@ for (const stage of stages) {
   let stageFailed = code === 0 ? 0 : 1;
   if (stage.count) {
     try {
-      const [p, f] = stage.count();
-      passed += p;
-      stageFailed = Math.max(f, stageFailed);
-      counts = ` (${p} réussis, ${f} échoués)`;
+      const outcome = stage.count();
+      passed += outcome.passed;
+      stageFailed = Math.max(outcome.failed, stageFailed);
+      counts = ` (${outcome.passed} réussis, ${outcome.failed} échoués)`;
+      for (const failure of outcome.failures) counts += `\n      ✗ ${failure}`;
     } catch {
       counts = ' (rapport illisible)';
     }
