@@ -1,7 +1,13 @@
 # Helper library prepended to every check script of labs/*/checks/.
-# The platform runs `timeout N bash -c "<this file>\n<check script>"` as root in /root of the
-# student's sandbox, in its own `docker exec` process. Only the last non-empty line of stdout is
+# The platform runs `timeout N sandbox-checker -- bash -c "<this file>\n<check script>"` as root
+# in the sandbox's checker: a container of the sandbox image beside the student's sandbox, whose
+# binaries the student cannot replace. The student's files are under $SANDBOX_ROOT (a path to a
+# file of the sandbox is "$SANDBOX_ROOT/root/...", and a folder to build is copied first with
+# sandbox_copy); `docker` talks to the sandbox's engine, verified. Only the last non-empty line of stdout is
 # shown to the student: helpers stay silent, and a check ends with `pass` or `fail`.
+
+# Empty when a check runs inside the sandbox itself (by hand, to try it).
+SANDBOX_ROOT=${SANDBOX_ROOT:-}
 
 # --- verdicts -------------------------------------------------------------------------------
 
@@ -13,6 +19,24 @@ evidence() { printf '::preuve:: %s\n' "$*"; }
 pass() { printf '%s\n' "$*"; exit 0; }
 # Prints the French message and ends the check as failed (exit 1).
 fail() { printf '%s\n' "$*"; exit 1; }
+
+# --- the student's files ---------------------------------------------------------------------
+
+# Copies a folder of the student's (its path in the sandbox, /root/...) into a fresh folder of
+# the checker and prints the copy's path, for `docker build`: the CLI resolves the checker's
+# view of the sandbox (/proc/1/root) to its own root. Status 1 when the folder is missing or
+# over 32 MB. The caller removes the copy.
+sandbox_copy() {
+  local source="$SANDBOX_ROOT$1" copy
+  [ -d "$source" ] || return 1
+  [ "$(du -sk "$source" 2>/dev/null | cut -f 1)" -le 32768 ] 2>/dev/null || return 1
+  copy=$(mktemp -d) || return 1
+  if ! tar -C "$source" -cf - . 2>/dev/null | tar -C "$copy" -xf - 2>/dev/null; then
+    rm -rf "$copy"
+    return 1
+  fi
+  printf '%s\n' "$copy"
+}
 
 # --- answers of question steps --------------------------------------------------------------
 

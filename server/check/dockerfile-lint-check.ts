@@ -5,6 +5,7 @@
 // The lint runs in the linter's thread, never on the event loop (dockerfile-lint-thread.ts).
 import { lintDockerfileOffThread, maxDockerfileBytes } from './dockerfile-lint-thread.ts';
 import type { LintFinding } from './dockerfile-lint.ts';
+import { lastLine, refusedStatus } from '../sandbox/checker.ts';
 import type { TsCheck } from './types.ts';
 
 /** How many findings the message lists; the rest are counted. */
@@ -33,7 +34,11 @@ export const verifyBuildSeconds = 170;
 
 const buildAndServeScript = `
 dir=$1 serves=$2 port=$3
-cd -- "$dir" || exit 3
+# A copy in the checker: the CLI cannot build from its view of the sandbox (/proc/1/root).
+[ "$(du -sk -- "$SANDBOX_ROOT$dir" 2>/dev/null | cut -f 1)" -le 32768 ] 2>/dev/null || exit 14
+context=$(mktemp -d) || exit 9
+trap 'rm -rf "$context"' EXIT
+tar -C "$SANDBOX_ROOT$dir" -cf - . | tar -C "$context" -xf - && cd -- "$context" || exit 9
 docker rm -f ${verifyName} >/dev/null 2>&1
 out=$(timeout ${verifyBuildSeconds} docker build -q -t ${verifyTag} . 2>&1); rc=$?
 if [ "$rc" = 124 ]; then exit 13; fi
@@ -65,6 +70,8 @@ async function buildAndServe(
   switch (result.exitCode) {
     case 0:
       return undefined;
+    case refusedStatus:
+      return { passed: false, message: lastLine(result.stdout) };
     case 10:
       return {
         passed: false,
@@ -77,6 +84,11 @@ async function buildAndServe(
       };
     case 11:
       return { passed: false, message: "L'image se construit, mais son conteneur ne démarre pas : vérifiez CMD." };
+    case 14:
+      return {
+        passed: false,
+        message: `Le dossier ${dir} est trop gros pour être vérifié (plus de 32 Mo) : retirez-en les gros fichiers, puis vérifiez de nouveau.`,
+      };
     case 12:
       return {
         passed: false,

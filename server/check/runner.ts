@@ -1,9 +1,10 @@
-// Runs a step's check in the student's sandbox, as its own process (never in their shell),
-// cut at the step's timeout, and turns the outcome into a French answer.
+// Runs a step's check from the sandbox's checker (its own binaries, the sandbox's files under
+// /proc/1/root, a verified path to the sandbox's engine), never in the student's shell, cut at
+// the step's timeout, and turns the outcome into a French answer.
 import type { Lab, LabStep, TsCheckId } from '../../shared/lab-schema.ts';
-import { evidenceLimits } from '../../shared/limits.ts';
 import type { Logger } from '../log/log.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
+import { checkerCommand, evidenceLines, lastLine, refusedStatus, sandboxRoot } from '../sandbox/checker.ts';
 import { dockerfileLintCheck } from './dockerfile-lint-check.ts';
 import type { CheckContext, CheckResult, TsCheck } from './types.ts';
 
@@ -11,28 +12,6 @@ import type { CheckContext, CheckResult, TsCheck } from './types.ts';
 export const tsChecks: Record<TsCheckId, TsCheck> = {
   'dockerfile-lint': dockerfileLintCheck,
 };
-
-/** How a check script marks a line of evidence (the library's `evidence` helper prints it). */
-export const evidenceMark = '::preuve:: ';
-
-/** The last non-empty line a check printed, evidence aside: its message. */
-export function lastLine(text: string): string {
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith(evidenceMark.trim()));
-  return (lines.at(-1) ?? '').slice(0, 1000);
-}
-
-/** The evidence lines a check printed, bounded. */
-export function evidenceLines(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(evidenceMark))
-    .map((l) => l.slice(evidenceMark.length).trim().slice(0, evidenceLimits.chars))
-    .filter(Boolean)
-    .slice(0, evidenceLimits.lines);
-}
 
 export interface CheckRequest {
   lab: Lab;
@@ -49,10 +28,15 @@ const defaultReadBytes = 512 * 1024;
 function contextFor(driver: SandboxDriver, sessionId: string, timeoutMs: number, log: Logger): CheckContext {
   return {
     async readFile(path, maxBytes = defaultReadBytes) {
-      const result = await driver.exec(sessionId, ['cat', '--', path], { timeoutMs, maxOutputBytes: maxBytes });
+      if (!path.startsWith('/')) return null;
+      const result = await driver.exec(sessionId, ['cat', '--', `${sandboxRoot}${path}`], {
+        timeoutMs,
+        maxOutputBytes: maxBytes,
+        in: 'checker',
+      });
       return result.exitCode === 0 ? result.stdout : null;
     },
-    exec: (command) => driver.exec(sessionId, command, { timeoutMs }),
+    exec: (command) => driver.exec(sessionId, [...checkerCommand, ...command], { timeoutMs, in: 'checker' }),
     log,
   };
 }
@@ -75,11 +59,16 @@ export async function runCheck(
     );
     return Promise.race([check(contextFor(driver, sessionId, timeoutMs, log), step.check.options), timeout]);
   }
-  const result = await driver.exec(sessionId, ['bash', '-c', `${library}\n${step.checkScript ?? ''}`], {
-    timeoutMs,
-    env: { ANSWER: answer, LAB_ID: lab.id, STEP_ID: step.id, STEP_STATE: state },
-    maxOutputBytes: 64 * 1024,
-  });
+  const result = await driver.exec(
+    sessionId,
+    [...checkerCommand, 'bash', '-c', `${library}\n${step.checkScript ?? ''}`],
+    {
+      timeoutMs,
+      env: { ANSWER: answer, LAB_ID: lab.id, STEP_ID: step.id, STEP_STATE: state },
+      maxOutputBytes: 64 * 1024,
+      in: 'checker',
+    },
+  );
   const message = lastLine(result.stdout);
   const evidence = evidenceLines(result.stdout);
   if (result.timedOut) {
@@ -92,6 +81,10 @@ export async function runCheck(
   if (result.exitCode === 0) return { passed: true, message: message || 'Étape réussie, bravo !', evidence };
   if (result.exitCode === 1)
     return { passed: false, message: message || "Ce n'est pas encore ça : relisez la consigne.", evidence };
+  if (result.exitCode === refusedStatus) {
+    log.warn('check refused: the sandbox was tampered with', { lab: lab.id, step: step.id, sessionId, evidence });
+    return { passed: false, message, evidence };
+  }
   log.error('check failed unexpectedly', {
     lab: lab.id,
     step: step.id,

@@ -12,14 +12,17 @@ export interface CheckResult {
   evidence?: string[];
 }
 
-/** What a TypeScript check may use: read-only looks into the student's sandbox. */
+/** What a TypeScript check may use: looks into the student's sandbox, from its checker. */
 export interface CheckContext {
   /**
    * Reads a file of the sandbox (as root); null when it does not exist. A file longer than
    * `maxBytes` (default 512 KB) comes back cut at that many bytes.
    */
   readFile(path: string, maxBytes?: number): Promise<string | null>;
-  /** Runs a command in the sandbox as its own process (never in the student's shell). */
+  /**
+   * Runs a command from the sandbox's checker (never in the student's shell), with the Docker CLI
+   * bound to the sandbox's engine; the sandbox's files are under $SANDBOX_ROOT.
+   */
   exec(command: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** For what the operators should know of (a check that failed on its own side). */
   log?: Logger;

@@ -1,6 +1,7 @@
 // Prepares a TP in a sandbox before the student gets the terminal: copies the TP's files into
 // /root and runs its set-up script; also runs a step's own set-up when the student reaches it.
 import type { Lab, LabStep } from '../../shared/lab-schema.ts';
+import { checkerCommand, lastLine, refusedStatus } from '../sandbox/checker.ts';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 import { createTar } from '../sandbox/tar.ts';
 
@@ -48,16 +49,20 @@ export async function prepareLab(driver: SandboxDriver, sessionId: string, lab: 
 export const stepStateBytes = 64 * 1024;
 
 /**
- * Runs a step's own set-up; resolves with what it printed on stdout, the step's state, which the
+ * Runs a step's own set-up from the checker (the sandbox's files are under $SANDBOX_ROOT);
+ * resolves with what it printed on stdout, the step's state, which the
  * server keeps and gives to the check (STEP_STATE): never a file the student could write first.
  */
 export async function prepareStep(driver: SandboxDriver, sessionId: string, lab: Lab, step: LabStep): Promise<string> {
   if (!step.setup) return '';
-  const result = await driver.exec(sessionId, ['bash', '-e', '-c', step.setup], {
+  // From the checker, like the check: the state it prints comes from the sandbox's real engine.
+  const result = await driver.exec(sessionId, [...checkerCommand, 'bash', '-e', '-c', step.setup], {
     timeoutMs: 120_000,
     env: { LAB_ID: lab.id, STEP_ID: step.id },
     maxOutputBytes: stepStateBytes,
+    in: 'checker',
   });
+  if (result.exitCode === refusedStatus) throw new LabSetupError(lastLine(result.stdout));
   if (result.exitCode !== 0) {
     throw new LabSetupError(`La préparation de l'étape a échoué : ${tail(result.stderr || result.stdout)}`);
   }

@@ -28,27 +28,20 @@ import {
   type TerminalProcess,
 } from './driver.ts';
 import { bridgeName, remoteEngine } from './firewall.ts';
-import { applySandboxWeight, sandboxCgroupParent, weightFiles, type CgroupDriver } from './cpu-weight.ts';
-import { tmpBytes } from './limits.ts';
+import { applySandboxWeight, weightFiles, type CgroupDriver } from './cpu-weight.ts';
+import {
+  checkerContainer,
+  checkerName,
+  sandboxContainer,
+  sandboxName,
+  type ContainerSettings,
+  type EngineFacts,
+} from './container-spec.ts';
 
-export interface DockerDriverOptions {
-  image: string;
-  runtime: string;
-  privileged: boolean;
-  memoryBytes: number;
-  cpus: number;
-  /** The sandboxes' CPU weight, all together, against a service of weight 100 (see cpu-weight.ts). */
-  cpuWeight?: number;
-  pidsLimit: number;
-  diskBytes: number;
-  homeBytes: number;
+export interface DockerDriverOptions extends ContainerSettings {
   egress: 'internet' | 'none';
   /** e.g. `10.213.0.0/16`: each sandbox network takes one /24 of it. */
   subnetPool: string;
-  /** Name of the course registry container, joined to each sandbox network; '' for none. */
-  registryContainer: string;
-  /** Alias of the registry on sandbox networks (the mirror's host name). */
-  registryAlias: string;
   /** Seconds to wait for a new sandbox's engine. */
   readyTimeoutSeconds: number;
   /** Most `docker exec` (checks, set-ups) running at once on the engine; more wait their turn. */
@@ -57,10 +50,6 @@ export interface DockerDriverOptions {
   maxExecsPerSession?: number;
   /** Most sandboxes starting at once; more wait their turn. */
   maxConcurrentStarts?: number;
-  /** Labels objects as this server instance's, so two servers on one engine ignore each other. */
-  instance: string;
-  /** DNS servers for the containers a student runs (the engine's embedded DNS is not theirs). */
-  dns: string[];
   /** How the shell is reached: TCP to the sandbox's address, or `docker exec` (remote engines). */
   terminalTransport: 'tcp' | 'exec';
   /** Deadline of engine calls that answer at once; 30 s by default (removals get three times it). */
@@ -124,8 +113,6 @@ export const queuedStreamsPerSession = 4;
  * process group of that id, so that a cancelled stream kills the whole command at once.
  */
 const reportPid = ['sh', '-c', 'echo "$$" >&2; exec "$@"', 'sh'];
-
-const namePrefix = 'cours-docker-sb-';
 
 /** A shell behind dtach's client protocol: `output` carries the shell's bytes, `input` takes packets. */
 function dtachTerminal(
@@ -217,12 +204,8 @@ function pipeInput(input: Readable, stream: Duplex): () => Error | undefined {
   return () => failure;
 }
 
-function containerName(sessionId: string): string {
-  return `${namePrefix}${sessionId}`;
-}
-
 function networkName(sessionId: string): string {
-  return `${namePrefix}${sessionId}`;
+  return sandboxName(sessionId);
 }
 
 function toSandbox(info: Docker.ContainerInfo): Sandbox {
@@ -249,39 +232,14 @@ function goneOr(error: unknown, sessionId: string): unknown {
   return status === 404 || status === 409 ? new SandboxGoneError(sessionId, { cause: error }) : error;
 }
 
-/** The capabilities a sandbox keeps (all others are dropped); tested by sandbox-isolation. */
-export const sandboxCapabilities = [
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'DAC_READ_SEARCH',
-  'FOWNER',
-  'FSETID',
-  'KILL',
-  'MKNOD',
-  'NET_BIND_SERVICE',
-  'NET_RAW',
-  'SETFCAP',
-  'SETGID',
-  'SETPCAP',
-  'SETUID',
-  'SYS_CHROOT',
-  'AUDIT_WRITE',
-  'SYS_ADMIN',
-  'NET_ADMIN',
-  'IPC_LOCK',
-  'SYS_NICE',
-  // runc enters the namespaces of a container through /proc/<pid>/ns, which the kernel lets
-  // only the same uid or SYS_PTRACE do: without it, `docker exec` and health checks fail in
-  // every container that does not run as root (mariadb, USER in a Dockerfile).
-  'SYS_PTRACE',
-];
-
 export class DockerSandboxDriver implements SandboxDriver {
   readonly docker: Docker;
   private readonly options: DockerDriverOptions;
   private readonly log: Logger;
   /** Per session: the sandbox's address and its relay secret, read once from the engine. */
   private readonly addresses = new Map<string, { address: string; secret: string }>();
+  /** Sessions whose checker is known to run (or being made), so each check does not ask. */
+  private readonly checkers = new Map<string, Promise<void>>();
 
   constructor(options: DockerDriverOptions, log: Logger, docker: Docker = new Docker()) {
     this.options = options;
@@ -361,6 +319,11 @@ export class DockerSandboxDriver implements SandboxDriver {
   private engineRemapsUsers = false;
   /** The engine's cgroups, known once resolveIsolation() ran: where sandboxes are put. */
   private cgroups: { driver: CgroupDriver; version: '1' | '2' } = { driver: 'cgroupfs', version: '2' };
+
+  /** What the containers' specifications need to know of the engine. */
+  private engineFacts(): EngineFacts {
+    return { remapsUsers: this.engineRemapsUsers, isolation: this.isolation, cgroupDriver: this.cgroups.driver };
+  }
   /** Whether weighing the sandboxes worked last time (undefined before the first try). */
   private weighed: boolean | undefined;
   /** The mode sandboxes are created in; `none` until resolveIsolation() says otherwise. */
@@ -495,71 +458,8 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     try {
       await this.joinRegistry(network);
-      const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
-      const hostConfig: Docker.HostConfig & { CgroupnsMode: 'private' | 'host' } = {
-        NetworkMode: network,
-        // On an engine with userns-remap, `host` gives the sandbox the host's root (mode none).
-        ...(this.engineRemapsUsers && this.isolation === 'none' ? { UsernsMode: 'host' } : {}),
-        Runtime: o.runtime,
-        Privileged: o.privileged,
-        ...(o.privileged
-          ? {}
-          : {
-              // Only what nested Docker needs: Docker's defaults, plus mounts and cgroups
-              // (SYS_ADMIN), bridges and iptables (NET_ADMIN), overlay2 (DAC_READ_SEARCH),
-              // what images such as mariadb ask for (IPC_LOCK, SYS_NICE), and `docker exec`
-              // into non-root containers (SYS_PTRACE, within the sandbox's own processes). No
-              // SYS_MODULE, SYS_TIME, SYS_BOOT, SYS_RAWIO, SYSLOG...
-              CapDrop: ['ALL'],
-              CapAdd: sandboxCapabilities,
-              SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
-              // Docker's masked and read-only /proc and /sys paths stay as they are
-              // (/proc/sysrq-trigger, /proc/sys, /proc/kcore…): nested Docker does without them.
-            }),
-        // The inner dockerd finds forwarding on, rather than writing /proc/sys (read-only).
-        Sysctls: { 'net.ipv4.ip_forward': '1' },
-        // A private cgroup namespace lets the inner dockerd remount its cgroups read-write.
-        CgroupnsMode: 'private',
-        Memory: o.memoryBytes,
-        MemorySwap: o.memoryBytes,
-        NanoCpus: Math.round(o.cpus * 1e9),
-        ...(o.cpuWeight ? { CgroupParent: sandboxCgroupParent(this.cgroups.driver) } : {}),
-        PidsLimit: o.pidsLimit,
-        // The image's own files are read-only; everything a student can write is a tmpfs
-        // counted in the sandbox's memory, so nothing they do reaches the host's disk.
-        ReadonlyRootfs: true,
-        Tmpfs: {
-          '/var/lib/docker': tmpfs(o.diskBytes, '711'),
-          '/root': tmpfs(o.homeBytes, '700'),
-          '/tmp': tmpfs(tmpBytes, '1777'),
-          '/run': tmpfs(64 * 1024 * 1024),
-          '/var/log': tmpfs(64 * 1024 * 1024),
-          '/etc/docker': tmpfs(1024 * 1024),
-          '/var/lib/containerd': tmpfs(64 * 1024 * 1024),
-        },
-        RestartPolicy: { Name: 'no' },
-        AutoRemove: false,
-        LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
-      };
       const container = await this.docker.createContainer({
-        name: containerName(spec.sessionId),
-        Image: o.image,
-        Hostname: 'bac-a-sable',
-        Env: [
-          ...(o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : []),
-          ...(o.dns.length > 0 ? [`SANDBOX_DNS=${o.dns.join(',')}`] : []),
-          // The relay lets in only who knows it: the server (containers inside cannot read it).
-          `SANDBOX_RELAY_SECRET=${randomBytes(32).toString('hex')}`,
-        ],
-        Labels: {
-          [labels.managed]: 'true',
-          [labels.role]: 'sandbox',
-          [labels.session]: spec.sessionId,
-          [labels.expires]: spec.expiresAt.toISOString(),
-          [labels.pooled]: String(spec.pooled),
-          [labels.instance]: o.instance,
-        },
-        HostConfig: hostConfig,
+        ...sandboxContainer(o, this.engineFacts(), spec, network, randomBytes(32).toString('hex')),
         ...this.within(),
       });
       await container.start(this.within());
@@ -567,6 +467,11 @@ export class DockerSandboxDriver implements SandboxDriver {
       // again at each start, a write of a few bytes, in case something reset it.
       await this.weighSandboxes();
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
+      // The checker starts now, off the student's way: a start waits for its sandbox only; the
+      // first check or step set-up waits for the checker if it is not there yet.
+      this.ensureChecker(spec.sessionId).catch((error: unknown) =>
+        this.log.warn('checker not started; the first check will try again', { sessionId: spec.sessionId, error }),
+      );
       const info = await container.inspect(this.within());
       return {
         containerId: info.Id,
@@ -624,14 +529,70 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   async remove(sessionId: string): Promise<void> {
     this.addresses.delete(sessionId);
+    // A checker being made is waited for, so that it is removed rather than left behind.
+    const checker = this.checkers.get(sessionId);
+    this.checkers.delete(sessionId);
+    await checker?.catch(() => {});
+    await this.removeChecker(sessionId);
     try {
       await this.docker
-        .getContainer(containerName(sessionId))
+        .getContainer(sandboxName(sessionId))
         .remove({ force: true, v: true, ...this.within(3 * (this.options.engineCallTimeoutMs ?? 30_000)) });
     } catch (error) {
       if (!isNotFound(error)) this.log.warn('sandbox container not removed', { sessionId, error });
     }
     await this.removeNetwork(networkName(sessionId));
+  }
+
+  private async removeChecker(sessionId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(checkerName(sessionId)).remove({ force: true, ...this.within() });
+    } catch (error) {
+      if (!isNotFound(error)) this.log.warn('checker container not removed', { sessionId, error });
+    }
+  }
+
+  /** Makes sure the session's checker runs; a dead one (killed from the sandbox) is made again. */
+  private ensureChecker(sessionId: string): Promise<void> {
+    let ready = this.checkers.get(sessionId);
+    if (!ready) {
+      ready = this.startChecker(sessionId);
+      this.checkers.set(sessionId, ready);
+      ready.catch(() => this.checkers.delete(sessionId));
+    }
+    return ready;
+  }
+
+  private async startChecker(sessionId: string): Promise<void> {
+    const o = this.options;
+    const sandbox = sandboxName(sessionId);
+    const existing = this.docker.getContainer(checkerName(sessionId));
+    try {
+      const info = await existing.inspect(this.within());
+      if (info.State.Running) return;
+      await existing.remove({ force: true, ...this.within() });
+    } catch (error) {
+      if (!isNotFound(error)) throw goneOr(error, sessionId);
+    }
+    let labelsOfSandbox: Record<string, string>;
+    try {
+      const info = await this.docker.getContainer(sandbox).inspect(this.within());
+      if (!info.State.Running) throw new SandboxGoneError(sessionId);
+      labelsOfSandbox = info.Config.Labels;
+    } catch (error) {
+      throw goneOr(error, sessionId);
+    }
+    try {
+      const checker = await this.docker.createContainer({
+        ...checkerContainer(o, this.engineFacts(), sessionId, labelsOfSandbox[labels.expires] ?? ''),
+        ...this.within(),
+      });
+      await checker.start(this.within());
+    } catch (error) {
+      // Two starts of the same checker at once (a restarted server): the other one made it.
+      if ((error as { statusCode?: number }).statusCode === 409 && /already in use/.test(String(error))) return;
+      throw goneOr(error, sessionId);
+    }
   }
 
   private async removeNetwork(name: string): Promise<void> {
@@ -683,7 +644,7 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   async execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
     const release = await this.slot(this.streamLimit, sessionId);
-    const container = this.docker.getContainer(containerName(sessionId));
+    const container = this.docker.getContainer(sandboxName(sessionId));
     const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     let exec: Docker.Exec;
     let stream: Duplex;
@@ -744,7 +705,21 @@ export class DockerSandboxDriver implements SandboxDriver {
   }
 
   private async execNow(sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {
-    const container = this.docker.getContainer(containerName(sessionId));
+    if (options.in !== 'checker') return this.execIn(sandboxName(sessionId), sessionId, command, options);
+    await this.ensureChecker(sessionId);
+    try {
+      return await this.execIn(checkerName(sessionId), sessionId, command, options);
+    } catch (error) {
+      // The checker was stopped from the sandbox (its processes are visible there): made again.
+      if (!(error instanceof SandboxGoneError)) throw error;
+      this.checkers.delete(sessionId);
+      await this.ensureChecker(sessionId);
+      return this.execIn(checkerName(sessionId), sessionId, command, options);
+    }
+  }
+
+  private async execIn(name: string, sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {
+    const container = this.docker.getContainer(name);
     const timeoutMs = options.timeoutMs ?? 30_000;
     const maxBytes = options.maxOutputBytes ?? 1024 * 1024;
     const input = options.stdin;
@@ -851,7 +826,7 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   /** The same relay on the exec's standard input and output, for engines on another machine. */
   private async openTerminalExec(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
-    const exec = await this.docker.getContainer(containerName(sessionId)).exec({
+    const exec = await this.docker.getContainer(sandboxName(sessionId)).exec({
       Cmd: ['sandbox-terminal-relay', '--stdio'],
       AttachStdin: true,
       AttachStdout: true,
@@ -876,7 +851,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     if (cached) return cached;
     let info: Docker.ContainerInspectInfo;
     try {
-      info = await this.docker.getContainer(containerName(sessionId)).inspect(this.within());
+      info = await this.docker.getContainer(sandboxName(sessionId)).inspect(this.within());
     } catch (error) {
       if (isNotFound(error)) throw new SandboxGoneError(sessionId, { cause: error });
       throw error;
@@ -913,6 +888,18 @@ export class DockerSandboxDriver implements SandboxDriver {
     for (const network of networks) {
       if (orphan(network.Labels?.[labels.session])) {
         await this.removeNetwork(network.Name);
+        removed++;
+      }
+    }
+    const checkers = await this.docker.listContainers({
+      all: true,
+      filters: { label: [...mine, `${labels.role}=checker`] },
+      ...this.within(),
+    });
+    for (const checker of checkers) {
+      const session = checker.Labels[labels.session];
+      if (orphan(session)) {
+        await this.removeChecker(session);
         removed++;
       }
     }

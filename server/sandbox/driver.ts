@@ -45,6 +45,13 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Most bytes kept of stdout and of stderr. */
   maxOutputBytes?: number;
+  /**
+   * Where the command runs: in the student's sandbox (by default), or in its checker, a
+   * container of the sandbox's image that shares only the sandbox's processes and network.
+   * The checker's binaries are out of the student's reach; it sees the sandbox's files under
+   * /proc/1/root, and `sandbox-checker` gives it a verified path to the sandbox's engine.
+   */
+  in?: 'sandbox' | 'checker';
 }
 
 export interface ExecResult {

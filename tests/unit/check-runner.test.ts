@@ -1,6 +1,7 @@
 // Unit tests of the check runner on a fake driver: outcomes, messages, timeouts, answers.
 import { describe, expect, it } from 'vitest';
-import { lastLine, runCheck } from '../../server/check/runner.ts';
+import { lastLine } from '../../server/sandbox/checker.ts';
+import { runCheck } from '../../server/check/runner.ts';
 import { silentLogger } from '../../server/log/log.ts';
 import type { Lab, LabStep } from '../../shared/lab-schema.ts';
 import { FakeDriver } from './fake-driver.ts';
@@ -41,6 +42,27 @@ describe('runCheck', () => {
     expect(driver.execs[0]?.env?.STEP_STATE).toBe('sha256:aa\nsha256:bb');
     await runCheck(driver, 's1', { lab, step, library: 'LIB' }, silentLogger);
     expect(driver.execs[1]?.env?.STEP_STATE).toBe('');
+  });
+
+  it('runs the check from the checker, through sandbox-checker, never in the sandbox', async () => {
+    const driver = new FakeDriver();
+    driver.nextExec = { exitCode: 0, stdout: 'Bravo !\n' };
+    await runCheck(driver, 's1', { lab, step, library: 'LIB', answer: '3' }, silentLogger);
+    expect(driver.execs[0]?.in).toBe('checker');
+    expect(driver.execs[0]?.command.slice(0, 5)).toEqual(['sandbox-checker', '--mounts', '--engine', '--', 'bash']);
+  });
+
+  it('gives the checker’s refusal to judge as it is, with what it found for the instructor', async () => {
+    const driver = new FakeDriver();
+    driver.nextExec = {
+      exitCode: 3,
+      stdout:
+        '::preuve:: vérification refusée, montage sur un dossier système : /usr/local/bin (tmpfs)\nLa vérification refuse de juger : des dossiers système du bac à sable ont été remplacés par un montage (/usr/local/bin (tmpfs)).\n',
+    };
+    const result = await runCheck(driver, 's1', { lab, step, library: '' }, silentLogger);
+    expect(result.passed).toBe(false);
+    expect(result.message).toMatch(/^La vérification refuse de juger/);
+    expect(result.evidence).toEqual(['vérification refusée, montage sur un dossier système : /usr/local/bin (tmpfs)']);
   });
 
   it('reports exit 1 as not passed with the script’s message', async () => {

@@ -11,7 +11,8 @@ import type {
 
 export class FakeDriver implements SandboxDriver {
   readonly sandboxes = new Map<string, Sandbox>();
-  readonly execs: { sessionId: string; command: string[]; env?: Record<string, string> }[] = [];
+  readonly execs: { sessionId: string; command: string[]; env?: Record<string, string>; in?: 'sandbox' | 'checker' }[] =
+    [];
   created = 0;
   removed: string[] = [];
   nextExec: Partial<ExecResult> = {};
@@ -59,8 +60,17 @@ export class FakeDriver implements SandboxDriver {
     return Promise.resolve();
   }
 
-  exec(sessionId: string, command: string[], options: { env?: Record<string, string> } = {}): Promise<ExecResult> {
-    this.execs.push({ sessionId, command, ...(options.env ? { env: options.env } : {}) });
+  exec(
+    sessionId: string,
+    command: string[],
+    options: { env?: Record<string, string>; in?: 'sandbox' | 'checker' } = {},
+  ): Promise<ExecResult> {
+    this.execs.push({
+      sessionId,
+      command,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.in ? { in: options.in } : {}),
+    });
     return Promise.resolve({ exitCode: 0, stdout: '', stderr: '', timedOut: false, ...this.nextExec });
   }
 

@@ -19,8 +19,8 @@ version=$(image_env "$img" APP_VERSION) ||
   fail "La valeur par défaut de l'ARG est déjà 2.0 : remettez ARG APP_VERSION=1.0 dans le Dockerfile et donnez 2.0 avec --build-arg APP_VERSION=2.0."
 # A value written in the ENV line would ignore --build-arg: look at the Dockerfile if it is there.
 dockerfile=/root/tp-dockerfile/app/Dockerfile
-if [ -f "$dockerfile" ] && grep -qiE '^[[:space:]]*ENV[[:space:]]+APP_VERSION[[:space:]=]' "$dockerfile" &&
-  ! grep -iE '^[[:space:]]*ENV[[:space:]]+APP_VERSION[[:space:]=]' "$dockerfile" | grep -q '\$'; then
+if [ -f "$SANDBOX_ROOT$dockerfile" ] && grep -qiE '^[[:space:]]*ENV[[:space:]]+APP_VERSION[[:space:]=]' "$SANDBOX_ROOT$dockerfile" &&
+  ! grep -iE '^[[:space:]]*ENV[[:space:]]+APP_VERSION[[:space:]=]' "$SANDBOX_ROOT$dockerfile" | grep -q '\$'; then
   fail "Dans $dockerfile, ENV APP_VERSION reçoit une valeur écrite en dur : recopiez l'argument de construction avec ENV APP_VERSION=\$APP_VERSION."
 fi
 pass "Bravo : la valeur 2.0, donnée par --build-arg, est devenue la variable d'environnement APP_VERSION de l'image."

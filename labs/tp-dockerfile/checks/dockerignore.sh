@@ -32,16 +32,17 @@ files=$(image_layer_files "$img") ||
 # whole context out (a cached build keeps the image's old date: dates cannot tell).
 why() {
   local rel=${1#"$html"/} probe excluded=
-  if [ ! -f "$dir/.dockerignore" ]; then
+  if [ ! -f "$SANDBOX_ROOT$dir/.dockerignore" ]; then
     printf '%s' "créez le fichier $dir/.dockerignore qui l'exclut (ligne $2), puis reconstruisez l'image."
     return
   fi
   probe=$(mktemp -d)
-  if printf 'FROM scratch\nCOPY . /\n' | docker build -q -o "type=local,dest=$probe" -f - "$dir" >/dev/null 2>&1 &&
+  context=$(sandbox_copy "$dir") || context=/nonexistent
+  if printf 'FROM scratch\nCOPY . /\n' | docker build -q -o "type=local,dest=$probe" -f - "$context" >/dev/null 2>&1 &&
     [ ! -e "$probe/$rel" ]; then
     excluded=1
   fi
-  rm -rf "$probe"
+  rm -rf "$probe" "$context"
   if [ -n "$excluded" ]; then
     printf '%s' "votre .dockerignore l'exclut bien, mais l'image a été construite avant : reconstruisez-la avec docker build -t mon-site:1.0 . dans $dir."
   else
@@ -70,6 +71,6 @@ if [ -n "$log" ]; then
     fail "Les journaux sont effacés par une couche supérieure (RUN rm…), mais la couche du COPY contient toujours /$log : il se lit dans l'image (docker save). Retirez le RUN rm et excluez les journaux du contexte avec .dockerignore (*.log), puis reconstruisez."
   fail "mon-site:1.0 contient un journal (/$log) : $(why "$log" '*.log')"
 fi
-[ -f "$dir/.dockerignore" ] ||
+[ -f "$SANDBOX_ROOT$dir/.dockerignore" ] ||
   fail "mon-site:1.0 ne contient ni la clé ni les journaux, mais $dir/.dockerignore n'existe pas : écrivez-le (secrets/ et *.log), pour que tout COPY . de ce dossier les laisse de côté."
 pass "Bravo : mon-site:1.0 contient le site de Produpot, et aucune de ses couches ne contient la clé d'API ni les journaux : .dockerignore les a laissés hors du contexte."

@@ -25,7 +25,7 @@ esac
 # the final stage copies the binary from, and that stage's binary is, byte for byte, the one
 # hello:1 runs. A binary compiled elsewhere and copied in from the folder is not the build's.
 dir=/root/tp-dockerfile/hello
-df=$dir/Dockerfile
+df=$SANDBOX_ROOT$dir/Dockerfile
 [ -f "$df" ] ||
   fail "Le Dockerfile de $dir est introuvable : écrivez-y le build multi-stage, puis lancez docker build -t hello:1 . dans ce dossier."
 [ "$(grep -ciE '^[[:space:]]*FROM[[:space:]]' "$df")" -ge 2 ] ||
@@ -62,9 +62,11 @@ end=$(awk -v want="$stage" '
 partial=$(mktemp)
 head -n "$end" "$df" > "$partial"
 # From the build cache, which the build of hello:1 filled: nothing is compiled again.
-builder=$(docker build -q -f "$partial" "$dir" 2>/dev/null) ||
+context=$(sandbox_copy "$dir") ||
+  fail "Le dossier $dir est trop gros pour être vérifié (plus de 32 Mo) : retirez-en les gros fichiers, puis vérifiez de nouveau."
+builder=$(docker build -q -f "$partial" "$context" 2>/dev/null) ||
   fail "L'étape $stage du Dockerfile de $dir ne se construit pas : corrigez-la, puis reconstruisez hello:1."
-rm -f "$partial"
+rm -rf "$partial" "$context"
 binary=$(docker image inspect -f '{{if .Config.Entrypoint}}{{index .Config.Entrypoint 0}}{{else}}{{index .Config.Cmd 0}}{{end}}' "$img" 2>/dev/null)
 box=$(docker create "$img" 2>/dev/null) || fail "Impossible de créer un conteneur de hello:1 pour lire son binaire."
 sum=$(docker cp "$box:$binary" - 2>/dev/null | tar -xO 2>/dev/null | sha256sum | cut -d ' ' -f 1)

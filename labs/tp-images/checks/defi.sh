@@ -42,10 +42,10 @@ id=$(image_id "$img")
   fail "Le registre sert bien defi/nginx:1, mais ce n'est pas l'image defi-images:1 actuelle (elle a changé depuis ?) : publiez de nouveau defi-images:1 sous ce nom."
 
 # --- the archive ------------------------------------------------------------------------------
-tar=/root/defi.tar
+tar=$SANDBOX_ROOT/root/defi.tar
 # /root is small (256 MB): an export may have run out of room.
 room=
-[ "$(df --output=avail -k /root 2>/dev/null | tail -n 1)" -lt 150000 ] 2>/dev/null &&
+[ "$(df --output=avail -k "$SANDBOX_ROOT/root" 2>/dev/null | tail -n 1)" -lt 150000 ] 2>/dev/null &&
   room=" Attention, /root est presque plein : supprimez les archives dont vous n'avez plus besoin."
 [ -f "$tar" ] ||
   fail "L'image est publiée ; il manque son export : le fichier /root/defi.tar n'existe pas.$room"

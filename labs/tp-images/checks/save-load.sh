@@ -1,6 +1,6 @@
 # Step save-load: /root/debian-formation.tar is an image archive holding debian-formation:v1,
 # the image was removed after the archive was written, then loaded back from it.
-tar=/root/debian-formation.tar
+tar=$SANDBOX_ROOT/root/debian-formation.tar
 [ -f "$tar" ] ||
   fail "Le fichier /root/debian-formation.tar n'existe pas : exportez l'image avec docker save -o /root/debian-formation.tar debian-formation:v1."
 manifest=$(tar -xOf "$tar" manifest.json 2>/dev/null) ||
