@@ -532,15 +532,20 @@ export class DockerSandboxDriver implements SandboxDriver {
     // A checker being made is waited for, so that it is removed rather than left behind.
     const checker = this.checkers.get(sessionId);
     this.checkers.delete(sessionId);
-    await checker?.catch(() => {});
-    await this.removeChecker(sessionId);
-    try {
-      await this.docker
-        .getContainer(sandboxName(sessionId))
-        .remove({ force: true, v: true, ...this.within(3 * (this.options.engineCallTimeoutMs ?? 30_000)) });
-    } catch (error) {
-      if (!isNotFound(error)) this.log.warn('sandbox container not removed', { sessionId, error });
-    }
+    const removeSandbox = async () => {
+      try {
+        await this.docker
+          .getContainer(sandboxName(sessionId))
+          .remove({ force: true, v: true, ...this.within(3 * (this.options.engineCallTimeoutMs ?? 30_000)) });
+      } catch (error) {
+        if (!isNotFound(error)) this.log.warn('sandbox container not removed', { sessionId, error });
+      }
+    };
+    // Both at once: the checker ends with the sandbox's processes anyway.
+    await Promise.all([
+      checker?.catch(() => {}).then(() => this.removeChecker(sessionId)) ?? this.removeChecker(sessionId),
+      removeSandbox(),
+    ]);
     await this.removeNetwork(networkName(sessionId));
   }
 
