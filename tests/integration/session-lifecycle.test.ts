@@ -44,7 +44,9 @@ describe('session lifecycle', () => {
     terminal.close();
     // The pool refills behind the student.
     await waitUntil(
-      async () => (await leftovers()).filter((l) => l.startsWith('container')).length === 2,
+      // Sandboxes only: each also has its checker beside it.
+      async () =>
+        (await leftovers()).filter((l) => l.startsWith('container') && l.includes('cours-docker-sb-')).length === 2,
       60_000,
       'refill',
     );
