@@ -181,6 +181,8 @@ async function terminalBench(server: RunningServer) {
     const floors: number[] = [];
     for (let round = 0; round < 2; round++) {
       const platform = await platformThroughput(server.base, id, token, command);
+      // Every byte of the file must have reached the client, or the figure means nothing.
+      if (platform.bytes < bytes) throw new Error(`the terminal delivered ${platform.bytes} of ${bytes} bytes`);
       rates.push(bytes / 1e6 / platform.seconds);
       const base = await floorThroughput(container, command);
       floors.push(bytes / 1e6 / base.seconds);
@@ -205,6 +207,48 @@ async function terminalBench(server: RunningServer) {
   const usage = stats.memory_stats.usage - (stats.memory_stats.stats?.total_inactive_file ?? 0);
   report('mémoire d’un bac à sable au repos', `${(usage / 1024 / 1024).toFixed(0)} Mio`, '≤ 80 Mio');
   await api(server, 'DELETE', `/api/sessions/${id}`, { token });
+}
+
+/** Ten terminals printing at once, each in its own sandbox, beside ten `docker exec -it` at once. */
+async function manyTerminals() {
+  const count = 10;
+  const server = await startServer({
+    POOL_SIZE: '0',
+    MAX_SESSIONS: '25',
+    SESSIONS_PER_CLIENT: '25',
+    SESSIONS_PER_CLIENT_PER_MINUTE: '100',
+  });
+  const started = await Promise.allSettled(Array.from({ length: count }, () => createSession(server)));
+  const sessions = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  if (sessions.length < count) {
+    const logs = server
+      .output()
+      .split('\n')
+      .filter((l) => /"level":"(warn|error)"/.test(l));
+    throw new Error(`${count - sessions.length} sandboxes did not start:\n${logs.slice(0, 5).join('\n')}`);
+  }
+  const file = '/root/gros.txt';
+  await Promise.all(
+    sessions.map((s) =>
+      floorThroughput(`cours-docker-sb-${s.id}`, `head -c 15000000 /dev/urandom | base64 -w 100 > ${file}`),
+    ),
+  );
+  const bytes = count * Math.ceil((15_000_000 / 3) * 4 * (101 / 100));
+  const timed = performance.now();
+  const delivered = await Promise.all(
+    sessions.map((s) => platformThroughput(server.base, s.id, s.token, `cat ${file}`)),
+  );
+  const platform = bytes / 1e6 / ((performance.now() - timed) / 1000);
+  if (delivered.some((d) => d.bytes < bytes / count)) throw new Error('a terminal did not deliver its whole file');
+  const floorStarted = performance.now();
+  await Promise.all(sessions.map((s) => floorThroughput(`cours-docker-sb-${s.id}`, `cat ${file}`)));
+  const floor = bytes / 1e6 / ((performance.now() - floorStarted) / 1000);
+  report(
+    `débit de ${count} terminaux à la fois (${(bytes / 1e6).toFixed(0)} Mo en tout)`,
+    `${platform.toFixed(1)} Mo/s = ${(platform / floor).toFixed(2)}× le plancher (${floor.toFixed(1)} Mo/s)`,
+    '≥ 0,9×',
+  );
+  await server.stop();
 }
 
 async function concurrencyBench() {
@@ -771,6 +815,9 @@ if (wanted('startup') || wanted('terminal')) {
   const warm = wanted('startup') ? await startupBench() : await startServer({ POOL_SIZE: '1', MAX_SESSIONS: '30' });
   if (wanted('terminal')) await terminalBench(warm);
   await warm.stop();
+  // A server of its own, once the other one is gone: both would take each other's sandboxes
+  // for orphans (one instance id for the whole bench).
+  if (wanted('terminal')) await manyTerminals();
 }
 if (wanted('concurrency')) await concurrencyBench();
 if (wanted('checks')) await checkBench();
