@@ -542,10 +542,11 @@ export class DockerSandboxDriver implements SandboxDriver {
       }
     };
     // Both at once: the checker ends with the sandbox's processes anyway.
-    await Promise.all([
-      checker?.catch(() => {}).then(() => this.removeChecker(sessionId)) ?? this.removeChecker(sessionId),
-      removeSandbox(),
-    ]);
+    const removeChecker = async () => {
+      await checker?.catch(() => {});
+      await this.removeChecker(sessionId);
+    };
+    await Promise.all([removeChecker(), removeSandbox()]);
     await this.removeNetwork(networkName(sessionId));
   }
 
