@@ -60,9 +60,10 @@ export const stepMetaSchema = z.strictObject({
   setup: z.string().min(1).optional(),
   /**
    * Seconds a check may take before it is cut and reported (a check that builds an image with
-   * packages from a mirror needs a few minutes on a busy machine).
+   * packages from a mirror needs a few minutes on a busy machine). The default leaves room for a
+   * check that runs a container of the student's image while a whole class runs theirs.
    */
-  timeout: z.number().int().min(1).max(240).default(15),
+  timeout: z.number().int().min(1).max(240).default(30),
   /** For a question step: the input's label. */
   question: z.string().min(1).max(300).optional(),
   /**

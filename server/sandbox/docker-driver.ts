@@ -85,6 +85,16 @@ function connectTcp(host: string, port: number, timeoutMs: number): Promise<Sock
 
 const readyLine = 'sandbox: ready';
 
+/** Where a sandbox's terminal relay listens, and whether this server has reached it yet. */
+interface RelayAddress {
+  readonly address: string;
+  readonly secret: string;
+  reached: boolean;
+}
+
+/** How long a stopped relay gets to come back before the terminal reports it silent. */
+const relayRestartMs = 15_000;
+
 /**
  * A session's share of the exec bound: three at once (its file tree, a file and a check, say;
  * each of these is sequential inside). The others' share stays free however many one session
@@ -237,7 +247,7 @@ export class DockerSandboxDriver implements SandboxDriver {
   private readonly options: DockerDriverOptions;
   private readonly log: Logger;
   /** Per session: the sandbox's address and its relay secret, read once from the engine. */
-  private readonly addresses = new Map<string, { address: string; secret: string }>();
+  private readonly addresses = new Map<string, RelayAddress>();
   /** Sessions whose checker is known to run (or being made), so each check does not ask. */
   private readonly checkers = new Map<string, Promise<void>>();
 
@@ -803,27 +813,32 @@ export class DockerSandboxDriver implements SandboxDriver {
    */
   async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
     if (this.options.terminalTransport === 'exec') return this.openTerminalExec(sessionId, cols, rows);
-    const { address, secret } = await this.terminalAddress(sessionId);
+    const target = await this.terminalAddress(sessionId);
+    const deadline = Date.now() + relayRestartMs;
     let socket: Socket | undefined;
     for (let attempt = 0; !socket; attempt++) {
       try {
-        socket = await connectTcp(address, terminalPort, 5000);
+        socket = await connectTcp(target.address, terminalPort, 5000);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code !== 'ECONNREFUSED') {
-          // Not a stopped relay: this machine cannot reach the sandbox's address at all.
+        // Never reached, and not refused: this machine cannot reach the sandbox's address at all
+        // (a remote engine). Once reached, any failure is the relay going away, and passes.
+        if (!target.reached && code !== 'ECONNREFUSED') {
           throw new SandboxTerminalError('unreachable', (error as Error).message, { cause: error });
         }
-        if (attempt >= 20) {
+        if (Date.now() > deadline) {
           throw new SandboxTerminalError('silent', (error as Error).message, { cause: error });
         }
-        // The relay was stopped (by the student, say): start it again, it is idempotent.
-        if (attempt === 0) {
+        // The relay was stopped (by the student, say): start it again, it is idempotent. Again
+        // now and then, since a `pkill` still scanning may take the new one too.
+        if (attempt % 20 === 0) {
           await this.exec(sessionId, ['sandbox-terminal-relay', '--daemon'], { timeoutMs: 5000 }).catch(() => {});
         }
         await new Promise((r) => setTimeout(r, 50));
       }
     }
+    target.reached = true;
+    const { secret } = target;
     const connection = socket;
     connection.setNoDelay(true);
     connection.write(secret);
@@ -852,7 +867,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     return (await this.terminalAddress(sessionId)).address;
   }
 
-  private async terminalAddress(sessionId: string): Promise<{ address: string; secret: string }> {
+  private async terminalAddress(sessionId: string): Promise<RelayAddress> {
     const cached = this.addresses.get(sessionId);
     if (cached) return cached;
     let info: Docker.ContainerInspectInfo;
@@ -865,7 +880,7 @@ export class DockerSandboxDriver implements SandboxDriver {
     const address = info.NetworkSettings.Networks[networkName(sessionId)]?.IPAddress;
     if (!address) throw new SandboxTerminalError('no-address', `no address on ${networkName(sessionId)}`);
     const secret = (info.Config.Env ?? []).find((e) => e.startsWith('SANDBOX_RELAY_SECRET='))?.slice(21) ?? '';
-    const found = { address, secret };
+    const found = { address, secret, reached: false };
     this.addresses.set(sessionId, found);
     return found;
   }

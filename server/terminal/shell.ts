@@ -228,6 +228,7 @@ export class TerminalShell {
         if (this.viewer === viewer) viewer.restarted();
       },
       (error: Error) => {
+        this.log.warn('terminal reopen failed', { error, code: (error.cause as NodeJS.ErrnoException)?.code });
         if (this.viewer === viewer) viewer.failed('reopen-failed', error);
       },
     );

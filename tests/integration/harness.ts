@@ -254,6 +254,15 @@ export class TerminalClient {
     }
   }
 
+  /** Waits for text in the output (a shell's greeting comes a little after `ready`). */
+  async waitForText(text: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.clean.includes(text)) {
+      if (Date.now() > deadline) throw new Error(`no "${text}" in the output:\n${this.clean.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   async waitForClose(timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (this.closeCode === undefined) {

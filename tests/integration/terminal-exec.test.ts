@@ -23,7 +23,7 @@ afterAll(async () => {
 
 describe('terminal through docker exec', () => {
   it('greets, runs commands and follows resizes', async () => {
-    expect(terminal.text).toContain('Bienvenue');
+    await terminal.waitForText('Bienvenue');
     expect(await terminal.run('echo "é ─┼─ $((6 * 7))"')).toContain('é ─┼─ 42');
     terminal.ws.send(JSON.stringify({ type: 'resize', cols: 111, rows: 33 }));
     await new Promise((r) => setTimeout(r, 300));
