@@ -77,6 +77,7 @@ async function main(): Promise<void> {
   classroom.start();
 
   const images = await import('./images/build.ts');
+  const startsAtOnce = config.SANDBOX_STARTS_AT_ONCE || 2 * os.availableParallelism();
   const driver = new DockerSandboxDriver(
     {
       image: config.SANDBOX_IMAGE,
@@ -85,6 +86,7 @@ async function main(): Promise<void> {
       memoryBytes: config.SANDBOX_MEMORY,
       cpus: config.SANDBOX_CPUS,
       cpuWeight: config.SANDBOX_CPU_WEIGHT,
+      maxConcurrentStarts: startsAtOnce,
       pidsLimit: config.SANDBOX_PIDS,
       diskBytes: config.SANDBOX_DISK,
       homeBytes: config.SANDBOX_HOME,
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
         maxSessions: config.MAX_SESSIONS,
         perClient: config.SESSIONS_PER_CLIENT,
         poolSize: config.POOL_SIZE,
+        startsAtOnce,
         lifetimeSeconds: config.SESSION_LIFETIME,
         idleSeconds: config.SESSION_IDLE_TIMEOUT,
         reaperIntervalSeconds: config.REAPER_INTERVAL,

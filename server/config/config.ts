@@ -111,6 +111,11 @@ export const configSchema = z
      * server. 0 leaves them where the engine puts them.
      */
     SANDBOX_CPU_WEIGHT: z.coerce.number().int().min(0).max(10_000).default(25),
+    /**
+     * Sandbox starts and TP set-ups running at once (the others wait their turn, and are told
+     * their place). 0: twice the machine's cores.
+     */
+    SANDBOX_STARTS_AT_ONCE: z.coerce.number().int().min(0).max(256).default(0),
     /** Process limit of a sandbox. */
     SANDBOX_PIDS: z.coerce.number().int().min(64).max(65_536).default(1024),
     /** Size of a sandbox's Docker storage (a tmpfs on /var/lib/docker). */

@@ -458,9 +458,18 @@ export class DockerSandboxDriver implements SandboxDriver {
 
   private async createNow(spec: SandboxSpec): Promise<Sandbox> {
     const o = this.options;
+    // Where a start's time goes, in the log: the engine's objects, then the inner engine's boot.
+    const phases: Record<string, number> = {};
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const now = performance.now();
+      phases[phase] = Math.round(now - mark);
+      mark = now;
+    };
     let network: string;
     try {
       network = await this.createNetwork(spec);
+      lap('networkMs');
     } catch (error) {
       throw error instanceof SandboxError
         ? error
@@ -468,15 +477,20 @@ export class DockerSandboxDriver implements SandboxDriver {
     }
     try {
       await this.joinRegistry(network);
+      lap('registryMs');
       const container = await this.docker.createContainer({
         ...sandboxContainer(o, this.engineFacts(), spec, network, randomBytes(32).toString('hex')),
         ...this.within(),
       });
+      lap('createMs');
       await container.start(this.within());
+      lap('startMs');
       // The parent cgroup exists once the engine made the first sandbox in it; it is weighed
       // again at each start, a write of a few bytes, in case something reset it.
       await this.weighSandboxes();
       await this.waitReady(container, o.readyTimeoutSeconds * 1000);
+      lap('readyMs');
+      this.log.info('sandbox started', { sessionId: spec.sessionId, pooled: spec.pooled, ...phases });
       // The checker starts now, off the student's way: a start waits for its sandbox only; the
       // first check or step set-up waits for the checker if it is not there yet.
       this.ensureChecker(spec.sessionId).catch((error: unknown) =>
