@@ -166,7 +166,7 @@ describe('DockerfileLintThread', () => {
   });
 
   it('answers a lint that waited past its deadline as busy, without linting it', async () => {
-    const thread = make({ maxWaitMs: 200 });
+    const thread = make({ maxWaitMs: 200, timeoutMs: 10_000 });
     await thread.lint(df('FROM debian'));
     const slow = thread.lint(df('FROM debian'), { spinMs: 1000 }, 'a');
     const late = await thread.lint(df('FROM debian'), {}, 'b');

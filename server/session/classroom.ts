@@ -189,6 +189,8 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
     const klass = this.deps.store.create({ title: input.title, deck, labs, seats: input.seats, endsAt });
     this.deps.log.info('class created', { classId: klass.id, labs, seats: klass.seats });
     this.scheduleEnd(klass);
+    // Its students find their sandboxes warm: as many as its seats, within the session cap.
+    this.services?.sessions.prewarm(klass.seats);
     return klass;
   }
 

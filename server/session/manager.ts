@@ -68,15 +68,28 @@ function admissionGroup(session: Session): string {
   return session.learnerId ?? session.client ?? session.id;
 }
 
-export class SessionManager extends EventEmitter<{ ended: [sessionId: string, reason: EndReason] }> {
+/** How long a class's pre-warm lasts: its students join within this time, or the pool shrinks back. */
+const prewarmMs = 30 * 60 * 1000;
+
+export class SessionManager extends EventEmitter<{
+  ended: [sessionId: string, reason: EndReason];
+  /** A session or a pool sandbox is on its way: a terminal will soon be wanted. */
+  starting: [];
+}> {
   private readonly sessions = new Map<string, Session>();
   private readonly pool: Sandbox[] = [];
+  /**
+   * Sandboxes a class is about to take, warmed on top of the pool: each pooled sandbox taken
+   * while it lasts counts one off, so the pool does not stay that large once the class is in.
+   */
+  private expected = { count: 0, until: 0 };
   /** Session ids of sandboxes being created, so the reaper leaves them alone. */
   private readonly creating = new Set<string>();
   private poolPending = 0;
   /** Student sandboxes queued or starting (their sessions are in `sessions` already). */
   private starting = 0;
   private readonly admission: AdmissionQueue;
+  private readonly startsAtOnce: number;
   private reaper: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly driver: SandboxDriver;
@@ -92,7 +105,8 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     this.labs = labs;
     this.limits = limits;
     this.log = log;
-    this.admission = new AdmissionQueue(limits.startsAtOnce ?? Math.max(2, 2 * availableParallelism()));
+    this.startsAtOnce = limits.startsAtOnce ?? Math.max(2, 2 * availableParallelism());
+    this.admission = new AdmissionQueue(this.startsAtOnce);
   }
 
   /** Re-adopts the sandboxes of live sessions, removes everything else, starts the reaper and the pool. */
@@ -179,6 +193,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     if (client !== null && this.heldBy(client) >= perClient) throw new SessionLimitError('client', perClient);
     const now = Date.now();
     const pooled = this.pool.shift();
+    if (pooled && this.expected.count > 0) this.expected.count--;
     const token = randomBytes(32).toString('base64url');
     const lifetimeEnd = new Date(now + this.limits.lifetimeSeconds * 1000);
     const session: Session = {
@@ -223,6 +238,7 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
         });
     }
     this.log.info('session created', { sessionId: session.id, lab: labId, fromPool: pooled !== undefined });
+    this.emit('starting');
     this.fillPool();
     return { session, token };
   }
@@ -303,11 +319,40 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
     }
   }
 
+  /**
+   * Warms `count` more sandboxes for a class about to start (its seats), on top of the pool,
+   * within the session cap, for half an hour at most. Returns how many the pool now aims at.
+   */
+  prewarm(count: number): number {
+    const now = Date.now();
+    const left = now < this.expected.until ? this.expected.count : 0;
+    this.expected = { count: Math.max(0, Math.min(left + count, this.limits.maxSessions)), until: now + prewarmMs };
+    this.log.info('pool pre-warmed for a class', { count, expected: this.expected.count });
+    this.fillPool();
+    return this.poolTarget();
+  }
+
+  /** The pool's size now: its setting, plus what a class is expected to take, within the cap. */
+  private poolTarget(): number {
+    if (Date.now() >= this.expected.until) this.expected.count = 0;
+    const room = Math.max(0, this.limits.maxSessions - this.sessions.size);
+    return Math.min(this.limits.poolSize + this.expected.count, room);
+  }
+
+  /**
+   * Pool starts under way at once: at most half the start slots, so that a student who finds
+   * the pool empty meanwhile starts at once rather than behind a class's whole pre-warm.
+   */
+  private get poolStartsAtOnce(): number {
+    return Math.max(1, Math.floor(this.startsAtOnce / 2));
+  }
+
   /** Keeps the warm pool full, within the session cap. */
   private fillPool(): void {
     if (this.stopped) return;
-    const room = this.limits.maxSessions - this.sessions.size;
-    const wanted = Math.min(this.limits.poolSize, Math.max(0, room)) - this.pool.length - this.poolPending;
+    const missing = this.poolTarget() - this.pool.length - this.poolPending;
+    const wanted = Math.min(missing, this.poolStartsAtOnce - this.poolPending);
+    if (wanted > 0) this.emit('starting');
     for (let i = 0; i < wanted; i++) {
       const sessionId = newId();
       this.poolPending++;
@@ -321,12 +366,15 @@ export class SessionManager extends EventEmitter<{ ended: [sessionId: string, re
           });
           if (this.stopped) await this.track(this.driver.remove(sandbox.sessionId));
           else this.pool.push(sandbox);
-        } catch (error) {
-          this.log.error('pool sandbox failed to start', { error });
-        } finally {
-          // Same turn as the push above: nobody sees the pool grown but still pending.
+          // Same turn as the push: nobody sees the pool grown but still pending.
           this.poolPending--;
           this.creating.delete(sessionId);
+          // The next ones, a few at a time (after a failure, the reaper's next pass tries again).
+          this.fillPool();
+        } catch (error) {
+          this.poolPending--;
+          this.creating.delete(sessionId);
+          this.log.error('pool sandbox failed to start', { error });
         }
       })();
     }

@@ -23,6 +23,8 @@ export class SessionTerminals extends EventEmitter<{ connection: [sessionId: str
     this.driver = driver;
     this.log = log;
     this.mirrors = new ScreenMirrors(log);
+    // The first terminal must not wait for the mirrors' worker to load: it loads meanwhile.
+    manager.on('starting', () => this.mirrors.warm());
     manager.on('ended', (sessionId) => {
       this.shells.get(sessionId)?.dispose();
       this.shells.delete(sessionId);

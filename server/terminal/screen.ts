@@ -93,6 +93,11 @@ export class ScreenMirrors {
     this.options = { ...defaultScreenOptions, ...options };
   }
 
+  /** Loads the worker ahead of the first screen (it takes a few hundred milliseconds). */
+  warm(): void {
+    if (!this.closed) this.ensureWorker();
+  }
+
   open(cols: number, rows: number): ScreenMirror {
     const mirror = new ScreenMirror(this, this.nextId++, cols, rows);
     this.mirrors.set(mirror.id, mirror);

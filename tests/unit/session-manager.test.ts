@@ -96,6 +96,35 @@ describe('SessionManager', () => {
     expect(driver.sandboxes.size).toBe(0);
   });
 
+  it('pre-warms a class: as many sandboxes as its seats, a few at a time, each taken counted off', async () => {
+    const { m, driver } = manager({ poolSize: 1, maxSessions: 10, startsAtOnce: 4 });
+    await m.start();
+    await vi.waitFor(() => expect(m.poolReady).toBe(1));
+    let release!: () => void;
+    driver.startGate = new Promise((resolve) => (release = resolve));
+    expect(m.prewarm(5)).toBe(6);
+    // Half the start slots at most: a student who finds the pool empty is not queued behind them.
+    expect(driver.sandboxes.size - m.poolReady).toBe(2);
+    driver.startGate = undefined;
+    release();
+    await vi.waitFor(() => expect(m.poolReady).toBe(6));
+    // Five students of the class come in: the pool goes back to its own size, not refilled to 6.
+    for (let i = 0; i < 5; i++) expect(m.create('bac-a-sable', null).session.state).toBe('ready');
+    await vi.waitFor(() => expect(m.poolReady).toBe(1));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(driver.sandboxes.size).toBe(6);
+    await m.stop();
+  });
+
+  it('pre-warms within the session cap', async () => {
+    const { m } = manager({ poolSize: 0, maxSessions: 3 });
+    await m.start();
+    m.create('bac-a-sable', null);
+    expect(m.prewarm(30)).toBe(2);
+    await vi.waitFor(() => expect(m.poolReady).toBe(2));
+    await m.stop();
+  });
+
   it('drops a pooled sandbox that died, and starts another', async () => {
     const { m, driver } = manager({ poolSize: 1 });
     await m.start();
