@@ -75,6 +75,10 @@ export class SessionManager extends EventEmitter<{
   ended: [sessionId: string, reason: EndReason];
   /** A session or a pool sandbox is on its way: a terminal will soon be wanted. */
   starting: [];
+  /** A sandbox joined the warm pool: its shell can be connected ahead of its student. */
+  pooled: [sessionId: string];
+  /** A pool sandbox went away without a student (too old, died, shutdown). */
+  unpooled: [sessionId: string];
 }> {
   private readonly sessions = new Map<string, Session>();
   private readonly pool: Sandbox[] = [];
@@ -365,7 +369,10 @@ export class SessionManager extends EventEmitter<{
             pooled: true,
           });
           if (this.stopped) await this.track(this.driver.remove(sandbox.sessionId));
-          else this.pool.push(sandbox);
+          else {
+            this.pool.push(sandbox);
+            this.emit('pooled', sandbox.sessionId);
+          }
           // Same turn as the push: nobody sees the pool grown but still pending.
           this.poolPending--;
           this.creating.delete(sessionId);
@@ -403,6 +410,7 @@ export class SessionManager extends EventEmitter<{
     for (const sandbox of [...this.pool]) {
       if (now - sandbox.createdAt.getTime() > poolMaxAgeMs) {
         this.pool.splice(this.pool.indexOf(sandbox), 1);
+        this.emit('unpooled', sandbox.sessionId);
         await this.track(this.driver.remove(sandbox.sessionId));
       }
     }
@@ -430,6 +438,7 @@ export class SessionManager extends EventEmitter<{
         if (!sandbox.running && pooled >= 0) {
           // A pooled sandbox that died must not be handed to a student.
           this.pool.splice(pooled, 1);
+          this.emit('unpooled', sandbox.sessionId);
           await this.track(this.driver.remove(sandbox.sessionId));
         }
         continue;
@@ -468,7 +477,12 @@ export class SessionManager extends EventEmitter<{
     if (this.reaper) clearInterval(this.reaper);
     const ids = [...this.sessions.keys()];
     await Promise.all(ids.map((id) => this.destroy(id, 'shutdown')));
-    await Promise.all(this.pool.splice(0).map((s) => this.track(this.driver.remove(s.sessionId))));
+    await Promise.all(
+      this.pool.splice(0).map((s) => {
+        this.emit('unpooled', s.sessionId);
+        return this.track(this.driver.remove(s.sessionId));
+      }),
+    );
     await Promise.all([...this.removals]);
     // Sandboxes still starting are removed when their creation resolves (see fillPool, create).
     const deadline = Date.now() + 30_000;

@@ -25,11 +25,19 @@ export class SessionTerminals extends EventEmitter<{ connection: [sessionId: str
     this.mirrors = new ScreenMirrors(log);
     // The first terminal must not wait for the mirrors' worker to load: it loads meanwhile.
     manager.on('starting', () => this.mirrors.warm());
+    // A pool sandbox's shell is connected before its student comes: their prompt is then on
+    // screen as soon as their page asks for it.
+    manager.on('pooled', (sessionId) => this.shellFor(sessionId).prepare());
+    manager.on('unpooled', (sessionId) => this.drop(sessionId));
     manager.on('ended', (sessionId) => {
-      this.shells.get(sessionId)?.dispose();
-      this.shells.delete(sessionId);
+      this.drop(sessionId);
       this.setConnected(sessionId, false);
     });
+  }
+
+  private drop(sessionId: string): void {
+    this.shells.get(sessionId)?.dispose();
+    this.shells.delete(sessionId);
   }
 
   /** The session's shell, connected on first use. */

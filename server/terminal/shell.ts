@@ -96,6 +96,12 @@ export class TerminalShell {
     }
   }
 
+  /** Connects the shell ahead of its first viewer (a pool sandbox's), its screen kept by the mirror. */
+  prepare(): void {
+    if (this.process || this.disposed) return;
+    this.open().catch((error: unknown) => this.log.debug('shell not connected ahead', { error }));
+  }
+
   /** Shows the shell to a read-only watcher: the current screen, then live output. */
   async watch(viewer: ShellViewer): Promise<void> {
     this.watchers.set(viewer, []);

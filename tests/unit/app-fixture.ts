@@ -56,8 +56,8 @@ export async function appFixture(options: FixtureOptions = {}): Promise<Fixture>
   const driver = new FakeDriver();
   const terminals: TerminalProcess[] = [];
   const open = driver.openTerminal.bind(driver);
-  driver.openTerminal = async () => {
-    const t = await open();
+  driver.openTerminal = async (sessionId: string) => {
+    const t = await open(sessionId);
     terminals.push(t);
     return t;
   };

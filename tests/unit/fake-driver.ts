@@ -88,8 +88,12 @@ export class FakeDriver implements SandboxDriver {
     });
   }
 
+  /** Sessions whose terminal was opened, once per opening. */
+  readonly terminalsOpened: string[] = [];
+
   /** Each terminal's output is a PassThrough a test can push to; keystrokes are recorded. */
-  openTerminal(): Promise<TerminalProcess> {
+  openTerminal(sessionId: string): Promise<TerminalProcess> {
+    this.terminalsOpened.push(sessionId);
     const output = new PassThrough();
     const keys: Buffer[] = [];
     const backlog = { bytes: 0, waiters: [] as (() => void)[] };

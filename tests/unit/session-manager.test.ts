@@ -5,6 +5,7 @@ import { openDatabase } from '../../server/progress/database.ts';
 import { SessionLimitError } from '../../server/session/errors.ts';
 import { SessionManager, type SessionLimits } from '../../server/session/manager.ts';
 import { SessionStore } from '../../server/session/store.ts';
+import { SessionTerminals } from '../../server/session/terminals.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import { FakeDriver } from './fake-driver.ts';
 
@@ -114,6 +115,22 @@ describe('SessionManager', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(driver.sandboxes.size).toBe(6);
     await m.stop();
+  });
+
+  it("connects a pool sandbox's shell ahead of its student, and lets it go with the sandbox", async () => {
+    const { m, driver } = manager({ poolSize: 1, maxSessions: 3 });
+    const terminals = new SessionTerminals(m, driver, silentLogger);
+    await m.start();
+    await vi.waitFor(() => expect(driver.terminalsOpened.length).toBe(1));
+    const pooledId = driver.terminalsOpened[0] as string;
+    const { session } = m.create('bac-a-sable', null);
+    expect(session.id).toBe(pooledId);
+    // The student's shell is the one already connected: no second connection for it.
+    const shell = terminals.shellFor(session.id);
+    await shell.attach({ output: () => {}, exited: () => {}, restarted: () => {}, failed: () => {} }, 100, 30);
+    expect(driver.terminalsOpened.filter((id) => id === pooledId)).toHaveLength(1);
+    await m.stop();
+    await terminals.close();
   });
 
   it('pre-warms within the session cap', async () => {
