@@ -123,7 +123,7 @@ async function startupBench() {
     r.terminal.close();
     await api(warm, 'DELETE', `/api/sessions/${r.id}`, { token: r.token });
   }
-  report('depuis la réserve p50', ms(percentile(warmTimes, 50)), '≤ 300 ms');
+  report('depuis la réserve p50', ms(percentile(warmTimes, 50)), '≤ 80 ms');
   report('depuis la réserve p95', ms(percentile(warmTimes, 95)));
   return warm;
 }
@@ -266,7 +266,7 @@ async function concurrencyBench() {
   const results = await Promise.allSettled(Array.from({ length: 20 }, () => timeToPrompt(server)));
   const seconds = (performance.now() - started) / 1000;
   const ready = results.filter((r) => r.status === 'fulfilled').length;
-  report('sessions prêtes', `${ready} / 20 en ${seconds.toFixed(1)} s`, '20 en ≤ 30 s');
+  report('sessions prêtes', `${ready} / 20 en ${seconds.toFixed(1)} s`, '20 en ≤ 12 s');
   for (const r of results) if (r.status === 'fulfilled') r.value.terminal.close();
   await server.stop();
 }
