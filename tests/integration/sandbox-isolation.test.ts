@@ -47,6 +47,14 @@ async function reach(terminal: TerminalClient, url: string): Promise<string> {
   return (await terminal.run(`curl -s -o /dev/null -m 3 -w '%{http_code}' ${url} || echo " refusé"`)).trim();
 }
 
+/** The same, asked again until it answers 200 (a server just started may not listen yet). */
+async function reachOnceUp(terminal: TerminalClient, url: string): Promise<string> {
+  const ask = `curl -s -o /dev/null -m 3 -w '%{http_code}' ${url}`;
+  return (
+    await terminal.run(`for i in $(seq 60); do c=$(${ask}); [ "$c" = 200 ] && break; sleep 0.5; done; echo "$c"`)
+  ).trim();
+}
+
 describe('network isolation', () => {
   it('a sandbox cannot reach the server through its gateway or the host address', async () => {
     const gateway = (await ta.run("ip route | awk '/default/ {print $3}'")).trim();
@@ -61,7 +69,7 @@ describe('network isolation', () => {
     const ipB = (await tb.run("ip -4 -o addr show eth0 | awk '{print $4}' | cut -d/ -f1")).trim();
     expect(ipB).toMatch(/^10\.213\./);
     await tb.run('(docker rm -f web >/dev/null 2>&1; docker run -d --name web -p 8080:80 httpd:2.4 >/dev/null)');
-    expect(await reach(tb, 'http://127.0.0.1:8080/')).toBe('200');
+    expect(await reachOnceUp(tb, 'http://127.0.0.1:8080/')).toBe('200');
     expect(await reach(ta, `http://${ipB}:8080/`)).toMatch(/^000/);
     expect((await ta.run(`ping -c 1 -W 2 ${ipB} >/dev/null 2>&1 && echo joignable || echo injoignable`)).trim()).toBe(
       'injoignable',
