@@ -328,9 +328,8 @@ export class SessionManager extends EventEmitter<{
    * within the session cap, for half an hour at most. Returns how many the pool now aims at.
    */
   prewarm(count: number): number {
-    const now = Date.now();
-    const left = now < this.expected.until ? this.expected.count : 0;
-    this.expected = { count: Math.max(0, Math.min(left + count, this.limits.maxSessions)), until: now + prewarmMs };
+    const expected = Math.min(this.expectedNow() + count, this.limits.maxSessions);
+    this.expected = { count: Math.max(0, expected), until: Date.now() + prewarmMs };
     this.log.info('pool pre-warmed for a class', { count, expected: this.expected.count });
     this.fillPool();
     return this.poolTarget();
@@ -338,9 +337,13 @@ export class SessionManager extends EventEmitter<{
 
   /** The pool's size now: its setting, plus what a class is expected to take, within the cap. */
   private poolTarget(): number {
-    if (Date.now() >= this.expected.until) this.expected.count = 0;
     const room = Math.max(0, this.limits.maxSessions - this.sessions.size);
-    return Math.min(this.limits.poolSize + this.expected.count, room);
+    return Math.min(this.limits.poolSize + this.expectedNow(), room);
+  }
+
+  /** What a class is still expected to take: nothing once its pre-warm is over. */
+  private expectedNow(): number {
+    return Date.now() < this.expected.until ? this.expected.count : 0;
   }
 
   /**
@@ -362,6 +365,7 @@ export class SessionManager extends EventEmitter<{
       this.poolPending++;
       this.creating.add(sessionId);
       void (async () => {
+        let pooled = false;
         try {
           const sandbox = await this.startSandbox({
             sessionId,
@@ -371,18 +375,18 @@ export class SessionManager extends EventEmitter<{
           if (this.stopped) await this.track(this.driver.remove(sandbox.sessionId));
           else {
             this.pool.push(sandbox);
+            pooled = true;
             this.emit('pooled', sandbox.sessionId);
           }
-          // Same turn as the push: nobody sees the pool grown but still pending.
-          this.poolPending--;
-          this.creating.delete(sessionId);
-          // The next ones, a few at a time (after a failure, the reaper's next pass tries again).
-          this.fillPool();
         } catch (error) {
+          this.log.error('pool sandbox failed to start', { error });
+        } finally {
+          // Same turn as the push above: nobody sees the pool grown but still pending.
           this.poolPending--;
           this.creating.delete(sessionId);
-          this.log.error('pool sandbox failed to start', { error });
         }
+        // The next ones, a few at a time (after a failure, the reaper's next pass tries again).
+        if (pooled) this.fillPool();
       })();
     }
   }
