@@ -82,11 +82,13 @@ export function mountJoinPage(root: HTMLElement): void {
     button.disabled = true;
     button.textContent = pending;
     try {
-      const joined = await requestJson(path, classJoinedSchema, { body: body.data });
+      // A server too busy to take the join now is asked again, and the wait is shown meanwhile.
+      const joined = await requestJson(path, classJoinedSchema, { body: body.data, onWait: say });
       say('');
       showClass(enterClass(joined), joined.recoveryCode);
       current.querySelector<HTMLElement>('h2')?.focus();
     } catch (error) {
+      say('');
       formError(form, errorMessage(error));
     } finally {
       button.disabled = false;

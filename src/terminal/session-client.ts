@@ -3,31 +3,20 @@
 // and progress.
 import type { Health, LearnerCreated, Progress, SessionCreated, SessionState } from '../../shared/contract.ts';
 import { learnerIdPattern, learnerKeyHeader, learnerKeyPattern } from '../../shared/limits.ts';
+import { ApiRequestError, apiFetch, type CallOptions } from '../api/client.ts';
 
 const storageKey = (lab: string) => `cours-docker:session:${lab}`;
 
-export class ApiRequestError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.status = status;
-  }
-}
+export { ApiRequestError };
 
-async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      ...init,
-      headers: { 'content-type': 'application/json', ...(init.headers ?? {}) },
-    });
-  } catch {
-    throw new ApiRequestError(0, 'Le serveur ne répond pas : vérifiez votre connexion, puis réessayez.');
-  }
+async function api<T>(path: string, init: RequestInit = {}, options: CallOptions = {}): Promise<T> {
+  const response = await apiFetch(
+    path,
+    { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } },
+    options,
+  );
   if (response.status === 204) return undefined as T;
-  const body = (await response.json().catch(() => ({}))) as { error?: string };
-  if (!response.ok) throw new ApiRequestError(response.status, body.error ?? `Erreur ${response.status}.`);
-  return body as T;
+  return (await response.json().catch(() => ({}))) as T;
 }
 
 /** Where the browser kept the id it made itself before the server issued keys. */
@@ -38,14 +27,15 @@ const learnerKeyStorage = 'cours-docker:learner-key';
  * This browser's learner key, issued by the server on first use (kept in localStorage). An id
  * the browser made itself before keys existed is handed over once, so its progress follows.
  */
-export async function learnerKey(): Promise<string> {
+export async function learnerKey(options: CallOptions = {}): Promise<string> {
   const kept = localStorage.getItem(learnerKeyStorage);
   if (kept && learnerKeyPattern.test(kept)) return kept;
   const legacy = localStorage.getItem(legacyLearnerKey);
-  const created = await api<LearnerCreated>('/api/learners', {
-    method: 'POST',
-    body: JSON.stringify(legacy && learnerIdPattern.test(legacy) ? { legacyId: legacy } : {}),
-  });
+  const created = await api<LearnerCreated>(
+    '/api/learners',
+    { method: 'POST', body: JSON.stringify(legacy && learnerIdPattern.test(legacy) ? { legacyId: legacy } : {}) },
+    options,
+  );
   localStorage.setItem(learnerKeyStorage, created.key);
   localStorage.removeItem(legacyLearnerKey);
   return created.key;
@@ -78,8 +68,11 @@ export async function engineAvailable(): Promise<boolean> {
   }
 }
 
-/** The session this browser had for the lab if it still lives, else a new one. */
-export async function openSession(lab: string, forceNew = false): Promise<OpenSession> {
+/**
+ * The session this browser had for the lab if it still lives, else a new one; `options.onWait`
+ * hears of the waits a busy server asks for.
+ */
+export async function openSession(lab: string, forceNew = false, options: CallOptions = {}): Promise<OpenSession> {
   const saved = localStorage.getItem(storageKey(lab));
   if (saved && !forceNew) {
     try {
@@ -93,11 +86,11 @@ export async function openSession(lab: string, forceNew = false): Promise<OpenSe
     }
   }
   const create = async () =>
-    api<SessionCreated>('/api/sessions', {
-      method: 'POST',
-      headers: { [learnerKeyHeader]: await learnerKey() },
-      body: JSON.stringify({ lab }),
-    });
+    api<SessionCreated>(
+      '/api/sessions',
+      { method: 'POST', headers: { [learnerKeyHeader]: await learnerKey(options) }, body: JSON.stringify({ lab }) },
+      options,
+    );
   let created: SessionCreated;
   try {
     created = await create();

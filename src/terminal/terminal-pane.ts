@@ -148,7 +148,7 @@ export function mountTerminalPane(root: HTMLElement, lab: string): TerminalPaneA
     }
     setNotice(forceNew ? 'Création d’un bac à sable neuf…' : 'Ouverture de votre bac à sable…');
     try {
-      current = await openSession(lab, forceNew);
+      current = await openSession(lab, forceNew, { onWait: (message) => setNotice(message) });
     } catch (error) {
       setState('failed', (error as Error).message);
       throw error;

@@ -8,7 +8,8 @@ import { renderTree } from './file-tree-view.ts';
 import { changeLabels, plural, type FileChange } from './format.ts';
 import { layerName } from './layers-view.ts';
 import { layerFilesPath } from './layers-paths.ts';
-import { isAbort, sessionRequest } from './workspace-api.ts';
+import { isAbort } from '../api/client.ts';
+import { sessionRequest } from './workspace-api.ts';
 
 /** Lists this short are shown with every folder open. */
 const openAllBelow = 150;

@@ -8,7 +8,8 @@ import { formatBytes } from './format.ts';
 import { createLayerFiles } from './layer-files.ts';
 import { renderLayerRow, renderSummary } from './layers-view.ts';
 import { imageLayersPath } from './layers-paths.ts';
-import { isAbort, sessionRequest } from './workspace-api.ts';
+import { isAbort } from '../api/client.ts';
+import { sessionRequest } from './workspace-api.ts';
 import type { WorkspaceTab } from './workspace.ts';
 
 export function mountLayersTab(

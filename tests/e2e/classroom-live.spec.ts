@@ -4,7 +4,7 @@
 // class reaches both students' pages.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
-import { createClass, signedInInstructor } from './classroom.fixtures.ts';
+import { createClass, expectJoined, signedInInstructor } from './classroom.fixtures.ts';
 
 async function student(browser: Browser, code: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
@@ -15,7 +15,7 @@ async function student(browser: Browser, code: string, name: string): Promise<{ 
     .first()
     .fill(name);
   await page.getByRole('button', { name: /Rejoindre/ }).click();
-  await expect(page.getByText(/Notez ce code/)).toBeVisible();
+  await expectJoined(page);
   return { context, page };
 }
 

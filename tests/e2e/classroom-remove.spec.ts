@@ -3,7 +3,7 @@
 // so and leaves the class — and « Renommer » changes a name, refusing a classmate's look-alike.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
-import { createClass, signedInInstructor } from './classroom.fixtures.ts';
+import { createClass, expectJoined, signedInInstructor } from './classroom.fixtures.ts';
 
 async function joinPage(browser: Browser, code: string, name: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -21,9 +21,9 @@ test('remove, rename and lock out from the dashboard', async ({ browser }) => {
   // Typed in lower case with spaces, the code still works.
   const alice = await joinPage(browser, code.toLowerCase().replace(/-/g, ' '), 'Alice');
   alice.on('pageerror', (error) => errors.push(`élève : ${error.message}`));
-  await expect(alice.getByText(/Notez ce code/)).toBeVisible();
+  await expectJoined(alice);
   const bob = await joinPage(browser, code, 'Bob');
-  await expect(bob.getByText(/Notez ce code/)).toBeVisible();
+  await expectJoined(bob);
   // Alice follows the class on the deck page (its feed is open).
   await alice.goto('/decks/images-de-conteneurs/?transition=none');
   await expect(alice.locator('html')).toHaveAttribute('data-deck-ready', 'true');

@@ -27,3 +27,14 @@ export async function createClass(instructor: Page, title: string): Promise<{ id
   expect(created.status()).toBe(201);
   return (await created.json()) as { id: string; code: string };
 }
+
+/**
+ * Waits until the join page shows the recovery code (a busy server makes it wait and try again);
+ * fails with the page's own message when it refused the join.
+ */
+export async function expectJoined(page: Page): Promise<void> {
+  const joined = page.getByText(/Notez ce code/);
+  const refused = page.locator('[data-join-form] [data-form-error]');
+  await expect(joined.or(refused).filter({ visible: true })).toHaveCount(1, { timeout: 90_000 });
+  if (await refused.isVisible()) throw new Error(`la page a refusé l’inscription : ${await refused.textContent()}`);
+}

@@ -6,7 +6,8 @@ import type { TerminalPaneApi } from '../../terminal/terminal-pane.ts';
 import { CodeEditor } from './code-editor.ts';
 import { mountMarkup, renderPath } from './editor-markup.ts';
 import { FileTreeView } from './file-tree.ts';
-import { FilesApi, FilesApiError } from './files-api.ts';
+import { ApiRequestError } from '../../api/client.ts';
+import { FilesApi } from './files-api.ts';
 import { type DroppedFile, filesOfPickedFolder } from './dropped-files.ts';
 import { languageKind, languageLabels } from './language-kind.ts';
 import { lintCountLabel, type LintCounts } from './lint.ts';
@@ -221,7 +222,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       editor?.focus();
     } catch (error) {
       if (seq !== openSeq || disposed) return;
-      if (error instanceof FilesApiError && error.status === 404 && !tree.node(path)) {
+      if (error instanceof ApiRequestError && error.status === 404 && !tree.node(path)) {
         say('');
         const choice = await askChoice(el.mainPrompts, {
           message: `« ${path} » n’existe pas encore dans le bac à sable.`,
@@ -258,7 +259,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       if (!tree.node(target.path)) void loadTree();
       return true;
     } catch (error) {
-      if (error instanceof FilesApiError && error.status === 412) {
+      if (error instanceof ApiRequestError && error.status === 412) {
         say('');
         return resolveConflict(target);
       }
@@ -299,7 +300,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
     try {
       await api.save(path, '', undefined, { createOnly: true });
     } catch (error) {
-      existed = error instanceof FilesApiError && error.status === 412;
+      existed = error instanceof ApiRequestError && error.status === 412;
       if (!existed) {
         fail(`« ${baseName(path)} » n’a pas pu être créé : ${messageOf(error)}`);
         return;
@@ -352,7 +353,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       say(`${baseName(target.path)} a changé dans le terminal : le voici à jour.`);
     } catch (error) {
       if (current !== target) return;
-      if (error instanceof FilesApiError && error.status === 404) {
+      if (error instanceof ApiRequestError && error.status === 404) {
         // Saving recreates it: no If-Match for a file that is no longer there.
         target.etag = undefined;
         setDirty(editor.isDirty());

@@ -8,22 +8,10 @@ import {
   type FileTree,
   type LintAnswer,
 } from '../../../shared/contract.ts';
+import { ApiRequestError, apiFetch, malformedMessage, refusalOf, unreachableMessage } from '../../api/client.ts';
 import type { OpenSession } from '../../terminal/session-client.ts';
 import type { TerminalPaneApi } from '../../terminal/terminal-pane.ts';
 import { baseName, dispositionName, fileUrl } from './paths.ts';
-
-/** A refusal from the server (its French `error`), or status 0 when it could not be reached. */
-export class FilesApiError extends Error {
-  readonly status: number;
-  constructor(status: number, message: string) {
-    super(message);
-    this.name = 'FilesApiError';
-    this.status = status;
-  }
-}
-
-const unreachable = 'Le serveur ne répond pas : vérifiez votre connexion, puis réessayez.';
-const malformed = 'Réponse inattendue du serveur : rechargez la page, puis réessayez.';
 
 export type LintFinding = LintAnswer['findings'][number];
 
@@ -35,26 +23,6 @@ export interface OpenedFile {
 
 export interface Progress {
   (done: number, total: number | undefined): void;
-}
-
-async function errorOf(response: Response): Promise<FilesApiError> {
-  const text = await response.text().catch(() => '');
-  let message: string | undefined;
-  try {
-    const body = JSON.parse(text) as { error?: unknown; message?: unknown };
-    if (typeof body.error === 'string' && body.error.length > 0) message = body.error;
-  } catch {
-    // Not JSON (a proxy's page): the status says enough.
-  }
-  if (!message) {
-    message =
-      response.status === 413
-        ? 'Fichier trop gros pour le serveur.'
-        : response.status >= 500
-          ? `Le serveur a rencontré une erreur (${response.status}) : réessayez dans un instant.`
-          : `Requête refusée (erreur ${response.status}).`;
-  }
-  return new FilesApiError(response.status, message);
 }
 
 /** An ETag as If-Match expects it: strong and quoted (the save reply gives it bare). */
@@ -77,7 +45,7 @@ export class FilesApi {
     try {
       return await this.pane.ready;
     } catch {
-      throw new FilesApiError(
+      throw new ApiRequestError(
         0,
         'Le bac à sable n’est pas ouvert : le terminal n’a pas pu démarrer (voir son message).',
       );
@@ -88,22 +56,14 @@ export class FilesApi {
     const session = await this.session();
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${session.token}`);
-    let response: Response;
-    try {
-      response = await fetch(url(session.id), { ...init, headers, cache: 'no-store' });
-    } catch (error) {
-      if ((error as Error).name === 'AbortError') throw error;
-      throw new FilesApiError(0, unreachable);
-    }
-    if (!response.ok) throw await errorOf(response);
-    return response;
+    return apiFetch(url(session.id), { ...init, headers, cache: 'no-store' });
   }
 
   private async json<T>(response: Response, parse: (value: unknown) => T): Promise<T> {
     try {
       return parse(await response.json());
     } catch {
-      throw new FilesApiError(response.status, malformed);
+      throw new ApiRequestError(response.status, malformedMessage);
     }
   }
 
@@ -120,7 +80,7 @@ export class FilesApi {
     const response = await this.send((id) => fileUrl(id, path, true));
     const bytes = await response.arrayBuffer();
     const etag = response.headers.get('etag');
-    if (!etag) throw new FilesApiError(response.status, malformed);
+    if (!etag) throw new ApiRequestError(response.status, malformedMessage);
     return { text: new TextDecoder('utf-8').decode(bytes), etag };
   }
 
@@ -173,9 +133,9 @@ export class FilesApi {
           return;
         }
         const response = new Response(request.responseText || null, { status: request.status });
-        void errorOf(response).then(reject);
+        void refusalOf(response).then(reject);
       });
-      request.addEventListener('error', () => reject(new FilesApiError(0, unreachable)));
+      request.addEventListener('error', () => reject(new ApiRequestError(0, unreachableMessage)));
       request.addEventListener('abort', () => reject(new DOMException('Envoi annulé.', 'AbortError')));
       signal.addEventListener('abort', () => request.abort(), { once: true });
       request.send(file);

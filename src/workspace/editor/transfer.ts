@@ -3,7 +3,8 @@
 // folder as a tar), each with its progress bar and an « Annuler » button. The Bearer token has
 // to go in a header, so a download is fetched, then handed to the browser as a Blob URL.
 import { type DroppedFile, droppedFiles, type EntryLike } from './dropped-files.ts';
-import { FilesApiError, type FilesApi } from './files-api.ts';
+import { ApiRequestError } from '../../api/client.ts';
+import type { FilesApi } from './files-api.ts';
 import { baseName, formatSize, joinPath } from './paths.ts';
 
 /** The server's upload limit (50 MB); bigger files are refused before sending them. */
@@ -103,7 +104,7 @@ export class Transfers {
         }
         this.report(`« ${relative} » n’a pas pu être envoyé : ${(error as Error).message}`, 'error');
         // A full disk fails every next file the same way.
-        if (error instanceof FilesApiError && error.status === 507) break;
+        if (error instanceof ApiRequestError && error.status === 507) break;
       } finally {
         row.close();
       }
@@ -141,7 +142,7 @@ export class Transfers {
       this.report(`« ${fileName} » téléchargé (${formatSize(blob.size)}).`, 'info');
     } catch (error) {
       if ((error as Error).name === 'AbortError') this.report(`Téléchargement de « ${name} » annulé.`, 'info');
-      else if (error instanceof FilesApiError) this.report(`Téléchargement impossible : ${error.message}`, 'error');
+      else if (error instanceof ApiRequestError) this.report(`Téléchargement impossible : ${error.message}`, 'error');
       else this.report(`Téléchargement interrompu : ${(error as Error).message}`, 'error');
     } finally {
       row.close();
