@@ -1,22 +1,35 @@
 // Browser side of the session REST API: opens a session for a TP (or reuses the one this tab
 // had, so a reload keeps the same shell), and remembers it in localStorage; the learner's key
 // and progress.
-import type { Health, LearnerCreated, Progress, SessionCreated, SessionState } from '../../shared/contract.ts';
+import type { z } from 'zod';
+import {
+  healthSchema,
+  learnerCreatedSchema,
+  progressSchema,
+  sessionStateSchema,
+  type Progress,
+  type SessionCreated,
+  type SessionState,
+} from '../../shared/contract.ts';
 import { learnerIdPattern, learnerKeyHeader, learnerKeyPattern } from '../../shared/limits.ts';
-import { ApiRequestError, apiFetch, type CallOptions } from '../api/client.ts';
+import { ApiRequestError, apiFetch, replyOf, type CallOptions } from '../api/client.ts';
 
 const storageKey = (lab: string) => `cours-docker:session:${lab}`;
 
 export { ApiRequestError };
 
-async function api<T>(path: string, init: RequestInit = {}, options: CallOptions = {}): Promise<T> {
-  const response = await apiFetch(
-    path,
-    { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } },
-    options,
-  );
-  if (response.status === 204) return undefined as T;
-  return (await response.json().catch(() => ({}))) as T;
+/** A JSON call to the API, its reply checked against the contract's `schema`. */
+async function api<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  init: RequestInit = {},
+  options: CallOptions = {},
+): Promise<z.infer<S>> {
+  return replyOf(await send(path, init, options), schema);
+}
+
+function send(path: string, init: RequestInit, options: CallOptions = {}): Promise<Response> {
+  return apiFetch(path, { ...init, headers: { 'content-type': 'application/json', ...(init.headers ?? {}) } }, options);
 }
 
 /** Where the browser kept the id it made itself before the server issued keys. */
@@ -31,8 +44,9 @@ export async function learnerKey(options: CallOptions = {}): Promise<string> {
   const kept = localStorage.getItem(learnerKeyStorage);
   if (kept && learnerKeyPattern.test(kept)) return kept;
   const legacy = localStorage.getItem(legacyLearnerKey);
-  const created = await api<LearnerCreated>(
+  const created = await api(
     '/api/learners',
+    learnerCreatedSchema,
     { method: 'POST', body: JSON.stringify(legacy && learnerIdPattern.test(legacy) ? { legacyId: legacy } : {}) },
     options,
   );
@@ -49,7 +63,9 @@ function forgetLearnerKey(): void {
 /** The learner's progress on the server (every TP), or null when it cannot be read now. */
 export async function learnerProgress(): Promise<Progress | null> {
   try {
-    return await api<Progress>('/api/learners/me/progress', { headers: { [learnerKeyHeader]: await learnerKey() } });
+    return await api('/api/learners/me/progress', progressSchema, {
+      headers: { [learnerKeyHeader]: await learnerKey() },
+    });
   } catch (error) {
     if (error instanceof ApiRequestError && error.status === 403) forgetLearnerKey();
     return null;
@@ -61,7 +77,7 @@ export type OpenSession = SessionState;
 
 export async function engineAvailable(): Promise<boolean> {
   try {
-    const health = await api<Health>('/api/health');
+    const health = await api('/api/health', healthSchema);
     return health.engine;
   } catch {
     return false;
@@ -76,8 +92,8 @@ export async function openSession(lab: string, forceNew = false, options: CallOp
   const saved = localStorage.getItem(storageKey(lab));
   if (saved && !forceNew) {
     try {
-      const previous = JSON.parse(saved) as SessionCreated;
-      const state = await api<SessionState>(`/api/sessions/${previous.id}`, {
+      const previous = sessionStateSchema.parse(JSON.parse(saved));
+      const state: SessionState = await api(`/api/sessions/${previous.id}`, sessionStateSchema, {
         headers: { authorization: `Bearer ${previous.token}` },
       });
       return { ...state, token: previous.token };
@@ -86,8 +102,9 @@ export async function openSession(lab: string, forceNew = false, options: CallOp
     }
   }
   const create = async () =>
-    api<SessionCreated>(
+    api(
       '/api/sessions',
+      sessionStateSchema,
       { method: 'POST', headers: { [learnerKeyHeader]: await learnerKey(options) }, body: JSON.stringify({ lab }) },
       options,
     );
@@ -107,14 +124,23 @@ export async function openSession(lab: string, forceNew = false, options: CallOp
 
 export async function closeSession(session: SessionCreated): Promise<void> {
   localStorage.removeItem(storageKey(session.lab));
-  await api<void>(`/api/sessions/${session.id}`, {
+  // The reply (204, nothing in it) says nothing the page needs.
+  await send(`/api/sessions/${session.id}`, {
     method: 'DELETE',
     headers: { authorization: `Bearer ${session.token}` },
-  }).catch(() => {});
+  })
+    .then((response) => response.body?.cancel())
+    .catch(() => {});
 }
 
-export function sessionApi<T>(session: SessionCreated, path: string, body?: unknown): Promise<T> {
-  return api<T>(`/api/sessions/${session.id}${path}`, {
+/** A POST on one of the session's routes, its reply checked against the contract's `schema`. */
+export function sessionApi<S extends z.ZodType>(
+  session: SessionCreated,
+  path: string,
+  schema: S,
+  body?: unknown,
+): Promise<z.infer<S>> {
+  return api(`/api/sessions/${session.id}${path}`, schema, {
     method: 'POST',
     headers: { authorization: `Bearer ${session.token}` },
     body: JSON.stringify(body ?? {}),
