@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../../server/config/config.ts';
-import { terminalTransport } from '../../server/sandbox/docker-driver.ts';
+import { terminalTransport } from '../../server/sandbox/terminal-transport.ts';
 
 describe('loadConfig', () => {
   it('has defaults that work on one machine', () => {

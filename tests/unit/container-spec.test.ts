@@ -6,25 +6,11 @@ import {
   checkerContainer,
   sandboxCapabilities,
   sandboxContainer,
-  type ContainerSettings,
   type EngineFacts,
 } from '../../server/sandbox/container-spec.ts';
+import { containerSettings } from './driver-settings.ts';
 
-const settings: ContainerSettings = {
-  image: 'cours-docker/sandbox:latest',
-  runtime: 'runc',
-  privileged: false,
-  memoryBytes: 1024 ** 3,
-  cpus: 1,
-  cpuWeight: 25,
-  pidsLimit: 1024,
-  diskBytes: 4 * 1024 ** 3,
-  homeBytes: 256 * 1024 ** 2,
-  registryContainer: 'cours-docker-registry-mirror',
-  registryAlias: 'registry.cours',
-  dns: ['10.0.0.53'],
-  instance: 'i1',
-};
+const settings = containerSettings;
 const none: EngineFacts = { remapsUsers: false, isolation: 'none', cgroupDriver: 'cgroupfs' };
 const spec = { sessionId: 's1', expiresAt: new Date('2026-12-06T12:00:00Z'), pooled: true };
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../server/log/log.ts';
 import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
 import { SandboxStartError } from '../../server/sandbox/driver.ts';
+import { driverOptions } from './driver-settings.ts';
 
 let dir: string;
 let silent: Server;
@@ -25,25 +26,15 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => silent.listen(socketPath, resolve));
   driver = new DockerSandboxDriver(
-    {
-      image: 'cours-docker/sandbox:latest',
-      runtime: 'runc',
-      privileged: false,
-      memoryBytes: 1024 ** 3,
-      cpus: 1,
-      pidsLimit: 256,
-      diskBytes: 256 * 1024 ** 2,
-      homeBytes: 64 * 1024 ** 2,
-      egress: 'internet',
-      subnetPool: '10.213.0.0/16',
+    driverOptions({
+      cpuWeight: undefined,
       registryContainer: '',
       registryAlias: '',
       readyTimeoutSeconds: 1,
       instance: 'deadlines',
       dns: [],
-      terminalTransport: 'tcp',
       engineCallTimeoutMs: 200,
-    },
+    }),
     silentLogger,
     new Docker({ socketPath }),
   );

@@ -1,0 +1,43 @@
+// Calls to one Docker engine, each with a deadline: a hung engine fails the call rather than
+// holding a seat, a check or the reaper forever; and what the engine's refusals mean for a session.
+import type Docker from 'dockerode';
+import { SandboxGoneError } from './driver.ts';
+
+export class EngineCalls {
+  readonly docker: Docker;
+  /** Deadline of a call that answers at once; removals get three times it. */
+  readonly callTimeoutMs: number;
+  private readonly deadlines = new Map<number, { since: number; signal: AbortSignal }>();
+
+  constructor(docker: Docker, callTimeoutMs = 30_000) {
+    this.docker = docker;
+    this.callTimeoutMs = callTimeoutMs;
+  }
+
+  /**
+   * Deadline of an engine call that answers at once (inspect, list, create, connect…). Streams
+   * (logs, exec output) have deadlines of their own.
+   */
+  within(ms = this.callTimeoutMs): { abortSignal: AbortSignal } {
+    // Calls made in the same second share one signal (a deadline of ms to ms + 1 s): a class's
+    // thousands of calls then leave one timer a second behind them, not one each, and firing
+    // timers (each with its AbortError) cost the event loop seconds in a class's start.
+    const now = Date.now();
+    let shared = this.deadlines.get(ms);
+    if (!shared || now - shared.since >= 1000) {
+      shared = { since: now, signal: AbortSignal.timeout(ms + 1000) };
+      this.deadlines.set(ms, shared);
+    }
+    return { abortSignal: shared.signal };
+  }
+}
+
+export function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { statusCode?: number }).statusCode === 404;
+}
+
+/** The engine answers 404 for a missing container and 409 for a stopped one: the sandbox is gone. */
+export function goneOr(error: unknown, sessionId: string): unknown {
+  const status = (error as { statusCode?: number } | null)?.statusCode;
+  return status === 404 || status === 409 ? new SandboxGoneError(sessionId, { cause: error }) : error;
+}
