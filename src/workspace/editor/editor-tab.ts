@@ -2,19 +2,19 @@
 // on the other (save with If-Match, a prompt when the terminal changed the file meanwhile),
 // inline lint for Dockerfiles, and files in and out. Mounted once, when the tab first opens.
 import '../../styles/editor.css';
+import { ApiRequestError } from '../../api/client.ts';
 import type { TerminalPaneApi } from '../../terminal/terminal-pane.ts';
 import { CodeEditor } from './code-editor.ts';
+import { EditorDocument } from './editor-document.ts';
 import { mountMarkup, renderPath } from './editor-markup.ts';
-import { FileTreeView } from './file-tree.ts';
-import { ApiRequestError } from '../../api/client.ts';
 import { FilesApi } from './files-api.ts';
 import { type DroppedFile, filesOfPickedFolder } from './dropped-files.ts';
 import { languageKind, languageLabels } from './language-kind.ts';
 import { lintCountLabel, type LintCounts } from './lint.ts';
 import { askChoice, askName } from './panel-prompt.ts';
-import { baseName, homeFolder, joinPath, newFileNameProblem, parentFolder } from './paths.ts';
+import { baseName, joinPath, newFileNameProblem, parentFolder } from './paths.ts';
 import { Transfers, watchDrops } from './transfer.ts';
-import { buildTree, type TreeNode } from './tree-model.ts';
+import { TreePanel, type EditorElements } from './tree-panel.ts';
 
 export interface EditorTab {
   /** Opens a sandbox file (absolute path) in the editor, asking first if changes are unsaved. */
@@ -28,167 +28,116 @@ export interface EditorTab {
 }
 
 const conflictMessage = 'Le fichier a changé dans le terminal depuis son ouverture : écraser ou recharger ?';
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): EditorTab {
-  const { root, el } = mountMarkup(panel);
+/** The tab's state and what the student does in it: open, save, create, catch up, upload. */
+class EditorController {
+  readonly root: HTMLElement;
+  readonly el: EditorElements;
+  readonly api: FilesApi;
+  readonly tree: TreePanel;
+  readonly transfers: Transfers;
+  disposed = false;
+  editor: CodeEditor | undefined;
+  /** The file in the editor. */
+  doc: EditorDocument | undefined;
+  private openSeq = 0;
+  private lintFailure: string | undefined;
 
-  const api = new FilesApi(pane);
-  const listeners = new AbortController();
-  const on = { signal: listeners.signal };
-  let disposed = false;
-
-  /** The file in the editor and the ETag of what was read or last saved (none: save without If-Match). */
-  let current: { path: string; etag: string | undefined } | undefined;
-  let editor: CodeEditor | undefined;
-  let openSeq = 0;
-  let saving = false;
-  let treeLoad: Promise<void> | undefined;
-  let treeQueued: Promise<void> | undefined;
-  let lintFailure: string | undefined;
-  let treeLoadedOnce = false;
+  constructor(root: HTMLElement, el: EditorElements, pane: TerminalPaneApi) {
+    this.root = root;
+    this.el = el;
+    this.api = new FilesApi(pane);
+    this.tree = new TreePanel(el, this.api, {
+      onOpen: (path) => void this.open(path),
+      openFile: () => (this.doc ? { path: this.doc.path, dirty: this.editor?.isDirty() ?? false } : undefined),
+      disposed: () => this.disposed,
+    });
+    this.transfers = new Transfers(this.api, el.transfers, this.report);
+  }
 
   // ---- Messages ----------------------------------------------------------------------------
-  const say = (text: string) => {
-    el.status.textContent = text;
-    el.error.hidden = true;
-  };
-  const fail = (text: string) => {
-    el.error.textContent = text;
-    el.error.hidden = false;
-    el.status.textContent = '';
-  };
-  const report = (text: string, kind: 'info' | 'error') => (kind === 'error' ? fail(text) : say(text));
-  const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+  say(text: string): void {
+    this.el.status.textContent = text;
+    this.el.error.hidden = true;
+  }
 
-  // ---- Tree --------------------------------------------------------------------------------
-  const currentFolder = (): string => {
-    const node = tree.selected();
-    if (!node) return homeFolder;
-    return node.type === 'dir' ? node.path : parentFolder(node.path);
-  };
-  const showSelection = (node: TreeNode | undefined) => {
-    el.folder.textContent = currentFolder();
-    const target = node ?? (current ? tree.node(current.path) : undefined);
-    el.download.disabled = !target && !current;
-    el.download.title = target
-      ? `Télécharger ${target.type === 'dir' ? 'le dossier' : 'le fichier'} « ${target.name} »${target.type === 'dir' ? ' (archive tar)' : ''}`
-      : current
-        ? `Télécharger « ${baseName(current.path)} »`
-        : 'Sélectionnez un fichier ou un dossier';
-  };
-  const tree = new FileTreeView(el.tree, {
-    onOpen: (node) => void open(node.path),
-    onSelect: showSelection,
-  });
+  fail(text: string): void {
+    this.el.error.textContent = text;
+    this.el.error.hidden = false;
+    this.el.status.textContent = '';
+  }
 
-  /** Reads the tree; asked while a read runs, reads once more after it (a file may be newer than it). */
-  const loadTree = (): Promise<void> => {
-    if (treeLoad) {
-      treeQueued ??= treeLoad.then(() => {
-        treeQueued = undefined;
-        return loadTree();
-      });
-      return treeQueued;
-    }
-    treeLoad = (async () => {
-      el.tree.setAttribute('aria-busy', 'true');
-      try {
-        const session = await api.session();
-        const listing = await api.tree(homeFolder);
-        if (disposed) return;
-        tree.render(buildTree(listing.root, listing.entries));
-        if (!treeLoadedOnce) {
-          treeLoadedOnce = true;
-          // The TP's own folder (/root/<lab>) is where the student works: start there.
-          const labFolder = joinPath(listing.root, session.lab);
-          if (tree.node(labFolder)?.type === 'dir') {
-            tree.setExpanded(labFolder, true);
-            tree.select(labFolder);
-          }
-        }
-        if (current) tree.setOpen(current.path, editor?.isDirty() ?? false);
-        showSelection(tree.selected());
-        el.treeMessage.textContent = listing.truncated
-          ? 'Liste incomplète : trop de fichiers (2 000 au plus, 6 niveaux de dossiers). Le terminal les montre tous.'
-          : listing.entries.length === 0
-            ? `Aucun fichier dans ${listing.root} pour l’instant.`
-            : '';
-        el.treeMessage.hidden = el.treeMessage.textContent === '';
-      } catch (error) {
-        if (disposed) return;
-        el.treeMessage.hidden = false;
-        el.treeMessage.textContent = `La liste des fichiers n’a pas pu être lue : ${messageOf(error)}`;
-      } finally {
-        el.tree.setAttribute('aria-busy', 'false');
-        treeLoad = undefined;
-      }
-    })();
-    return treeLoad;
-  };
+  readonly report = (text: string, kind: 'info' | 'error'): void =>
+    kind === 'error' ? this.fail(text) : this.say(text);
 
   // ---- Editor ------------------------------------------------------------------------------
-  const showLint = (counts: LintCounts | undefined) => {
+  private showLint(counts: LintCounts | undefined): void {
+    const { lint } = this.el;
     // A failed request gives no diagnostics: say it failed rather than « aucun problème ».
-    if (lintFailure !== undefined) {
-      el.lint.textContent = `Analyse du Dockerfile indisponible : ${lintFailure}`;
-      el.lint.dataset.lintCount = '';
-      delete el.lint.dataset.severity;
+    if (this.lintFailure !== undefined) {
+      lint.textContent = `Analyse du Dockerfile indisponible : ${this.lintFailure}`;
+      lint.dataset.lintCount = '';
+      delete lint.dataset.severity;
       return;
     }
     if (!counts) {
-      el.lint.textContent = 'Analyse du Dockerfile…';
-      el.lint.dataset.lintCount = '';
+      lint.textContent = 'Analyse du Dockerfile…';
+      lint.dataset.lintCount = '';
       return;
     }
-    el.lint.textContent = lintCountLabel(counts);
-    el.lint.dataset.lintCount = String(counts.error + counts.warning + counts.info);
-    el.lint.dataset.severity = counts.error ? 'error' : counts.warning ? 'warning' : counts.info ? 'info' : 'none';
-  };
+    lint.textContent = lintCountLabel(counts);
+    lint.dataset.lintCount = String(counts.error + counts.warning + counts.info);
+    lint.dataset.severity = counts.error ? 'error' : counts.warning ? 'warning' : counts.info ? 'info' : 'none';
+  }
 
-  const setDirty = (dirty: boolean) => {
+  setDirty(dirty: boolean): void {
+    const { doc, el } = this;
     el.dirty.hidden = !dirty;
-    el.save.disabled = !current || (!dirty && current.etag !== undefined) || saving;
-    root.dataset.dirty = String(dirty);
-    tree.setOpen(current?.path, dirty);
-  };
+    el.save.disabled = !doc || (!dirty && doc.etag !== undefined) || doc.saving;
+    this.root.dataset.dirty = String(dirty);
+    this.tree.view.setOpen(doc?.path, dirty);
+  }
 
-  const ensureEditor = (): CodeEditor => {
-    if (editor) return editor;
-    el.code.replaceChildren();
-    editor = new CodeEditor(el.code, {
-      onDirty: setDirty,
-      onLint: (counts) => showLint(counts),
+  private ensureEditor(): CodeEditor {
+    if (this.editor) return this.editor;
+    this.el.code.replaceChildren();
+    this.editor = new CodeEditor(this.el.code, {
+      onDirty: (dirty) => this.setDirty(dirty),
+      onLint: (counts) => this.showLint(counts),
       lint: {
-        fetch: (content, signal) => api.lint(content, signal),
+        fetch: (content, signal) => this.api.lint(content, signal),
         onFailure: (message) => {
-          lintFailure = message;
+          this.lintFailure = message;
         },
       },
     });
-    return editor;
-  };
+    return this.editor;
+  }
 
-  const showFile = (path: string, text: string, etag: string) => {
-    const view = ensureEditor();
-    current = { path, etag };
+  private showFile(path: string, text: string, etag: string): void {
+    const { el, tree } = this;
+    const view = this.ensureEditor();
+    this.doc?.close();
+    this.doc = new EditorDocument(this.api, view, path, etag);
     const kind = languageKind(path);
     renderPath(el.path, path);
     el.language.textContent = languageLabels[kind];
     el.lint.hidden = kind !== 'dockerfile';
-    lintFailure = undefined;
-    if (kind === 'dockerfile') showLint(undefined);
+    this.lintFailure = undefined;
+    if (kind === 'dockerfile') this.showLint(undefined);
     view.load(path, text);
     el.search.disabled = false;
-    setDirty(false);
-    if (tree.node(path)) tree.select(path);
-    showSelection(tree.selected());
-  };
+    this.setDirty(false);
+    if (tree.view.node(path)) tree.view.select(path);
+    tree.showSelection(tree.view.selected());
+  }
 
   /** Whether the file in the editor may be left: saved, or the student chose so. */
-  const mayLeave = async (): Promise<boolean> => {
-    if (!current || !editor?.isDirty()) return true;
-    const choice = await askChoice(el.mainPrompts, {
-      message: `Les modifications de « ${baseName(current.path)} » ne sont pas enregistrées.`,
+  async mayLeave(): Promise<boolean> {
+    if (!this.doc || !this.editor?.isDirty()) return true;
+    const choice = await askChoice(this.el.mainPrompts, {
+      message: `Les modifications de « ${baseName(this.doc.path)} » ne sont pas enregistrées.`,
       choices: [
         { value: 'save', label: 'Enregistrer', primary: true },
         { value: 'discard', label: 'Ne pas enregistrer' },
@@ -197,34 +146,35 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       cancel: 'stay',
       marker: 'data-unsaved',
     });
-    if (choice === 'save') return save();
-    if (choice === 'stay') editor?.focus();
+    if (choice === 'save') return this.save();
+    if (choice === 'stay') this.editor?.focus();
     return choice === 'discard';
-  };
+  }
 
-  const open = async (path: string, options: { force?: boolean } = {}): Promise<void> => {
-    if (!options.force && current?.path === path) {
-      editor?.focus();
+  async open(path: string, options: { force?: boolean } = {}): Promise<void> {
+    const { doc, tree } = this;
+    if (!options.force && doc?.path === path) {
+      this.editor?.focus();
       return;
     }
-    if (!options.force && !(await mayLeave())) {
+    if (!options.force && !(await this.mayLeave())) {
       // The tree moved to the file clicked: back to the one still open.
-      if (current && tree.node(current.path)) tree.select(current.path);
+      if (this.doc && tree.view.node(this.doc.path)) tree.view.select(this.doc.path);
       return;
     }
-    const seq = ++openSeq;
-    say(`Ouverture de ${baseName(path)}…`);
+    const seq = ++this.openSeq;
+    this.say(`Ouverture de ${baseName(path)}…`);
     try {
-      const file = await api.read(path);
-      if (seq !== openSeq || disposed) return;
-      showFile(path, file.text, file.etag);
-      say('');
-      editor?.focus();
+      const file = await this.api.read(path);
+      if (seq !== this.openSeq || this.disposed) return;
+      this.showFile(path, file.text, file.etag);
+      this.say('');
+      this.editor?.focus();
     } catch (error) {
-      if (seq !== openSeq || disposed) return;
-      if (error instanceof ApiRequestError && error.status === 404 && !tree.node(path)) {
-        say('');
-        const choice = await askChoice(el.mainPrompts, {
+      if (seq !== this.openSeq || this.disposed) return;
+      if (error instanceof ApiRequestError && error.status === 404 && !tree.view.node(path)) {
+        this.say('');
+        const choice = await askChoice(this.el.mainPrompts, {
           message: `« ${path} » n’existe pas encore dans le bac à sable.`,
           choices: [
             { value: 'create', label: 'Créer le fichier', primary: true },
@@ -232,47 +182,42 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
           ],
           cancel: 'no',
         });
-        if (choice === 'create') await create(path);
+        if (choice === 'create') await this.create(path);
         return;
       }
-      fail(`« ${baseName(path)} » ne peut pas être ouvert : ${messageOf(error)}`);
+      this.fail(`« ${baseName(path)} » ne peut pas être ouvert : ${messageOf(error)}`);
     }
-  };
+  }
 
   /** Saves the editor's text; on a 412, asks whether to overwrite or reload. True once saved. */
-  const save = async (): Promise<boolean> => {
-    const view = editor;
-    if (!current || !view || saving) return false;
-    const target = current;
-    const snapshot = view.text();
-    saving = true;
-    el.save.disabled = true;
-    say(`Enregistrement de ${baseName(target.path)}…`);
+  async save(): Promise<boolean> {
+    const { doc, editor: view } = this;
+    if (!doc || !view || doc.saving) return false;
+    this.el.save.disabled = true;
+    this.say(`Enregistrement de ${baseName(doc.path)}…`);
+    let outcome;
     try {
-      const etag = await api.save(target.path, snapshot.toString(), target.etag);
-      if (current !== target || disposed) return true;
-      target.etag = etag;
-      view.markSaved(snapshot);
-      say(
-        `${baseName(target.path)} enregistré à ${new Date().toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' })}.`,
-      );
-      if (!tree.node(target.path)) void loadTree();
-      return true;
+      outcome = await doc.save();
     } catch (error) {
-      if (error instanceof ApiRequestError && error.status === 412) {
-        say('');
-        return resolveConflict(target);
-      }
-      fail(`Enregistrement impossible : ${messageOf(error)}`);
+      this.fail(`Enregistrement impossible : ${messageOf(error)}`);
       return false;
     } finally {
-      saving = false;
-      setDirty(view.isDirty());
+      this.setDirty(view.isDirty());
     }
-  };
+    if (outcome === 'conflict') {
+      this.say('');
+      return this.resolveConflict(doc);
+    }
+    if (this.doc !== doc || this.disposed) return true;
+    this.say(
+      `${baseName(doc.path)} enregistré à ${new Date().toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' })}.`,
+    );
+    if (!this.tree.view.node(doc.path)) void this.tree.load();
+    return true;
+  }
 
-  const resolveConflict = async (target: { path: string; etag: string | undefined }): Promise<boolean> => {
-    const choice = await askChoice(el.mainPrompts, {
+  private async resolveConflict(doc: EditorDocument): Promise<boolean> {
+    const choice = await askChoice(this.el.mainPrompts, {
       message: conflictMessage,
       choices: [
         { value: 'overwrite', label: 'Écraser', primary: true },
@@ -281,39 +226,40 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       cancel: 'cancel',
       marker: 'data-conflict',
     });
-    if (current !== target || !editor) return false;
+    if (this.doc !== doc || !this.editor) return false;
     // The prompt's buttons are gone: typing goes back to the text.
-    editor.focus();
+    this.editor.focus();
     if (choice === 'reload') {
-      await open(target.path, { force: true });
+      await this.open(doc.path, { force: true });
       return false;
     }
     if (choice !== 'overwrite') return false;
-    // Unknown ETag, so save without If-Match: the student chose to replace the terminal's version.
-    target.etag = undefined;
-    return save();
-  };
+    // The student chose to replace the terminal's version: save without If-Match.
+    doc.forgetVersion();
+    return this.save();
+  }
 
   /** Creates an empty file and opens it; one made in the terminal meanwhile is opened as it is. */
-  const create = async (path: string): Promise<void> => {
+  private async create(path: string): Promise<void> {
     let existed = false;
     try {
-      await api.save(path, '', undefined, { createOnly: true });
+      await this.api.save(path, '', undefined, { createOnly: true });
     } catch (error) {
       existed = error instanceof ApiRequestError && error.status === 412;
       if (!existed) {
-        fail(`« ${baseName(path)} » n’a pas pu être créé : ${messageOf(error)}`);
+        this.fail(`« ${baseName(path)} » n’a pas pu être créé : ${messageOf(error)}`);
         return;
       }
     }
-    await loadTree();
-    await open(path, { force: true });
-    if (existed) say(`« ${path} » existait déjà : le voici.`);
-  };
+    await this.tree.load();
+    await this.open(path, { force: true });
+    if (existed) this.say(`« ${path} » existait déjà : le voici.`);
+  }
 
-  const newFile = async () => {
-    const folder = currentFolder();
-    const name = await askName(el.sidePrompts, {
+  async newFile(): Promise<void> {
+    const { tree } = this;
+    const folder = tree.currentFolder();
+    const name = await askName(this.el.sidePrompts, {
       label: 'Nom du nouveau fichier',
       hint: `Dans ${folder}. Un chemin comme app/main.go crée aussi le dossier.`,
       submit: 'Créer',
@@ -321,56 +267,47 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
         const problem = newFileNameProblem(typed);
         if (problem) return problem;
         const path = joinPath(folder, typed);
-        return tree.node(path) ? `« ${path} » existe déjà : ouvrez-le dans l’arborescence.` : undefined;
+        return tree.view.node(path) ? `« ${path} » existe déjà : ouvrez-le dans l’arborescence.` : undefined;
       },
     });
     if (name === undefined) {
-      el.newFile.focus();
+      this.el.newFile.focus();
       return;
     }
     const path = joinPath(folder, name);
-    if (!(await mayLeave())) return;
+    if (!(await this.mayLeave())) return;
     // The tree may be older than the terminal's last command: look again before creating.
-    await loadTree();
-    if (tree.node(path)) {
-      await open(path, { force: true });
-      say(`« ${path} » existait déjà : le voici.`);
+    await tree.load();
+    if (tree.view.node(path)) {
+      await this.open(path, { force: true });
+      this.say(`« ${path} » existait déjà : le voici.`);
       return;
     }
-    await create(path);
-  };
+    await this.create(path);
+  }
 
   /** When the tab comes back into view: the terminal may have changed files. */
-  const revalidate = async () => {
-    await loadTree();
-    const target = current;
-    if (!target || !editor || editor.isDirty() || saving) return;
-    try {
-      const file = await api.read(target.path);
-      if (current !== target || editor.isDirty() || file.etag === target.etag) return;
-      target.etag = file.etag;
-      editor.refresh(target.path, file.text);
-      say(`${baseName(target.path)} a changé dans le terminal : le voici à jour.`);
-    } catch (error) {
-      if (current !== target) return;
-      if (error instanceof ApiRequestError && error.status === 404) {
-        // Saving recreates it: no If-Match for a file that is no longer there.
-        target.etag = undefined;
-        setDirty(editor.isDirty());
-        fail(`${target.path} n’existe plus dans le bac à sable : « Enregistrer » le recrée.`);
-      }
+  async revalidate(): Promise<void> {
+    await this.tree.load();
+    const { doc, editor } = this;
+    if (!doc || !editor) return;
+    const outcome = await doc.revalidate();
+    if (outcome === 'refreshed') this.say(`${baseName(doc.path)} a changé dans le terminal : le voici à jour.`);
+    if (outcome === 'gone') {
+      this.setDirty(editor.isDirty());
+      this.fail(`${doc.path} n’existe plus dans le bac à sable : « Enregistrer » le recrée.`);
     }
-  };
+  }
 
   // ---- Files in and out --------------------------------------------------------------------
-  const transfers = new Transfers(api, el.transfers, report);
-  const uploadFiles = async (files: DroppedFile[], folder: string) => {
-    const written = await transfers.upload(
+  async uploadFiles(files: DroppedFile[], folder: string): Promise<void> {
+    const { tree } = this;
+    const written = await this.transfers.upload(
       files,
       folder,
-      (path) => Boolean(tree.node(path)),
+      (path) => Boolean(tree.view.node(path)),
       async (path) =>
-        (await askChoice(el.mainPrompts, {
+        (await askChoice(this.el.mainPrompts, {
           message: `« ${baseName(path)} » existe déjà dans ${parentFolder(path)} : le remplacer ?`,
           choices: [
             { value: 'replace', label: 'Remplacer', primary: true },
@@ -379,34 +316,49 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
           cancel: 'keep',
         })) === 'replace',
     );
-    if (written.length === 0 || disposed) return;
-    await loadTree();
+    if (written.length === 0 || this.disposed) return;
+    await tree.load();
     // Show where the files went.
-    tree.reveal(folder);
-    if (current && written.includes(current.path)) await revalidate();
-  };
+    tree.view.reveal(folder);
+    if (this.doc && written.includes(this.doc.path)) await this.revalidate();
+  }
 
-  const folderAt = (target: EventTarget | null): string => {
-    const item = target instanceof Element ? target.closest<HTMLElement>('[data-file]') : null;
-    if (!item?.dataset.file) return currentFolder();
-    return item.dataset.type === 'dir' ? item.dataset.file : parentFolder(item.dataset.file);
-  };
+  /** « Télécharger »: the selected file or folder, else the file in the editor. */
+  download(): void {
+    const { doc, tree } = this;
+    const node = tree.view.selected() ?? (doc ? tree.view.node(doc.path) : undefined);
+    const path = node?.path ?? doc?.path;
+    if (path) void this.transfers.download(path, node?.type === 'dir');
+  }
 
-  // ---- Wiring ------------------------------------------------------------------------------
-  el.refresh.addEventListener('click', () => void loadTree(), on);
-  el.newFile.addEventListener('click', () => void newFile(), on);
-  el.save.addEventListener('click', () => void save(), on);
-  el.lint.addEventListener('click', () => editor?.openLintPanel(), on);
-  el.search.addEventListener('click', () => editor?.openSearch(), on);
+  dispose(): void {
+    this.disposed = true;
+    this.doc?.close();
+    this.transfers.cancelAll();
+    this.tree.view.dispose();
+    this.editor?.destroy();
+    this.editor = undefined;
+  }
+}
+
+/** The buttons, file inputs, drops and keys of the tab. */
+function wire(tab: EditorController, signal: AbortSignal): void {
+  const { el, root, tree } = tab;
+  const on = { signal };
+  el.refresh.addEventListener('click', () => void tree.load(), on);
+  el.newFile.addEventListener('click', () => void tab.newFile(), on);
+  el.save.addEventListener('click', () => void tab.save(), on);
+  el.lint.addEventListener('click', () => tab.editor?.openLintPanel(), on);
+  el.search.addEventListener('click', () => tab.editor?.openSearch(), on);
   el.upload.addEventListener(
     'change',
     () => {
       const files = [...(el.upload.files ?? [])];
       el.upload.value = '';
       if (files.length > 0) {
-        void uploadFiles(
+        void tab.uploadFiles(
           files.map((file) => ({ file, relative: file.name })),
-          currentFolder(),
+          tree.currentFolder(),
         );
       }
     },
@@ -418,31 +370,23 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       const files = [...(el.uploadFolder.files ?? [])];
       el.uploadFolder.value = '';
       try {
-        if (files.length > 0) void uploadFiles(filesOfPickedFolder(files), currentFolder());
+        if (files.length > 0) void tab.uploadFiles(filesOfPickedFolder(files), tree.currentFolder());
       } catch (error) {
-        report((error as Error).message, 'error');
+        tab.report((error as Error).message, 'error');
       }
     },
     on,
   );
-  el.download.addEventListener(
-    'click',
-    () => {
-      const node = tree.selected() ?? (current ? tree.node(current.path) : undefined);
-      const path = node?.path ?? current?.path;
-      if (path) void transfers.download(path, node?.type === 'dir');
-    },
-    on,
-  );
+  el.download.addEventListener('click', () => tab.download(), on);
   watchDrops(
     root,
     {
-      folderAt,
-      onFiles: (files, folder) => void uploadFiles(files, folder),
+      folderAt: (target) => tree.folderAt(target),
+      onFiles: (files, folder) => void tab.uploadFiles(files, folder),
       onTarget: (folder) => (el.dropHint.textContent = `Déposez pour envoyer dans ${folder}`),
-      report,
+      report: tab.report,
     },
-    listeners.signal,
+    signal,
   );
 
   // Ctrl+S / Cmd+S anywhere in the tab (the editor, the tree, a button), not the browser's « Enregistrer sous ».
@@ -451,7 +395,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
     (event) => {
       if ((event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 's') {
         event.preventDefault();
-        void save();
+        void tab.save();
       }
     },
     on,
@@ -459,10 +403,17 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
   window.addEventListener(
     'beforeunload',
     (event) => {
-      if (editor?.isDirty()) event.preventDefault();
+      if (tab.editor?.isDirty()) event.preventDefault();
     },
     on,
   );
+}
+
+export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): EditorTab {
+  const { root, el } = mountMarkup(panel);
+  const tab = new EditorController(root, el, pane);
+  const listeners = new AbortController();
+  wire(tab, listeners.signal);
 
   // The tab is hidden while the student works in the terminal: look again when it shows. The
   // workspace says so (show, hide); the observer covers a host that does not.
@@ -473,7 +424,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
   const show = () => {
     if (!hidden) return;
     hidden = false;
-    void revalidate();
+    void tab.revalidate();
   };
   const visibility = new IntersectionObserver((records) => {
     if (records.some((record) => record.isIntersecting)) show();
@@ -481,7 +432,7 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
   });
   visibility.observe(root);
 
-  const firstTree = loadTree();
+  const firstTree = tab.tree.load();
 
   return {
     show,
@@ -490,17 +441,13 @@ export function mountEditorTab(panel: HTMLElement, pane: TerminalPaneApi): Edito
       void (async () => {
         // The file is selected in the tree once it is there.
         await firstTree;
-        await open(path);
+        await tab.open(path);
       })();
     },
     dispose() {
-      disposed = true;
       listeners.abort();
       visibility.disconnect();
-      transfers.cancelAll();
-      tree.dispose();
-      editor?.destroy();
-      editor = undefined;
+      tab.dispose();
       panel.replaceChildren();
     },
   };
