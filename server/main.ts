@@ -4,7 +4,7 @@ import os from 'node:os';
 import { allowedOrigins, ConfigError, instanceId, loadConfig } from './config/config.ts';
 import { buildApp } from './http/app.ts';
 import { buildPreviewApp } from './http/preview/app.ts';
-import { parsePreviewHost, PreviewTickets } from './http/preview/host.ts';
+import { parsePreviewHost, PreviewTickets, type PreviewHost } from './http/preview/host.ts';
 import type { SessionServices } from './http/deps.ts';
 import { createLogger } from './log/log.ts';
 import { renderHelp } from '../content/help.ts';
@@ -31,10 +31,14 @@ import { SessionTerminals } from './session/terminals.ts';
 
 const say = (line: string) => process.stdout.write(line + '\n');
 
-async function main(): Promise<void> {
-  let config;
+type Config = ReturnType<typeof loadConfig>;
+type Logger = ReturnType<typeof createLogger>;
+type Images = typeof import('./images/build.ts');
+type Database = ReturnType<typeof openDatabase>;
+
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(error.message + '\n');
@@ -42,15 +46,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const log = createLogger(config.LOG_LEVEL, { service: 'cours-docker' });
+}
 
-  await ensureSiteBuilt(config.SITE_DIR, say);
-  const labList = loadLabs(config.LABS_DIR);
-  const labs = new Map(labList.map((lab) => [lab.id, lab]));
-  const checkLibrary = loadCheckLibrary(config.LABS_DIR);
-  const db = openDatabase(config.DATA_DIR);
+/** The learners' progress; keys that were never used for anything go after 30 days, checked every 6 hours. */
+function progressStore(db: Database, log: Logger): { progress: SqliteProgressStore; pruning: NodeJS.Timeout } {
   const progress = new SqliteProgressStore(db);
-  // Learner keys that were never used for anything go after 30 days, checked every 6 hours.
   const pruneLearners = () => {
     const gone = progress.pruneLearners(new Date(Date.now() - 30 * 24 * 3600_000));
     if (gone > 0) log.info('unused learner keys forgotten', { count: gone });
@@ -58,6 +58,11 @@ async function main(): Promise<void> {
   pruneLearners();
   const pruning = setInterval(pruneLearners, 6 * 3600_000);
   pruning.unref();
+  return { progress, pruning };
+}
+
+/** The instructor's store, with a password generated and shown once when none was set. */
+async function instructorStore(db: Database, config: Config): Promise<InstructorStore> {
   const instructor = new InstructorStore(db);
   const { generated } = await instructor.initialise(config.INSTRUCTOR_PASSWORD);
   if (generated) {
@@ -65,21 +70,17 @@ async function main(): Promise<void> {
       `[formateur] Mot de passe formateur, affiché une seule fois : ${generated}  (notez-le ; pour le choisir vous-même, lancez avec INSTRUCTOR_PASSWORD=…)`,
     );
   }
-  const decks = deckIds();
-  const classroom = new Classroom({
-    store: new ClassStore(db),
-    progress,
-    labs,
-    decks: new Set(decks),
-    defaultDeck: decks.includes('images-de-conteneurs') ? 'images-de-conteneurs' : (decks[0] ?? 'images-de-conteneurs'),
-    log: log.child({ module: 'classroom' }),
-    membersPerClient: config.CLASS_MEMBERS_PER_CLIENT,
-  });
-  classroom.start();
+  return instructor;
+}
 
-  const images = await import('./images/build.ts');
-  const startsAtOnce = config.SANDBOX_STARTS_AT_ONCE || 2 * os.availableParallelism();
-  const driver = new DockerSandboxDriver(
+function sandboxDriver(config: Config, images: Images, startsAtOnce: number, log: Logger): DockerSandboxDriver {
+  const worstCase = config.MAX_SESSIONS * config.SANDBOX_MEMORY;
+  if (worstCase > os.totalmem()) {
+    say(
+      `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
+    );
+  }
+  return new DockerSandboxDriver(
     {
       image: config.SANDBOX_IMAGE,
       runtime: config.SANDBOX_RUNTIME,
@@ -104,137 +105,200 @@ async function main(): Promise<void> {
     },
     log.child({ module: 'sandbox' }),
   );
+}
 
-  const worstCase = config.MAX_SESSIONS * config.SANDBOX_MEMORY;
-  if (worstCase > os.totalmem()) {
-    say(
-      `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
-    );
-  }
-
-  let services: SessionServices | undefined;
-  let registryReady = false;
-  /** Why no session can be opened (French), for the 503s and /api/ready. */
-  let unavailable: string | undefined;
-  if (await driver.engineAvailable()) {
-    if (config.BUILD_IMAGES) {
-      await images.buildImages({ log: say });
-    }
-    await images.ensureRegistryRunning(say);
-    registryReady = true;
-    try {
-      // Fails closed: without the isolation the operator asked for, no sandbox starts.
-      await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
-      const mode = await driver.resolveIsolation();
-      say(
-        mode === 'userns'
-          ? '[sécurité] Isolation userns : le root d’un bac à sable est un utilisateur ordinaire de l’hôte (userns-remap).'
-          : '[sécurité] Isolation none : le root d’un bac à sable est le root de l’hôte, avec peu de capacités (machine dédiée ; voir SANDBOX_ISOLATION).',
-      );
-    } catch (error) {
-      log.error('sandbox isolation not in place: no sandbox will start', { error });
-      unavailable = toUserError(error).message;
-      say(`[sécurité] ${unavailable}`);
-    }
-  } else {
-    unavailable = engineMissing;
+/**
+ * Makes the engine ready for sandboxes: images, the course registry, the firewall and the
+ * isolation mode. Gives why no session can be opened (French), if so.
+ */
+async function prepareEngine(
+  config: Config,
+  driver: DockerSandboxDriver,
+  images: Images,
+  log: Logger,
+): Promise<{ registryReady: boolean; unavailable?: string }> {
+  if (!(await driver.engineAvailable())) {
     say(
       '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
     );
+    return { registryReady: false, unavailable: engineMissing };
   }
-  if (!unavailable) {
-    const sessions = new SessionManager(
-      driver,
-      new SessionStore(db),
-      labs,
-      {
-        maxSessions: config.MAX_SESSIONS,
-        perClient: config.SESSIONS_PER_CLIENT,
-        poolSize: config.POOL_SIZE,
-        startsAtOnce,
-        lifetimeSeconds: config.SESSION_LIFETIME,
-        idleSeconds: config.SESSION_IDLE_TIMEOUT,
-        reaperIntervalSeconds: config.REAPER_INTERVAL,
-      },
-      log.child({ module: 'session' }),
+  if (config.BUILD_IMAGES) await images.buildImages({ log: say });
+  await images.ensureRegistryRunning(say);
+  try {
+    // Fails closed: without the isolation the operator asked for, no sandbox starts.
+    await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
+    const mode = await driver.resolveIsolation();
+    say(
+      mode === 'userns'
+        ? '[sécurité] Isolation userns : le root d’un bac à sable est un utilisateur ordinaire de l’hôte (userns-remap).'
+        : '[sécurité] Isolation none : le root d’un bac à sable est le root de l’hôte, avec peu de capacités (machine dédiée ; voir SANDBOX_ISOLATION).',
     );
-    await sessions.start();
-    services = {
-      sessions,
-      steps: new StepWorkflow({
-        driver,
-        sessions,
-        labs,
-        progress,
-        checkLibrary,
-        help: await renderHelp(labs.values()),
-        log: log.child({ module: 'steps' }),
-      }),
-      terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
-      images: new ImageExplorer(driver),
-      files: new SandboxFiles(driver),
-      ports: new SandboxPorts(driver),
-    };
-    sessions.on('ended', (sessionId) => {
-      services?.images.forget(sessionId);
-      services?.ports.forget(sessionId);
-    });
-    observeSessions(() => sessions.counts());
-    classroom.attach(services);
+    return { registryReady: true };
+  } catch (error) {
+    log.error('sandbox isolation not in place: no sandbox will start', { error });
+    const unavailable = toUserError(error).message;
+    say(`[sécurité] ${unavailable}`);
+    return { registryReady: true, unavailable };
   }
+}
 
-  // Ready once the warm pool has been full once: later refills do not make the server unready.
+interface Content {
+  labs: Map<string, ReturnType<typeof loadLabs>[number]>;
+  checkLibrary: ReturnType<typeof loadCheckLibrary>;
+}
+
+/** The sessions and everything that works on them: steps, terminals, images, files, ports. */
+async function sessionServices(
+  config: Config,
+  driver: DockerSandboxDriver,
+  db: Database,
+  content: Content,
+  progress: SqliteProgressStore,
+  startsAtOnce: number,
+  log: Logger,
+): Promise<SessionServices> {
+  const { labs } = content;
+  const sessions = new SessionManager(
+    driver,
+    new SessionStore(db),
+    labs,
+    {
+      maxSessions: config.MAX_SESSIONS,
+      perClient: config.SESSIONS_PER_CLIENT,
+      poolSize: config.POOL_SIZE,
+      startsAtOnce,
+      lifetimeSeconds: config.SESSION_LIFETIME,
+      idleSeconds: config.SESSION_IDLE_TIMEOUT,
+      reaperIntervalSeconds: config.REAPER_INTERVAL,
+    },
+    log.child({ module: 'session' }),
+  );
+  await sessions.start();
+  const services: SessionServices = {
+    sessions,
+    steps: new StepWorkflow({
+      driver,
+      sessions,
+      labs,
+      progress,
+      checkLibrary: content.checkLibrary,
+      help: await renderHelp(labs.values()),
+      log: log.child({ module: 'steps' }),
+    }),
+    terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
+    images: new ImageExplorer(driver),
+    files: new SandboxFiles(driver),
+    ports: new SandboxPorts(driver),
+  };
+  sessions.on('ended', (sessionId) => {
+    services.images.forget(sessionId);
+    services.ports.forget(sessionId);
+  });
+  observeSessions(() => sessions.counts());
+  return services;
+}
+
+/** /api/ready: the engine, the isolation, the registry, and the warm pool full once (refills do not count). */
+function readinessProbe(
+  config: Config,
+  driver: DockerSandboxDriver,
+  engine: { registryReady: boolean; unavailable?: string },
+  services: SessionServices | undefined,
+): () => Promise<{ ready: boolean; waiting: string[] }> {
   let poolFilled = config.POOL_SIZE === 0;
-  const readiness = async () => {
+  return async () => {
     const waiting: string[] = [];
     if (!(await driver.engineAvailable())) waiting.push('le moteur Docker ne répond pas');
-    if (unavailable) waiting.push(unavailable);
-    if (!registryReady) waiting.push('le registre du cours n’est pas démarré');
+    if (engine.unavailable) waiting.push(engine.unavailable);
+    if (!engine.registryReady) waiting.push('le registre du cours n’est pas démarré');
     if (services && !poolFilled) {
       poolFilled = services.sessions.poolReady >= Math.min(config.POOL_SIZE, config.MAX_SESSIONS);
       if (!poolFilled) waiting.push(`bacs à sable d’avance : ${services.sessions.poolReady}/${config.POOL_SIZE}`);
     }
     return { ready: waiting.length === 0, waiting };
   };
+}
 
-  const deps = {
+type AppDeps = Parameters<typeof buildApp>[0];
+
+/** The students' web servers on their own origin (see server/http/preview/app.ts), when the port is free. */
+async function startPreview(
+  config: Config,
+  deps: AppDeps,
+  origins: ReturnType<typeof allowedOrigins>,
+  previewHost: { name: PreviewHost; tickets: PreviewTickets } | undefined,
+): Promise<{ app?: Awaited<ReturnType<typeof buildPreviewApp>>; port?: number }> {
+  const wanted = config.PREVIEW_PORT ?? (config.PORT < 65535 ? config.PORT + 1 : 0);
+  if (!deps.services || !wanted) return {};
+  const app = await buildPreviewApp(deps, {
+    frameAncestors: [...origins],
+    trustProxy: config.TRUST_PROXY,
+    connectionsPerClient: config.CONNECTIONS_PER_CLIENT,
+    webSocketsPerClient: config.WEBSOCKETS_PER_CLIENT,
+    ...(previewHost ? { host: previewHost } : {}),
+  });
+  try {
+    await app.listen({ port: wanted, host: config.HOST });
+    return { app, port: wanted };
+  } catch (error) {
+    say(
+      `[aperçu] Le port ${wanted} de l’aperçu web est pris (${error instanceof Error ? error.message : String(error)}) : aperçu web désactivé. Réglez PREVIEW_PORT.`,
+    );
+    return { app };
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.LOG_LEVEL, { service: 'cours-docker' });
+  await ensureSiteBuilt(config.SITE_DIR, say);
+  const labList = loadLabs(config.LABS_DIR);
+  const content: Content = {
+    labs: new Map(labList.map((lab) => [lab.id, lab])),
+    checkLibrary: loadCheckLibrary(config.LABS_DIR),
+  };
+  const db = openDatabase(config.DATA_DIR);
+  const { progress, pruning } = progressStore(db, log);
+  const instructor = await instructorStore(db, config);
+  const decks = deckIds();
+  const classroom = new Classroom({
+    store: new ClassStore(db),
+    progress,
+    labs: content.labs,
+    decks: new Set(decks),
+    defaultDeck: decks.includes('images-de-conteneurs') ? 'images-de-conteneurs' : (decks[0] ?? 'images-de-conteneurs'),
+    log: log.child({ module: 'classroom' }),
+    membersPerClient: config.CLASS_MEMBERS_PER_CLIENT,
+  });
+  classroom.start();
+
+  const images = await import('./images/build.ts');
+  const startsAtOnce = config.SANDBOX_STARTS_AT_ONCE || 2 * os.availableParallelism();
+  const driver = sandboxDriver(config, images, startsAtOnce, log);
+  const engine = await prepareEngine(config, driver, images, log);
+  const services = engine.unavailable
+    ? undefined
+    : await sessionServices(config, driver, db, content, progress, startsAtOnce, log);
+  if (services) classroom.attach(services);
+
+  const deps: AppDeps = {
     services,
-    ...(unavailable ? { unavailable } : {}),
-    labs,
+    ...(engine.unavailable ? { unavailable: engine.unavailable } : {}),
+    labs: content.labs,
     progress,
     classroom,
     instructor,
     engineAvailable: () => driver.engineStatus(),
-    readiness,
+    readiness: readinessProbe(config, driver, engine, services),
     log: log.child({ module: 'http' }),
   };
-  // The students' web servers are shown on their own origin (see server/http/preview/app.ts).
   const origins = allowedOrigins(config);
-  const wantedPreviewPort = config.PREVIEW_PORT ?? (config.PORT < 65535 ? config.PORT + 1 : 0);
-  let previewPort: number | undefined;
   const previewHost = config.PREVIEW_HOST
     ? { name: parsePreviewHost(config.PREVIEW_HOST), tickets: new PreviewTickets() }
     : undefined;
-  const preview =
-    services && wantedPreviewPort
-      ? await buildPreviewApp(deps, {
-          frameAncestors: [...origins],
-          trustProxy: config.TRUST_PROXY,
-          connectionsPerClient: config.CONNECTIONS_PER_CLIENT,
-          webSocketsPerClient: config.WEBSOCKETS_PER_CLIENT,
-          ...(previewHost ? { host: previewHost } : {}),
-        })
-      : undefined;
-  if (preview) {
-    try {
-      await preview.listen({ port: wantedPreviewPort, host: config.HOST });
-      previewPort = wantedPreviewPort;
-    } catch (error) {
-      say(
-        `[aperçu] Le port ${wantedPreviewPort} de l’aperçu web est pris (${error instanceof Error ? error.message : String(error)}) : aperçu web désactivé. Réglez PREVIEW_PORT.`,
-      );
-    }
-  }
+  const preview = await startPreview(config, deps, origins, previewHost);
+  const previewPort = preview.port;
   const app = await buildApp(deps, {
     siteDir: config.SITE_DIR,
     allowedOrigins: origins,
@@ -258,7 +322,7 @@ async function main(): Promise<void> {
     say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
     classroom.stop();
     clearInterval(pruning);
-    await preview?.close();
+    await preview.app?.close();
     await app.close();
     await services?.terminals.close();
     await services?.images.close();
