@@ -1,21 +1,19 @@
 // The « Couches » tab (the deck's Dive slide, in the browser): pick one of the sandbox's images,
 // read its layers (size, efficiency, wasted bytes, the instruction that made each) and open a
 // layer to see its files. Layers are listed top first, as they stack: the base image at the bottom.
-import { imageLayersSchema, sandboxImagesSchema, type ImageLayers } from '../../shared/contract.ts';
+import { imageLayersSchema, sandboxImagesSchema } from '../../shared/contract.ts';
 import type { TerminalPaneApi } from '../terminal/terminal-pane.ts';
 import { el } from '../dom/element.ts';
 import { formatBytes } from './format.ts';
 import { createLayerFiles } from './layer-files.ts';
-import { renderLayerRow, renderSummary } from './layers-view.ts';
+import { renderLayerList } from './layers-list.ts';
 import { imageLayersPath } from './layers-paths.ts';
 import { isAbort } from '../api/client.ts';
 import { sessionRequest } from './workspace-api.ts';
 import type { WorkspaceTab } from './workspace.ts';
 
-export function mountLayersTab(
-  panel: HTMLElement,
-  pane: TerminalPaneApi,
-): WorkspaceTab & { openImage(ref: string): void } {
+/** The tab's toolbar (image, « Rafraîchir »), its messages and where an image's layers go. */
+function layersMarkup(panel: HTMLElement) {
   const select = el('select', { id: 'layers-image', 'data-layers-image': true });
   const refresh = el(
     'button',
@@ -43,7 +41,14 @@ export function mountLayersTab(
       result,
     ),
   );
+  return { select, refresh, status, error, empty, result };
+}
 
+export function mountLayersTab(
+  panel: HTMLElement,
+  pane: TerminalPaneApi,
+): WorkspaceTab & { openImage(ref: string): void } {
+  const { select, refresh, status, error, empty, result } = layersMarkup(panel);
   const files = createLayerFiles(pane);
   /** The image shown, with its id: a rebuild under the same tag changes the id, and the layers. */
   let shown: { ref: string; id: string } | undefined;
@@ -56,47 +61,6 @@ export function mountLayersTab(
     status.textContent = '';
     error.textContent = message;
     error.hidden = false;
-  };
-
-  const renderLayers = (image: ImageLayers) => {
-    const rows = image.layers.map((layer, index) => renderLayerRow(layer, index)).reverse();
-    for (const row of rows) {
-      const index = Number(row.dataset.layer);
-      const toggle = row.querySelector<HTMLButtonElement>('.layer-toggle');
-      row.addEventListener('click', (event) => {
-        // Clicks in the files' section (its filters, its folders) are not the row's.
-        if (!toggle || (event.target instanceof Node && files.element.contains(event.target))) return;
-        const opening = toggle.getAttribute('aria-expanded') !== 'true';
-        for (const other of result.querySelectorAll<HTMLButtonElement>('.layer-toggle')) {
-          other.setAttribute('aria-expanded', 'false');
-          other.removeAttribute('aria-controls');
-        }
-        for (const other of rows) other.classList.remove('selected');
-        files.close();
-        if (!opening) return;
-        toggle.setAttribute('aria-expanded', 'true');
-        toggle.setAttribute('aria-controls', files.element.id);
-        row.classList.add('selected');
-        row.append(files.element);
-        files.open(image.image, index);
-        // The files open under the row: bring the row to the top, so they come into view.
-        row.scrollIntoView({ block: 'start' });
-      });
-    }
-    result.replaceChildren(
-      renderSummary(image),
-      el(
-        'section',
-        { class: 'layers-list', 'aria-labelledby': 'layers-list-title' },
-        el('h3', { id: 'layers-list-title' }, 'Couches, de la plus haute à l’image de base'),
-        el(
-          'p',
-          { class: 'layers-note' },
-          'La dernière instruction du Dockerfile est en haut, l’image de base tout en bas. Choisissez une couche pour voir ses fichiers.',
-        ),
-        el('ol', { class: 'layer-list' }, ...rows),
-      ),
-    );
   };
 
   const loadLayers = async (ref: string, id: string) => {
@@ -113,7 +77,7 @@ export function mountLayersTab(
     try {
       const image = await sessionRequest(pane, imageLayersPath(ref), imageLayersSchema, { signal: controller.signal });
       status.textContent = '';
-      renderLayers(image);
+      renderLayerList(result, image, files);
     } catch (failure) {
       if (isAbort(failure)) return;
       shown = undefined;
@@ -123,10 +87,6 @@ export function mountLayersTab(
     }
   };
 
-  /**
-   * Lists the images again; the one chosen is read again only when its id changed (a rebuild
-   * under the same tag) or its last reading failed.
-   */
   /** An image a page link asked for (« #couches:<ref> »), chosen once the list is read. */
   let pendingRef: string | undefined;
   const choosePending = async () => {
@@ -141,6 +101,10 @@ export function mountLayersTab(
     select.value = listed.has(ref) ? ref : `${ref}:latest`;
     await loadLayers(select.value, id);
   };
+  /**
+   * Lists the images again; the one chosen is read again only when its id changed (a rebuild
+   * under the same tag) or its last reading failed.
+   */
   const loadImages = async () => {
     if (listing) return;
     listing = true;
