@@ -90,7 +90,8 @@ function invalidJson(): Error {
   return Object.assign(new Error('invalid JSON body'), { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' });
 }
 
-export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+/** The Fastify instance with the server's timeouts, JSON-only body parsing and validators. */
+function createInstance(options: AppOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: limits.maxBodyBytes,
@@ -133,6 +134,11 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     }
   });
 
+  return app;
+}
+
+/** Refusals in French, whatever raised them, and the 404 of an unknown route or page. */
+function answerErrors(app: FastifyInstance, deps: AppDeps, siteDir: string): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, message } = toUserError(error);
     if (status >= 500)
@@ -141,7 +147,7 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
 
   // Looked up once: the site is built before the server starts.
-  const hasNotFoundPage = existsSync(path.join(options.siteDir, '404.html'));
+  const hasNotFoundPage = existsSync(path.join(siteDir, '404.html'));
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split('?')[0] ?? '';
     if (pathname.startsWith('/api/') || pathname.startsWith('/ws/')) {
@@ -162,9 +168,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
     }
     return reply.code(404).sendFile('404.html');
   });
+}
 
-  await shedWhenOverloaded(app, options.overloadEventLoopDelay ?? 0);
-
+/** Origin check on the API's writes, empty bodies read as {}, and the requests counted. */
+function guardRequests(app: FastifyInstance, options: AppOptions): void {
   app.addHook('onRequest', async (request) => {
     if (
       request.url.startsWith('/api/') &&
@@ -186,7 +193,10 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
       status: String(reply.statusCode),
     });
   });
+}
 
+/** OpenAPI, WebSockets (bounded per client), security headers, rate limits and cookies. */
+async function registerPlugins(app: FastifyInstance, options: AppOptions): Promise<void> {
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -224,7 +234,9 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyCookie);
+}
 
+async function registerRoutes(app: FastifyInstance, deps: AppDeps, options: AppOptions): Promise<void> {
   await app.register(healthRoutes, deps);
   await app.register(labRoutes, deps);
   await app.register(sessionRoutes, {
@@ -261,5 +273,14 @@ export async function buildApp(deps: AppDeps, options: AppOptions): Promise<Fast
   await app.register(classFeedRoutes, { ...deps, allowedOrigins: options.allowedOrigins });
   app.get(openApiPath, { schema: { summary: 'This OpenAPI document', tags: ['health'] } }, () => app.swagger());
   await app.register(siteRoutes, { siteDir: options.siteDir });
+}
+
+export async function buildApp(deps: AppDeps, options: AppOptions): Promise<FastifyInstance> {
+  const app = createInstance(options);
+  answerErrors(app, deps, options.siteDir);
+  await shedWhenOverloaded(app, options.overloadEventLoopDelay ?? 0);
+  guardRequests(app, options);
+  await registerPlugins(app, options);
+  await registerRoutes(app, deps, options);
   return app;
 }
