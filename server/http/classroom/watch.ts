@@ -2,42 +2,41 @@
 // terminal, its current screen then live output, read-only; their keystrokes reach the shell
 // only while the student has handed them the keyboard. Every watch is logged.
 import type { WebSocket } from 'ws';
-import { watchClientMessageSchema, type WatchServerMessage } from '../../../shared/contract.ts';
+import {
+  watchClientMessageSchema,
+  type WatchClientMessage,
+  type WatchServerMessage,
+} from '../../../shared/contract.ts';
 import { closeCodes, limits } from '../../../shared/limits.ts';
 import type { Logger } from '../../log/log.ts';
-import { websocketConnections } from '../../metrics/metrics.ts';
 import type { MemberRecord } from '../../progress/classes.ts';
 import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
 import type { AppDeps, SessionServices } from '../deps.ts';
 import { toUserError } from '../errors.ts';
-import { keepAlive } from '../heartbeat.ts';
+import { parseFrame } from '../socket/frames.ts';
+import { ServerSocket } from '../socket/socket.ts';
 
 /** A watcher that does not keep up is dropped: the student's terminal never waits for it. */
 const maxBufferedBytes = 4 * 1024 * 1024;
 
-/** The instructor's text frame, or why it is refused (French). */
-function parse(text: string) {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'Message illisible : JSON attendu.';
-  }
-  const parsed = watchClientMessageSchema.safeParse(value);
-  return parsed.success ? parsed.data : 'Message invalide : {"type":"auth"} ou {"type":"ping"} attendu.';
-}
+/** The instructor's text frames; a refused one gets an error, authenticated or not. */
+const parse = parseFrame(watchClientMessageSchema, {
+  maxBytes: limits.maxControlBytes,
+  tooBig: `Message trop gros (${limits.maxControlBytes} octets au plus).`,
+  unreadable: 'Message illisible : JSON attendu.',
+  invalid: () => 'Message invalide : {"type":"auth"} ou {"type":"ping"} attendu.',
+});
 
 export class WatchConnection {
+  private readonly socket: ServerSocket<WatchClientMessage, WatchServerMessage>;
   private readonly ws: WebSocket;
   private readonly sessionId: string;
   private readonly deps: AppDeps;
   private readonly services: SessionServices;
   private readonly cookieToken: string | undefined;
-  private readonly log: Logger;
   private member: MemberRecord | undefined;
   private shell: TerminalShell | undefined;
   private readonly viewer: ShellViewer;
-  private readonly timers: NodeJS.Timeout[] = [];
   private lastReadOnlyNotice = 0;
   private readonly onControl = (learner: string, holder: 'student' | 'instructor') => {
     if (learner === this.member?.learner) this.send({ type: 'control', holder });
@@ -56,8 +55,6 @@ export class WatchConnection {
     this.cookieToken = cookieToken;
     this.deps = deps;
     this.services = services;
-    this.log = log;
-    websocketConnections.inc();
     this.viewer = {
       output: (chunk) => {
         if (ws.readyState !== ws.OPEN) return;
@@ -69,70 +66,67 @@ export class WatchConnection {
       failed: () => this.send({ type: 'error', message: 'Le shell de l’élève ne répond plus.' }),
       resized: (cols, rows) => this.send({ type: 'resize', cols, rows }),
     };
-    this.timers.push(
-      setTimeout(
-        () => this.refuse('Pas d’authentification reçue à temps.', closeCodes.authTimeout),
-        limits.authTimeoutSeconds * 1000,
-      ),
-      // A watcher whose browser vanished stops counting as watching.
-      keepAlive(ws, 30_000),
+    this.socket = new ServerSocket(
+      ws,
+      {
+        log,
+        errorLog: { message: 'watch socket error' },
+        // A watcher whose browser vanished stops counting as watching.
+        heartbeatMs: 30_000,
+        authDeadline: { ms: limits.authTimeoutSeconds * 1000, message: 'Pas d’authentification reçue à temps.' },
+        refuseReason: 'refusé',
+        parse,
+      },
+      {
+        binary: (data) => this.keystrokes(data),
+        refused: ({ reason }) => this.send({ type: 'error', message: reason }),
+        authenticate: (message) => void this.authenticate(message.token),
+        // The page may ping before its auth frame: that reads nothing of the student's.
+        beforeAuth: (message) => this.message(message),
+        message: (message) => this.message(message),
+        closed: () => this.closeDown(),
+      },
     );
-    ws.on('message', (data: Buffer, isBinary: boolean) => void this.message(data, isBinary));
-    ws.on('close', () => this.closeDown());
-    ws.on('error', (error) => this.log.debug('watch socket error', { error }));
   }
 
   private send(message: WatchServerMessage): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
+    this.socket.send(message);
   }
 
-  private refuse(message: string, code: number = closeCodes.unauthorized): void {
-    this.send({ type: 'error', message });
-    this.ws.close(code, 'refusé');
+  /** The instructor's keys reach the shell only while the student has handed them the keyboard. */
+  private keystrokes(data: Buffer): void {
+    if (!this.member || !this.shell) return;
+    if (this.deps.classroom.holdsControl(this.member.learner)) {
+      const session = this.services.sessions.get(this.sessionId);
+      if (session) this.services.sessions.touch(session);
+      this.shell.write(data);
+    } else if (Date.now() - this.lastReadOnlyNotice > 5000) {
+      this.lastReadOnlyNotice = Date.now();
+      this.send({
+        type: 'error',
+        message: 'Lecture seule : demandez la main à l’élève pour taper dans son terminal.',
+      });
+    }
   }
 
-  private async message(data: Buffer, isBinary: boolean): Promise<void> {
-    if (isBinary) {
-      if (!this.member || !this.shell) return;
-      if (this.deps.classroom.holdsControl(this.member.learner)) {
-        const session = this.services.sessions.get(this.sessionId);
-        if (session) this.services.sessions.touch(session);
-        this.shell.write(data);
-      } else if (Date.now() - this.lastReadOnlyNotice > 5000) {
-        this.lastReadOnlyNotice = Date.now();
-        this.send({
-          type: 'error',
-          message: 'Lecture seule : demandez la main à l’élève pour taper dans son terminal.',
-        });
-      }
-      return;
-    }
-    if (data.length > limits.maxControlBytes) {
-      this.send({ type: 'error', message: `Message trop gros (${limits.maxControlBytes} octets au plus).` });
-      return;
-    }
-    const message = parse(data.toString('utf8'));
-    if (typeof message === 'string') {
-      this.send({ type: 'error', message });
-      return;
-    }
-    if (message.type === 'ping') {
-      this.send({ type: 'pong' });
-      return;
-    }
-    if (this.member) return;
-    clearTimeout(this.timers[0]);
-    const token = message.token ?? this.cookieToken;
-    if (!token || !this.deps.instructor.tokenExpiry(token)) {
-      this.refuse('Réservé au formateur : reconnectez-vous sur /formateur/.');
+  /** Pings are answered; a later auth frame is ignored. */
+  private message(message: WatchClientMessage): void {
+    if (message.type === 'ping') this.send({ type: 'pong' });
+  }
+
+  private async authenticate(token: string | undefined): Promise<void> {
+    const instructorToken = token ?? this.cookieToken;
+    if (!instructorToken || !this.deps.instructor.tokenExpiry(instructorToken)) {
+      this.socket.refuse('Réservé au formateur : reconnectez-vous sur /formateur/.');
       return;
     }
     const member = this.deps.classroom.sessionMember(this.sessionId);
     if (!member) {
-      this.refuse('Ce bac à sable n’appartient à aucun élève d’un cours.', closeCodes.ended);
+      this.socket.refuse('Ce bac à sable n’appartient à aucun élève d’un cours.', closeCodes.ended);
       return;
     }
     this.member = member;
+    this.socket.accept();
     this.deps.classroom.watchStarted(member);
     this.deps.classroom.on('control', this.onControl);
     try {
@@ -152,8 +146,6 @@ export class WatchConnection {
   }
 
   private closeDown(): void {
-    websocketConnections.dec();
-    for (const timer of this.timers) clearTimeout(timer);
     this.shell?.unwatch(this.viewer);
     this.deps.classroom.off('control', this.onControl);
     if (this.member) this.deps.classroom.watchEnded(this.member);

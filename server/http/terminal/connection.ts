@@ -3,16 +3,17 @@
 // WebSocket; the shell behind it (terminal/shell.ts) outlives the socket, so a reconnecting
 // browser gets it back with its screen.
 import type { WebSocket } from 'ws';
-import type { ServerMessage } from '../../../shared/contract.ts';
+import type { ClientMessage, ServerMessage } from '../../../shared/contract.ts';
 import { closeCodes, limits } from '../../../shared/limits.ts';
 import type { Logger } from '../../log/log.ts';
-import { terminalBytes, websocketConnections } from '../../metrics/metrics.ts';
+import { terminalBytes } from '../../metrics/metrics.ts';
 import type { Session } from '../../session/manager.ts';
 import type { ShellViewer, TerminalShell } from '../../terminal/shell.ts';
 import type { SessionServices } from '../deps.ts';
 import { endMessages, toUserError } from '../errors.ts';
-import { keepAlive } from '../heartbeat.ts';
-import { Coalescer, ControlBudget, parseControl } from './messages.ts';
+import { OutputFlow } from '../socket/flow.ts';
+import { ServerSocket } from '../socket/socket.ts';
+import { Coalescer, ControlBudget, controlFrames } from './messages.ts';
 
 export interface TerminalOptions {
   authTimeoutMs: number;
@@ -139,6 +140,7 @@ interface Ownership {
 }
 
 class TerminalConnection {
+  private readonly socket: ServerSocket<ClientMessage, ServerMessage>;
   private readonly ws: WebSocket;
   private readonly sessionId: string;
   private readonly services: SessionServices;
@@ -148,15 +150,13 @@ class TerminalConnection {
   private session: Session | undefined;
   private shell: TerminalShell | undefined;
   private size = { cols: 80, rows: 24 };
-  private ackMode = false;
-  private unacked = 0;
-  private paused = false;
+  /** The shell's output, paused while the browser has not caught up. */
+  private readonly flow: OutputFlow;
   /** The socket is not read while the sandbox has not taken the keystrokes already sent. */
   private inputPaused = false;
   private closed = false;
   /** The connection is being closed for a flood: what else it sends is ignored. */
   private flooded = false;
-  private readonly timers: NodeJS.Timeout[] = [];
   private readonly viewer: ShellViewer;
   private readonly budget: ControlBudget;
   /** Resizes reach the shell (its relay, its mirror, its watchers) coalesced. */
@@ -178,13 +178,17 @@ class TerminalConnection {
     this.ownership = ownership;
     this.budget = new ControlBudget(options.controlPerSecond, options.controlBurst);
     this.resizes = new Coalescer(options.resizeIntervalMs, ({ cols, rows }) => this.shell?.resize(cols, rows));
-    websocketConnections.inc();
+    this.flow = new OutputFlow(
+      ws,
+      { pause: () => this.shell?.pause(), resume: () => this.shell?.resume() },
+      { highWaterBytes: options.highWaterBytes, lowWaterBytes: options.lowWaterBytes },
+    );
     this.viewer = {
       output: (chunk) => this.output(chunk),
-      exited: () => send(ws, { type: 'exit' }),
-      restarted: () => send(ws, { type: 'ready' }),
+      exited: () => this.socket.send({ type: 'exit' }),
+      restarted: () => this.socket.send({ type: 'ready' }),
       failed: (reason, error) =>
-        send(ws, {
+        this.socket.send({
           type: 'error',
           message:
             reason === 'exits-at-once'
@@ -192,55 +196,47 @@ class TerminalConnection {
               : `Impossible de rouvrir un shell : ${toUserError(error).message}`,
         }),
     };
-    const authTimer = setTimeout(() => {
-      send(ws, { type: 'error', message: "Pas d'authentification reçue à temps : rechargez la page." });
-      ws.close(closeCodes.authTimeout, 'authentification attendue');
-    }, options.authTimeoutMs);
-    this.timers.push(
-      authTimer,
-      keepAlive(ws, options.heartbeatMs),
-      setInterval(() => this.sendTime(), 30_000),
+    this.socket = new ServerSocket(
+      ws,
+      {
+        log,
+        errorLog: { message: 'websocket error', context: { sessionId } },
+        heartbeatMs: options.heartbeatMs,
+        authDeadline: {
+          ms: options.authTimeoutMs,
+          message: "Pas d'authentification reçue à temps : rechargez la page.",
+          reason: 'authentification attendue',
+        },
+        refuseReason: 'non autorisé',
+        authFirst,
+        parse: controlFrames(options.maxControlBytes),
+      },
+      {
+        admit: () => !this.flooded,
+        binary: (data) => this.keystrokes(data),
+        refused: ({ reason }) => this.refused(reason),
+        authenticate: (message) => this.open(message.token, message.flow),
+        message: (message) => this.control(message),
+        closed: () => this.closeDown(),
+      },
     );
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary));
-    ws.on('close', () => this.closeDown());
-    ws.on('error', (error) => this.log.debug('websocket error', { sessionId, error }));
+    this.socket.timers.interval('time', 30_000, () => this.sendTime());
   }
 
   private sendTime(): void {
     if (!this.session) return;
-    send(this.ws, {
+    this.socket.send({
       type: 'time',
       expiresAt: this.session.expiresAt.toISOString(),
       idleExpiresAt: this.services.sessions.idleExpiresAt(this.session).toISOString(),
     });
   }
 
-  private refuse(message: string): void {
-    send(this.ws, { type: 'error', message });
-    this.ws.close(closeCodes.unauthorized, 'non autorisé');
-  }
-
-  private pending(): number {
-    return (this.ackMode ? this.unacked : 0) + this.ws.bufferedAmount;
-  }
-
-  private maybeResume(): void {
-    if (this.paused && this.pending() <= this.options.lowWaterBytes) {
-      this.paused = false;
-      this.shell?.resume();
-    }
-  }
-
   private output(chunk: Buffer): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    this.unacked += chunk.length;
+    if (!this.socket.open) return;
     terminalBytes.inc({ direction: 'out' }, chunk.length);
-    this.ws.send(chunk, { binary: true }, () => this.maybeResume());
-    if (!this.paused && this.pending() > this.options.highWaterBytes) {
-      // Backpressure: the shell's output waits until the browser has caught up.
-      this.paused = true;
-      this.shell?.pause();
-    }
+    // Backpressure: the shell's output waits until the browser has caught up.
+    this.flow.send(chunk);
   }
 
   /** A shell or relay that stops reading must not make the server buffer keystrokes without end. */
@@ -249,7 +245,7 @@ class TerminalConnection {
     if (!shell) return;
     const backlog = shell.inputBacklog();
     if (backlog > this.options.inputMaxBacklogBytes) {
-      send(this.ws, {
+      this.socket.send({
         type: 'error',
         message:
           'Votre bac à sable ne lit plus le clavier et trop de frappes attendent : connexion coupée. Rechargez la page ; si cela se répète, cliquez sur « Réinitialiser ».',
@@ -266,36 +262,45 @@ class TerminalConnection {
     });
   }
 
+  /** The first auth frame: a failure to open is the student's to read, then the socket closes. */
+  private open(token: string, flow: 'ack' | undefined): void {
+    void this.authenticate(token, flow).catch((error: unknown) => {
+      this.log.error('terminal open failed', { sessionId: this.sessionId, error });
+      this.socket.send({ type: 'error', message: `Le terminal n'a pas pu s'ouvrir : ${toUserError(error).message}` });
+      this.ws.close(1011, 'erreur');
+    });
+  }
+
   private async authenticate(token: string, flow: 'ack' | undefined): Promise<void> {
-    clearTimeout(this.timers[0]);
     const { sessions, steps, terminals } = this.services;
     const found = sessions.authenticate(this.sessionId, token);
     if (!found) {
-      this.refuse('Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.');
+      this.socket.refuse('Jeton invalide ou session terminée : rechargez la page pour ouvrir une nouvelle session.');
       return;
     }
     this.session = found;
-    this.ackMode = flow === 'ack';
+    this.socket.accept();
+    if (flow === 'ack') this.flow.expectAcks();
     this.ownership.claim(this.sessionId);
     sessions.touch(found);
     // While the sandbox waits its turn, starts or gets the TP ready, the student sees where it is.
     let shown = '';
     const showProgress = () => {
       const message = progressMessage(found.state, sessions.ahead(found.id));
-      if (message && message !== shown) send(this.ws, { type: 'status', message });
+      if (message && message !== shown) this.socket.send({ type: 'status', message });
       shown = message ?? shown;
     };
     showProgress();
-    const progress = setInterval(showProgress, 500);
+    this.socket.timers.interval('progress', 500, showProgress);
     // A TP whose set-up failed still gets its terminal, with the reason shown.
     let startFailed = false;
     await steps
       .whenReady(found)
       .catch((error: unknown) => {
         startFailed = found.startError !== undefined;
-        send(this.ws, { type: 'error', message: toUserError(error).message });
+        this.socket.send({ type: 'error', message: toUserError(error).message });
       })
-      .finally(() => clearInterval(progress));
+      .finally(() => this.socket.timers.clear('progress'));
     // Without a sandbox there is no shell to attach.
     if (startFailed) return;
     this.sendTime();
@@ -304,60 +309,50 @@ class TerminalConnection {
     // The attach takes the latest size itself.
     this.resizes.cancel();
     await this.shell.attach(this.viewer, this.size.cols, this.size.rows);
-    send(this.ws, { type: 'ready' });
+    this.socket.send({ type: 'ready' });
   }
 
-  private message(data: Buffer, isBinary: boolean): void {
-    if (this.flooded) return;
-    if (isBinary) {
-      if (!this.session) {
-        this.refuse(authFirst);
-        return;
-      }
-      this.services.sessions.touch(this.session);
-      terminalBytes.inc({ direction: 'in' }, data.length);
-      // While the instructor holds the keyboard (the student agreed), the student's keys wait.
-      if (this.ownership.keyboardTaken(this.sessionId)) return;
-      this.shell?.write(data);
-      this.inputBackpressure();
+  private keystrokes(data: Buffer): void {
+    if (!this.session) {
+      this.socket.refuse(authFirst);
       return;
     }
-    const message =
-      data.length > this.options.maxControlBytes
-        ? `Message de contrôle trop gros (maximum ${this.options.maxControlBytes} octets).`
-        : parseControl(data.toString('utf8'));
-    if (this.session && (typeof message === 'string' || message.type !== 'ack') && !this.budget.take()) {
+    this.services.sessions.touch(this.session);
+    terminalBytes.inc({ direction: 'in' }, data.length);
+    // While the instructor holds the keyboard (the student agreed), the student's keys wait.
+    if (this.ownership.keyboardTaken(this.sessionId)) return;
+    this.shell?.write(data);
+    this.inputBackpressure();
+  }
+
+  /** A frame the parser refused: an error once authenticated (within budget), a close before. */
+  private refused(reason: string): void {
+    if (!this.session) {
+      this.socket.refuse(reason);
+      return;
+    }
+    if (!this.budget.take()) this.overBudget(reason);
+    else this.socket.send({ type: 'error', message: reason });
+  }
+
+  /** A control frame once authenticated; acks follow the output and are not budgeted. */
+  private control(message: ClientMessage): void {
+    if (message.type !== 'ack' && !this.budget.take()) {
       this.overBudget(message);
-      return;
-    }
-    if (typeof message === 'string') {
-      if (this.session) send(this.ws, { type: 'error', message });
-      else this.refuse(message);
-      return;
-    }
-    if (!this.session && message.type !== 'auth') {
-      this.refuse(authFirst);
       return;
     }
     switch (message.type) {
       case 'auth':
-        if (this.session) return;
-        void this.authenticate(message.token, message.flow).catch((error: unknown) => {
-          this.log.error('terminal open failed', { sessionId: this.sessionId, error });
-          send(this.ws, { type: 'error', message: `Le terminal n'a pas pu s'ouvrir : ${toUserError(error).message}` });
-          this.ws.close(1011, 'erreur');
-        });
         return;
       case 'resize':
         this.resize(message.cols, message.rows);
         return;
       case 'ack':
-        this.unacked = Math.max(0, this.unacked - message.bytes);
-        this.maybeResume();
+        this.flow.acknowledge(message.bytes);
         return;
       case 'ping':
         if (this.session) this.services.sessions.touch(this.session);
-        send(this.ws, { type: 'pong' });
+        this.socket.send({ type: 'pong' });
         return;
     }
   }
@@ -373,12 +368,12 @@ class TerminalConnection {
    * records its size, so that the page's final size wins. A page that keeps flooding is cut
    * off: even unserved, each frame is read and parsed on the thread every student shares.
    */
-  private overBudget(message: ReturnType<typeof parseControl>): void {
+  private overBudget(message: ClientMessage | string): void {
     if (typeof message !== 'string' && message.type === 'resize') this.resize(message.cols, message.rows);
     if (this.budget.dropped <= this.options.maxDroppedControls) return;
     this.flooded = true;
     this.log.warn('terminal control flood', { sessionId: this.sessionId });
-    send(this.ws, {
+    this.socket.send({
       type: 'error',
       message: `Cette page envoie trop de messages de contrôle (plus de ${this.options.controlPerSecond} par seconde) : connexion coupée. Rechargez la page ; si cela se répète, prévenez votre formateur.`,
     });
@@ -388,8 +383,6 @@ class TerminalConnection {
   private closeDown(): void {
     this.closed = true;
     this.resizes.cancel();
-    websocketConnections.dec();
-    for (const timer of this.timers) clearTimeout(timer);
     this.ownership.release(this.sessionId);
     this.shell?.detach(this.viewer);
   }

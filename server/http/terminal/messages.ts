@@ -3,18 +3,11 @@
 // control frames must cost only its own terminal).
 import { clientMessageSchema, type ClientMessage } from '../../../shared/contract.ts';
 import { terminalBounds } from '../../../shared/limits.ts';
+import { parseFrame, typeOf, type Frame } from '../socket/frames.ts';
 
-/** The client's control message, or the French reason it was refused. */
-export function parseControl(text: string): ClientMessage | string {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return 'Message de contrôle illisible : JSON attendu.';
-  }
-  const parsed = clientMessageSchema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const type = (value as { type?: unknown } | null)?.type;
+/** Why a JSON value is not one of the terminal's control messages, in French. */
+function invalidControl(value: unknown): string {
+  const type = typeOf(value);
   switch (type) {
     case 'auth':
       return 'Authentification invalide : {"type":"auth","token":"..."} attendu.';
@@ -29,6 +22,24 @@ export function parseControl(text: string): ClientMessage | string {
         ? `Type de message inconnu : ${typeof type === 'string' ? type.slice(0, 40) : typeof type}.`
         : 'Message de contrôle invalide : un objet JSON est attendu.';
   }
+}
+
+/** The parser of the terminal's control frames, refusing those past `maxBytes` unread. */
+export function controlFrames(maxBytes: number): (data: Buffer) => Frame<ClientMessage> {
+  return parseFrame(clientMessageSchema, {
+    maxBytes,
+    tooBig: `Message de contrôle trop gros (maximum ${maxBytes} octets).`,
+    unreadable: 'Message de contrôle illisible : JSON attendu.',
+    invalid: invalidControl,
+  });
+}
+
+const unbounded = controlFrames(Number.POSITIVE_INFINITY);
+
+/** The client's control message, or the French reason it was refused (no size limit). */
+export function parseControl(text: string): ClientMessage | string {
+  const frame = unbounded(Buffer.from(text, 'utf8'));
+  return frame.ok ? frame.message : frame.reason;
 }
 
 /**
