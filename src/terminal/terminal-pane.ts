@@ -1,26 +1,11 @@
 // The terminal pane: an xterm.js terminal (fit, web links, copy and paste) wired to a
 // sandbox session, with a status line (connexion, prêt, reconnexion, expiré, remaining time).
-import { FitAddon } from '@xterm/addon-fit';
-import { WebLinksAddon } from '@xterm/addon-web-links';
-import { Terminal, type IDisposable } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+import type { IDisposable } from '@xterm/xterm';
 import type { SessionCreated } from '../../shared/contract.ts';
 import { closeSession, engineAvailable, openSession, type OpenSession } from './session-client.ts';
-import { TerminalConnection, type ConnectionState } from './terminal-connection.ts';
-
-const stateLabels: Record<ConnectionState, string> = {
-  connecting: 'Connexion…',
-  ready: 'Prêt',
-  reconnecting: 'Reconnexion…',
-  expired: 'Expiré',
-  failed: 'Déconnecté',
-};
-
-function formatRemaining(ms: number): string {
-  if (ms <= 0) return '0 min';
-  const minutes = Math.ceil(ms / 60_000);
-  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')}` : `${minutes} min`;
-}
+import { TerminalConnection } from './terminal-connection.ts';
+import { createScreen } from './terminal-screen.ts';
+import { TerminalStatus } from './terminal-status.ts';
 
 export interface TerminalPaneApi {
   /** Types a command into the terminal and runs it. */
@@ -40,86 +25,24 @@ export function mountTerminalPane(root: HTMLElement, lab: string): TerminalPaneA
   const notice = root.querySelector<HTMLElement>('[data-terminal-notice]');
   if (!screen || !status || !timeLabel || !notice) throw new Error('terminal pane markup incomplete');
 
-  const term = new Terminal({
-    cursorBlink: true,
-    fontFamily: "'DejaVu Sans Mono', ui-monospace, Menlo, Consolas, monospace",
-    fontSize: 15,
-    scrollback: 5000,
-    allowProposedApi: false,
-    theme: { background: '#0b1020', foreground: '#e6e9f2', cursor: '#f59e0b', selectionBackground: '#35518c' },
-  });
-  const fit = new FitAddon();
-  term.loadAddon(fit);
-  term.loadAddon(new WebLinksAddon());
-  term.open(screen);
+  const { term, refit, dispose: disposeScreen } = createScreen(screen);
+  const line = new TerminalStatus(root, status, timeLabel, notice);
+  const setNotice = (text: string, kind?: 'info' | 'error') => line.setNotice(text, kind);
   const disposables: IDisposable[] = [];
   let connection: TerminalConnection | undefined;
   let current: OpenSession | undefined;
-  let expiresAt = 0;
-  let idleExpiresAt = 0;
-
-  const setNotice = (text: string, kind: 'info' | 'error' = 'info') => {
-    notice.textContent = text;
-    notice.hidden = text === '';
-    notice.dataset.kind = kind;
-  };
-  const setState = (state: ConnectionState, detail?: string) => {
-    status.textContent = stateLabels[state];
-    root.dataset.state = state;
-    if (state === 'expired' || state === 'failed') setNotice(detail ?? '', 'error');
-    else if (state === 'ready') setNotice('');
-  };
-
-  // Copy and paste: Ctrl+Shift+C / Ctrl+Shift+V (Ctrl+C stays the shell's interrupt).
-  term.attachCustomKeyEventHandler((event) => {
-    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
-    if (event.code === 'KeyC') {
-      const selection = term.getSelection();
-      if (selection) void navigator.clipboard?.writeText(selection);
-      return false;
-    }
-    if (event.code === 'KeyV') {
-      void navigator.clipboard?.readText().then((text) => term.paste(text));
-      return false;
-    }
-    return true;
-  });
-
-  const refit = () => {
-    try {
-      fit.fit();
-    } catch {
-      // The pane is hidden: nothing to fit.
-    }
-  };
-  const observer = new ResizeObserver(() => refit());
-  observer.observe(screen);
   disposables.push(term.onResize(({ cols, rows }) => connection?.resize(cols, rows)));
   disposables.push(term.onData((data) => connection?.input(data)));
 
-  const tick = window.setInterval(() => {
-    if (!expiresAt) return;
-    const now = Date.now();
-    const idleLeft = (idleExpiresAt || expiresAt) - now;
-    // The idle limit moves with activity: only mention it when it is about to end the session.
-    timeLabel.textContent =
-      idleLeft < 5 * 60_000 && idleLeft < expiresAt - now
-        ? `Inactif : fermeture dans ${formatRemaining(idleLeft)}`
-        : `Temps restant : ${formatRemaining(expiresAt - now)}`;
-    timeLabel.title = 'Le bac à sable est supprimé à la fin de ce temps, ou plus tôt après une longue inactivité.';
-  }, 1000);
-
   const connect = (session: SessionCreated) => {
     connection?.dispose();
-    expiresAt = Date.parse(session.expiresAt);
-    idleExpiresAt = Date.parse(session.idleExpiresAt);
+    line.setLimits(session.expiresAt, session.idleExpiresAt);
     connection = new TerminalConnection(session.id, session.token, {
       onOutput: (data, done) => term.write(data, done),
-      onState: setState,
+      onState: (state, detail) => line.setState(state, detail),
       onMessage: (message) => {
         if (message.type === 'time') {
-          expiresAt = Date.parse(message.expiresAt);
-          idleExpiresAt = Date.parse(message.idleExpiresAt);
+          line.setLimits(message.expiresAt, message.idleExpiresAt);
         } else if (message.type === 'status') {
           setNotice(message.message);
         } else if (message.type === 'error') {
@@ -136,9 +59,9 @@ export function mountTerminalPane(root: HTMLElement, lab: string): TerminalPaneA
   };
 
   const start = async (forceNew: boolean): Promise<OpenSession> => {
-    setState('connecting');
+    line.setState('connecting');
     if (!(await engineAvailable())) {
-      setState('failed');
+      line.setState('failed');
       setNotice(
         "Aucun moteur Docker n'est disponible sur le serveur : les terminaux ne peuvent pas démarrer. " +
           "Pour l'administrateur : installez Docker (apt-get install docker.io), démarrez dockerd, puis relancez « npm start ».",
@@ -150,7 +73,7 @@ export function mountTerminalPane(root: HTMLElement, lab: string): TerminalPaneA
     try {
       current = await openSession(lab, forceNew, { onWait: (message) => setNotice(message) });
     } catch (error) {
-      setState('failed', (error as Error).message);
+      line.setState('failed', (error as Error).message);
       throw error;
     }
     connect(current);
@@ -162,8 +85,8 @@ export function mountTerminalPane(root: HTMLElement, lab: string): TerminalPaneA
 
   window.addEventListener('pagehide', () => {
     connection?.dispose();
-    observer.disconnect();
-    window.clearInterval(tick);
+    disposeScreen();
+    line.dispose();
     for (const d of disposables) d.dispose();
   });
 
