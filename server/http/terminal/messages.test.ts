@@ -1,7 +1,7 @@
 // Unit tests of the terminal control frames: the parser (valid messages pass, bad ones get
 // French reasons), the budget that bounds how many are served, and the resize coalescer.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Coalescer, ControlBudget, parseControl } from './messages.ts';
+import { Coalescer, ControlBudget, controlFrames, parseControl } from './messages.ts';
 
 describe('parseControl', () => {
   it('accepts the contract messages', () => {
@@ -31,6 +31,16 @@ describe('parseControl', () => {
     expect(parseControl('null')).toMatch(/invalide/);
     expect(parseControl('[1]')).toMatch(/objet JSON/);
     expect(parseControl('{"type":{"toString":1}}')).toMatch(/Type de message inconnu/);
+  });
+
+  it('refuses a frame past the socket’s limit unread, in the words the terminal always used', () => {
+    const parse = controlFrames(16);
+    expect(parse(Buffer.from('{"type":"ping"}'))).toEqual({ ok: true, message: { type: 'ping' } });
+    expect(parse(Buffer.from('{"type":"ping","x":1}'))).toEqual({
+      ok: false,
+      reason: 'Message de contrôle trop gros (maximum 16 octets).',
+      tooBig: true,
+    });
   });
 });
 
