@@ -46,6 +46,104 @@ function forwardedHeaders(headers: Record<string, string | string[] | undefined>
   return out;
 }
 
+interface PreviewTarget {
+  url: string;
+  /** The path the page sees its site under: the preview path, or '' on a preview host. */
+  prefix: string;
+  appPath: string;
+  address: string;
+  port: number;
+}
+
+/** Checks who asks and what, and gives the sandbox's URL for the port. */
+async function previewTarget(
+  options: PreviewOptions,
+  request: FastifyRequest,
+  scheme: 'http' | 'ws',
+): Promise<PreviewTarget> {
+  const { id, port: portText } = request.params as { id: string; port: string };
+  if (!sessionIdSchema.safeParse(id).success) throw new HttpError(404, 'Aperçu introuvable.');
+  const port = Number(portText);
+  if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) {
+    throw new HttpError(400, 'Port invalide : un nombre entre 1 et 65535.');
+  }
+  const { sessions, ports } = servicesOf(options);
+  const session = sessions.get(id);
+  if (!session) throw new HttpError(404, 'Session introuvable ou terminée : rouvrez la page du TP.');
+  const bearer = bearerToken(request);
+  const cookie = options.acceptCookie ? request.cookies[previewCookie] : undefined;
+  if (bearer) {
+    if (!sessions.authenticate(id, bearer)) throw new HttpError(403, 'Jeton invalide pour cet aperçu.');
+  } else if (cookie) {
+    if (!previewCookieMatches(cookie, session.tokenHash)) {
+      throw new HttpError(403, 'Cet aperçu appartient à une autre session.');
+    }
+  } else {
+    throw new HttpError(401, 'Aperçu réservé à sa session : ouvrez-le depuis la page du TP (onglet « Aperçu web »).');
+  }
+  sessions.touch(session);
+  if (!(await ports.listening(id, port))) {
+    throw new HttpError(
+      404,
+      `Rien n’écoute sur le port ${port} dans votre bac à sable : lancez par exemple « docker run -d -p ${port}:80 httpd ».`,
+    );
+  }
+  const address = await ports.address(id);
+  if (!address) throw new HttpError(503, 'Aperçu indisponible : le moteur Docker est sur une autre machine.');
+  const path = `/preview/${id}/${port}`;
+  const rest = request.url.slice(path.length) || '/';
+  // On a preview host (PREVIEW_HOST) the page's paths are its own: nothing to add to them.
+  const prefix = hostRequests.has(request.raw) ? '' : path;
+  const appPath = rest.startsWith('/') ? rest : '/' + rest;
+  return { url: `${scheme}://${address}:${port}${appPath}`, prefix, appPath, address, port };
+}
+
+/** A redirect of the sandbox's own server, kept inside its preview. */
+function previewLocation(location: string, target: PreviewTarget): string {
+  const own = `http://${target.address}:${target.port}`;
+  if (location.startsWith(own)) return target.prefix + (location.slice(own.length) || '/');
+  if (target.prefix && location.startsWith('/') && !location.startsWith('//')) return target.prefix + location;
+  return location;
+}
+
+/** Pipes the browser's WebSocket to the sandbox's server, both ways, bounded. */
+function relayWebSocket(socket: WebSocket, request: FastifyRequest, target: PreviewTarget): void {
+  const headers = forwardedHeaders(request.headers);
+  for (const name of [
+    'host',
+    'connection',
+    'upgrade',
+    'sec-websocket-key',
+    'sec-websocket-version',
+    'sec-websocket-extensions',
+  ]) {
+    delete headers[name];
+  }
+  const inner = new WebSocket(target.url, { headers: headers as Record<string, string> });
+  const closeBoth = (code = 1000, reason = '') => {
+    const safe = code >= 1000 && code < 5000 && ![1004, 1005, 1006].includes(code) ? code : 1011;
+    if (socket.readyState === WebSocket.OPEN) socket.close(safe, reason.slice(0, 120));
+    if (inner.readyState === WebSocket.OPEN || inner.readyState === WebSocket.CONNECTING) inner.terminate();
+  };
+  const pending: { data: WebSocket.RawData; binary: boolean }[] = [];
+  socket.on('message', (data: WebSocket.RawData, binary: boolean) => {
+    if (inner.readyState === WebSocket.OPEN) inner.send(data, { binary });
+    else if (pending.length < 100) pending.push({ data, binary });
+  });
+  inner.on('open', () => {
+    for (const m of pending.splice(0)) inner.send(m.data, { binary: m.binary });
+  });
+  inner.on('message', (data: WebSocket.RawData, binary: boolean) => {
+    // A page that does not read is dropped rather than buffered without end.
+    if (socket.bufferedAmount > 4 * 1024 * 1024) socket.terminate();
+    else if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary });
+  });
+  inner.on('close', (code, reason) => closeBoth(code, reason.toString()));
+  inner.on('error', () => closeBoth(1011, 'le serveur du bac à sable ne répond pas'));
+  socket.on('close', () => inner.terminate());
+  socket.on('error', () => inner.terminate());
+}
+
 export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, options) => {
   await app.register(fastifyReplyFrom, {
     undici: { connections: 16, headersTimeout: 30_000, bodyTimeout: 120_000 },
@@ -55,47 +153,8 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
-  /** Checks who asks and what, and gives the sandbox's URL for the port. */
-  const upstream = async (request: FastifyRequest, scheme: 'http' | 'ws') => {
-    const { id, port: portText } = request.params as { id: string; port: string };
-    if (!sessionIdSchema.safeParse(id).success) throw new HttpError(404, 'Aperçu introuvable.');
-    const port = Number(portText);
-    if (!/^\d{1,5}$/.test(portText) || port < 1 || port > 65535) {
-      throw new HttpError(400, 'Port invalide : un nombre entre 1 et 65535.');
-    }
-    const { sessions, ports } = servicesOf(options);
-    const session = sessions.get(id);
-    if (!session) throw new HttpError(404, 'Session introuvable ou terminée : rouvrez la page du TP.');
-    const bearer = bearerToken(request);
-    const cookie = options.acceptCookie ? request.cookies[previewCookie] : undefined;
-    if (bearer) {
-      if (!sessions.authenticate(id, bearer)) throw new HttpError(403, 'Jeton invalide pour cet aperçu.');
-    } else if (cookie) {
-      if (!previewCookieMatches(cookie, session.tokenHash)) {
-        throw new HttpError(403, 'Cet aperçu appartient à une autre session.');
-      }
-    } else {
-      throw new HttpError(401, 'Aperçu réservé à sa session : ouvrez-le depuis la page du TP (onglet « Aperçu web »).');
-    }
-    sessions.touch(session);
-    if (!(await ports.listening(id, port))) {
-      throw new HttpError(
-        404,
-        `Rien n’écoute sur le port ${port} dans votre bac à sable : lancez par exemple « docker run -d -p ${port}:80 httpd ».`,
-      );
-    }
-    const address = await ports.address(id);
-    if (!address) throw new HttpError(503, 'Aperçu indisponible : le moteur Docker est sur une autre machine.');
-    const path = `/preview/${id}/${port}`;
-    const rest = request.url.slice(path.length) || '/';
-    // On a preview host (PREVIEW_HOST) the page's paths are its own: nothing to add to them.
-    const prefix = hostRequests.has(request.raw) ? '' : path;
-    const appPath = rest.startsWith('/') ? rest : '/' + rest;
-    return { url: `${scheme}://${address}:${port}${appPath}`, prefix, appPath, address, port };
-  };
-
   const http = async (request: FastifyRequest, reply: FastifyReply) => {
-    const target = await upstream(request, 'http');
+    const target = await previewTarget(options, request, 'http');
     return reply.from(target.url, {
       rewriteRequestHeaders: (_request, headers) => ({
         ...forwardedHeaders(headers),
@@ -105,14 +164,7 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
       rewriteHeaders: (headers) => {
         // Its cookies kept inside its preview, no header that acts on the whole origin (headers.ts).
         const out = previewResponseHeaders(headers, { prefix: target.prefix, appPath: target.appPath });
-        const location = out.location;
-        if (typeof location === 'string') {
-          const own = `http://${target.address}:${target.port}`;
-          if (location.startsWith(own)) out.location = target.prefix + (location.slice(own.length) || '/');
-          else if (target.prefix && location.startsWith('/') && !location.startsWith('//')) {
-            out.location = target.prefix + location;
-          }
-        }
+        if (typeof out.location === 'string') out.location = previewLocation(out.location, target);
         return out;
       },
       // `reply` is the one failing: reply-from hands it back with another server type.
@@ -134,49 +186,13 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
     schema: { hide: true },
     handler: http,
     wsHandler: (socket, request) => {
-      void (async () => {
-        let target;
-        try {
-          target = await upstream(request, 'ws');
-        } catch (error) {
-          socket.close(4403, error instanceof HttpError ? error.message.slice(0, 120) : 'refusé');
-          return;
-        }
-        const headers = forwardedHeaders(request.headers);
-        for (const name of [
-          'host',
-          'connection',
-          'upgrade',
-          'sec-websocket-key',
-          'sec-websocket-version',
-          'sec-websocket-extensions',
-        ]) {
-          delete headers[name];
-        }
-        const inner = new WebSocket(target.url, { headers: headers as Record<string, string> });
-        const closeBoth = (code = 1000, reason = '') => {
-          const safe = code >= 1000 && code < 5000 && ![1004, 1005, 1006].includes(code) ? code : 1011;
-          if (socket.readyState === WebSocket.OPEN) socket.close(safe, reason.slice(0, 120));
-          if (inner.readyState === WebSocket.OPEN || inner.readyState === WebSocket.CONNECTING) inner.terminate();
-        };
-        const pending: { data: WebSocket.RawData; binary: boolean }[] = [];
-        socket.on('message', (data: WebSocket.RawData, binary: boolean) => {
-          if (inner.readyState === WebSocket.OPEN) inner.send(data, { binary });
-          else if (pending.length < 100) pending.push({ data, binary });
-        });
-        inner.on('open', () => {
-          for (const m of pending.splice(0)) inner.send(m.data, { binary: m.binary });
-        });
-        inner.on('message', (data: WebSocket.RawData, binary: boolean) => {
-          // A page that does not read is dropped rather than buffered without end.
-          if (socket.bufferedAmount > 4 * 1024 * 1024) socket.terminate();
-          else if (socket.readyState === WebSocket.OPEN) socket.send(data, { binary });
-        });
-        inner.on('close', (code, reason) => closeBoth(code, reason.toString()));
-        inner.on('error', () => closeBoth(1011, 'le serveur du bac à sable ne répond pas'));
-        socket.on('close', () => inner.terminate());
-        socket.on('error', () => inner.terminate());
-      })();
+      previewTarget(options, request, 'ws')
+        .then(
+          (target) => relayWebSocket(socket, request, target),
+          (error: unknown) => socket.close(4403, error instanceof HttpError ? error.message.slice(0, 120) : 'refusé'),
+        )
+        // Never an unhandled rejection: the socket goes, the server stays.
+        .catch(() => socket.terminate());
     },
   });
   app.route({
