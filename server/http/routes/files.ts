@@ -17,12 +17,14 @@ import {
   sessionIdSchema,
 } from '../../../shared/contract.ts';
 import { lintDockerfileOffThread, lintRefusalFor } from '../../check/dockerfile-lint-thread.ts';
-import type { Session } from '../../session/manager.ts';
 import { maxUploadBytes } from '../../workspace/files.ts';
-import { authenticatedSession, servicesOf } from '../auth.ts';
+import { servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { proveSession, sandboxReady, sessionOf } from './sandbox-ready.ts';
 import { errorReplies } from './schemas.ts';
+
+type App = Parameters<FastifyPluginAsyncZod<AppDeps>>[0];
 
 const fileParams = z.object({
   id: sessionIdSchema.describe('Id of the session'),
@@ -76,41 +78,49 @@ function attachment(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-/** The session each request proved in its onRequest hook, for its handler. */
-const provenSessions = new WeakMap<FastifyRequest, Session>();
+/** An upload's body and size, checked in its preHandler before its sandbox is waited for. */
+const uploads = new WeakMap<FastifyRequest, { body: Readable; size: number }>();
 
 const french = new Intl.NumberFormat('fr-FR');
 
-export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
-  // Uploads are raw bytes, handed over unread as the request's own stream (its size is bounded
-  // by Content-Length, checked before anything is read); this parser is only seen by this
-  // plugin's routes.
-  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
-
-  /**
-   * Checks the token before the body is read (Fastify reads it after onRequest): the body of
-   * a request refused is never buffered, and its connection is closed soon after the answer.
-   */
-  const authenticateFirst = (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+/**
+ * Checks the token before the body is read (Fastify reads it after onRequest): the body of
+ * a request refused is never buffered, and its connection is closed soon after the answer.
+ */
+function authenticateFirst(deps: AppDeps) {
+  return (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
     try {
-      const { id } = request.params as { id?: unknown };
-      provenSessions.set(request, authenticatedSession(deps, request, typeof id === 'string' ? id : ''));
+      proveSession(deps, request);
       done();
     } catch (error) {
       closeUnread(request, reply);
       done(error as Error);
     }
   };
+}
 
-  const provenSession = (request: FastifyRequest): Session => {
-    const session = provenSessions.get(request);
-    if (!session) throw new HttpError(401, 'Jeton manquant : envoyez « Authorization: Bearer <jeton> ».');
-    return session;
-  };
+/** An upload is raw bytes with a Content-Length within bounds: refused before its sandbox is awaited. */
+async function checkUpload(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // An empty body (a new, empty file) comes without a parsed body at all.
+  const empty = request.body === undefined || request.body === null;
+  const body: unknown = empty ? Readable.from([]) : request.body;
+  if (!(body instanceof Readable)) {
+    throw new HttpError(415, 'Envoyez le contenu du fichier tel quel (Content-Type: application/octet-stream).');
+  }
+  try {
+    uploads.set(request, { body, size: empty ? 0 : uploadSize(request) });
+  } catch (error) {
+    closeUnread(request, reply);
+    throw error;
+  }
+}
 
+/** Reading the sandbox: the tree of a folder, a file (for the editor, or downloaded). */
+function readRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/api/sessions/:id/tree',
     {
+      preHandler: sandboxReady(deps),
       schema: {
         summary: 'The files under /root (or ?path=), 6 folders deep, for the editor',
         tags: ['workspace'],
@@ -119,17 +129,13 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         response: { 200: fileTreeSchema, ...errorReplies(400, 401, 403, 404, 409, 410, 429, 503) },
       },
     },
-    async (request) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, files } = servicesOf(deps);
-      await steps.whenReady(session);
-      return files.tree(session.id, request.query.path ?? '/root');
-    },
+    async (request) => servicesOf(deps).files.tree(sessionOf(request).id, request.query.path ?? '/root'),
   );
 
   app.get(
     '/api/sessions/:id/files/*',
     {
+      preHandler: sandboxReady(deps),
       schema: {
         summary: 'A file of the sandbox (a folder: a tar); ?edit=1 for the editor: text, 1 MB at most, with an ETag',
         tags: ['workspace'],
@@ -143,9 +149,8 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (request, reply) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, files } = servicesOf(deps);
-      await steps.whenReady(session);
+      const session = sessionOf(request);
+      const { files } = servicesOf(deps);
       const wanted = request.params['*'];
       if (request.query.edit) {
         const { bytes, etag } = await files.readForEdit(session.id, wanted);
@@ -167,11 +172,15 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       return reply.send(download.stream);
     },
   );
+}
 
+/** Writing the sandbox (uploads and saves) and linting a Dockerfile: the token comes first. */
+function writeRoutes(app: App, deps: AppDeps): void {
   app.put(
     '/api/sessions/:id/files/*',
     {
-      onRequest: authenticateFirst,
+      onRequest: authenticateFirst(deps),
+      preHandler: [checkUpload, sandboxReady(deps)],
       schema: {
         summary:
           'Writes a file of the sandbox (body: the bytes, application/octet-stream); If-Match: its ETag; If-None-Match: * to create only',
@@ -183,27 +192,16 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
         },
       },
     },
-    async (request, reply) => {
-      const session = provenSession(request);
-      // An empty body (a new, empty file) comes without a parsed body at all.
-      const empty = request.body === undefined || request.body === null;
-      const body: unknown = empty ? Readable.from([]) : request.body;
-      if (!(body instanceof Readable)) {
+    async (request) => {
+      const session = sessionOf(request);
+      const upload = uploads.get(request);
+      if (!upload)
         throw new HttpError(415, 'Envoyez le contenu du fichier tel quel (Content-Type: application/octet-stream).');
-      }
-      let size: number;
       try {
-        size = empty ? 0 : uploadSize(request);
-      } catch (error) {
-        closeUnread(request, reply);
-        throw error;
-      }
-      try {
-        const { steps, files } = servicesOf(deps);
-        await steps.whenReady(session);
         const ifMatch = request.headers['if-match'];
         const createOnly = request.headers['if-none-match'] === '*';
-        return await files.write(session.id, request.params['*'], body, size, ifMatch, createOnly);
+        const { files } = servicesOf(deps);
+        return await files.write(session.id, request.params['*'], upload.body, upload.size, ifMatch, createOnly);
       } finally {
         // Refused before its end: the rest of the body is read and dropped, so the connection
         // can carry the answer and the next request.
@@ -219,9 +217,9 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       // A session whose lints would be refused (its share held, its budget spent) is told so
       // before its Dockerfile is read: a flood of large lints costs no parsing.
       onRequest: [
-        authenticateFirst,
+        authenticateFirst(deps),
         (request, reply, done) => {
-          const refusal = lintRefusalFor(provenSession(request).id);
+          const refusal = lintRefusalFor(sessionOf(request).id);
           if (!refusal) return done();
           closeUnread(request, reply);
           done(new HttpError(429, refusal));
@@ -236,10 +234,19 @@ export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
       },
     },
     async (request) => {
-      const session = provenSession(request);
+      const session = sessionOf(request);
       const result = await lintDockerfileOffThread(request.body.content, session.id);
       if (!result.ok) throw new HttpError(result.reason === 'oversized' ? 413 : 429, result.message);
       return { findings: result.findings };
     },
   );
+}
+
+export const fileRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  // Uploads are raw bytes, handed over unread as the request's own stream (its size is bounded
+  // by Content-Length, checked before anything is read); this parser is only seen by this
+  // plugin's routes.
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
+  readRoutes(app, deps);
+  writeRoutes(app, deps);
 };

@@ -19,9 +19,10 @@ import {
   type ExploredImage,
 } from '../../workspace/layers.ts';
 import type { ImageExplorer } from '../../workspace/images.ts';
-import { authenticatedSession, servicesOf } from '../auth.ts';
+import { servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
 import { HttpError } from '../errors.ts';
+import { sandboxReady, sessionOf } from './sandbox-ready.ts';
 import { errorReplies } from './schemas.ts';
 
 const maxListedFiles = 5000;
@@ -61,6 +62,8 @@ async function exploreOrRefuse(images: ImageExplorer, sessionId: string, ref: st
 }
 
 export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => {
+  // Every route here reads the sandbox's images: the session proven, its sandbox ready first.
+  app.addHook('preHandler', sandboxReady(deps));
   app.get(
     '/api/sessions/:id/images',
     {
@@ -72,9 +75,8 @@ export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       },
     },
     async (request) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, images } = servicesOf(deps);
-      await steps.whenReady(session);
+      const session = sessionOf(request);
+      const { images } = servicesOf(deps);
       return { images: await images.list(session.id) };
     },
   );
@@ -90,9 +92,8 @@ export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       },
     },
     async (request) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, images } = servicesOf(deps);
-      await steps.whenReady(session);
+      const session = sessionOf(request);
+      const { images } = servicesOf(deps);
       const explored = await exploreOrRefuse(images, session.id, request.params.ref);
       return {
         image: request.params.ref,
@@ -117,9 +118,8 @@ export const imageRoutes: FastifyPluginAsyncZod<AppDeps> = async (app, deps) => 
       },
     },
     async (request) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, images } = servicesOf(deps);
-      await steps.whenReady(session);
+      const session = sessionOf(request);
+      const { images } = servicesOf(deps);
       const explored = await exploreOrRefuse(images, session.id, request.params.ref);
       const layer = explored.layers[request.params.index];
       if (!layer) {

@@ -9,6 +9,7 @@ import { HttpError } from '../errors.ts';
 import { type PreviewHost, type PreviewTickets, previewHostOf } from '../preview/host.ts';
 import { previewCookie, previewRoutes, previewToken } from '../preview/proxy.ts';
 import { perMinute } from './rate-limit.ts';
+import { sandboxReady, sessionOf } from './sandbox-ready.ts';
 import { errorReplies } from './schemas.ts';
 
 export interface PreviewRouteOptions extends AppDeps {
@@ -22,6 +23,7 @@ export const previewApiRoutes: FastifyPluginAsyncZod<PreviewRouteOptions> = asyn
   app.get(
     '/api/sessions/:id/ports',
     {
+      preHandler: sandboxReady(deps),
       schema: {
         summary: 'The ports listening in the sandbox, each with its preview address',
         tags: ['workspace'],
@@ -30,9 +32,8 @@ export const previewApiRoutes: FastifyPluginAsyncZod<PreviewRouteOptions> = asyn
       },
     },
     async (request) => {
-      const session = authenticatedSession(deps, request, request.params.id);
-      const { steps, ports } = servicesOf(deps);
-      await steps.whenReady(session);
+      const session = sessionOf(request);
+      const { ports } = servicesOf(deps);
       const host = deps.previewHost?.name;
       const origin = deps.previewPort ? `${request.protocol}://${request.hostname}:${deps.previewPort}` : undefined;
       return (await ports.list(session.id)).map((port) => {
