@@ -1,25 +1,20 @@
 // The instructor's space (/formateur/): the sign-in form, the list of classes and the
 // « Nouveau cours » form; the session is the HttpOnly cookie the login sets.
-import { z } from 'zod';
 import {
   classCreatedSchema,
-  classListSchema,
   createClassBody,
+  instructorMeSchema,
   instructorTokenSchema,
-  labListSchema,
 } from '../../shared/contract.ts';
 import '../styles/classroom.css';
-import { el, required } from '../dom/element.ts';
-import { formatDateTime, fromDateTimeLocal, toDateTimeLocal } from './format.ts';
+import { required } from '../dom/element.ts';
+import { fromDateTimeLocal, toDateTimeLocal } from './format.ts';
 import { ApiRequestError, errorMessage, requestJson, requestVoid } from './http.ts';
+import { dashboardHref, loadClasses, loadLabChoices } from './instructor-lists.ts';
 
-const meSchema = z.object({ expiresAt: z.string() });
 const defaultHours = 3;
 
-/** The dashboard of a class. */
-export function dashboardHref(classId: string): string {
-  return `/formateur/cours/?id=${encodeURIComponent(classId)}`;
-}
+type FormError = (container: HTMLElement, text: string) => void;
 
 export function mountInstructorHome(root: HTMLElement): void {
   const loading = required(root, '[data-loading]');
@@ -43,76 +38,30 @@ export function mountInstructorHome(root: HTMLElement): void {
     loading.hidden = true;
     loginForm.hidden = true;
     signedIn.hidden = false;
-    void loadClasses();
-    void loadLabs();
+    void loadClasses(root, showSignIn);
+    void loadLabChoices(root);
   };
 
-  const loadClasses = async () => {
-    const list = required<HTMLTableElement>(root, '[data-class-list]');
-    const empty = required(root, '[data-class-empty]');
-    const listError = required(root, '[data-list-error]');
-    try {
-      // The server lists them newest first.
-      const classes = await requestJson('/api/classes', classListSchema);
-      listError.hidden = true;
-      empty.hidden = classes.length > 0;
-      list.hidden = classes.length === 0;
-      required(list, 'tbody').replaceChildren(
-        ...classes.map((c) =>
-          el(
-            'tr',
-            { 'data-class-row': c.id, class: c.endedAt ? 'ended' : null },
-            el('td', {}, c.title),
-            el('td', {}, el('code', { class: 'class-code-small' }, c.code)),
-            el('td', {}, `${c.memberCount} / ${c.seats}`),
-            el('td', {}, c.endedAt ? `Terminé (${formatDateTime(c.endedAt)})` : formatDateTime(c.endsAt)),
-            el(
-              'td',
-              {},
-              el(
-                'a',
-                {
-                  class: 'button secondary',
-                  href: dashboardHref(c.id),
-                  'aria-label': `Ouvrir le tableau de bord de « ${c.title} »`,
-                },
-                'Ouvrir le tableau de bord',
-              ),
-            ),
-          ),
-        ),
-      );
-    } catch (error) {
+  wireLogin(loginForm, formError, showSignedIn);
+
+  required(root, '[data-logout]').addEventListener('click', () => {
+    void requestVoid('/api/instructor/logout', { method: 'POST' })
+      .catch(() => {})
+      .then(showSignIn);
+  });
+
+  wireCreateForm(createForm, formError, showSignIn);
+
+  requestJson('/api/instructor/me', instructorMeSchema)
+    .then(showSignedIn)
+    .catch((error: unknown) => {
       if (error instanceof ApiRequestError && error.status === 401) return showSignIn();
-      listError.textContent = errorMessage(error);
-      listError.hidden = false;
-    }
-  };
+      loading.textContent = errorMessage(error);
+    });
+}
 
-  const loadLabs = async () => {
-    const choices = required(root, '[data-lab-choices]');
-    try {
-      const labs = await requestJson('/api/labs', labListSchema);
-      choices.querySelector('[data-labs-loading]')?.remove();
-      choices.querySelectorAll('label').forEach((label) => label.remove());
-      for (const lab of labs) {
-        choices.append(
-          el(
-            'label',
-            { class: 'checkbox' },
-            el('input', { type: 'checkbox', name: 'labs', value: lab.id, checked: true }),
-            ` ${lab.title} `,
-            el('span', { class: 'muted' }, `(${lab.steps.length} étapes)`),
-          ),
-        );
-      }
-    } catch (error) {
-      const text = required(choices, '[data-labs-loading]');
-      text.textContent = `Impossible de charger les TP : ${errorMessage(error)}`;
-    }
-  };
-
-  // The server slows repeated failures down: the button says so while it waits.
+// The server slows repeated failures down: the button says so while it waits.
+function wireLogin(loginForm: HTMLFormElement, formError: FormError, onSignedIn: () => void): void {
   loginForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const password = required<HTMLInputElement>(loginForm, '[name="password"]');
@@ -124,7 +73,7 @@ export function mountInstructorHome(root: HTMLElement): void {
     requestJson('/api/instructor/login', instructorTokenSchema, { body: { password: password.value } })
       .then(() => {
         password.value = '';
-        showSignedIn();
+        onSignedIn();
       })
       .catch((error: unknown) => {
         formError(loginForm, errorMessage(error));
@@ -135,13 +84,10 @@ export function mountInstructorHome(root: HTMLElement): void {
         button.textContent = 'Se connecter';
       });
   });
+}
 
-  required(root, '[data-logout]').addEventListener('click', () => {
-    void requestVoid('/api/instructor/logout', { method: 'POST' })
-      .catch(() => {})
-      .then(showSignIn);
-  });
-
+/** « Nouveau cours »: ends in three hours unless changed; created, its dashboard opens. */
+function wireCreateForm(createForm: HTMLFormElement, formError: FormError, onSignedOut: () => void): void {
   const endsAt = required<HTMLInputElement>(createForm, '[name="endsAt"]');
   endsAt.value = toDateTimeLocal(new Date(Date.now() + defaultHours * 3600_000));
   endsAt.min = toDateTimeLocal(new Date());
@@ -166,17 +112,10 @@ export function mountInstructorHome(root: HTMLElement): void {
     requestJson('/api/classes', classCreatedSchema, { body: body.data })
       .then((created) => window.location.assign(dashboardHref(created.id)))
       .catch((error: unknown) => {
-        if (error instanceof ApiRequestError && error.status === 401) return showSignIn();
+        if (error instanceof ApiRequestError && error.status === 401) return onSignedOut();
         formError(createForm, errorMessage(error));
         button.disabled = false;
         button.textContent = 'Créer le cours';
       });
   });
-
-  requestJson('/api/instructor/me', meSchema)
-    .then(showSignedIn)
-    .catch((error: unknown) => {
-      if (error instanceof ApiRequestError && error.status === 401) return showSignIn();
-      loading.textContent = errorMessage(error);
-    });
 }
