@@ -1,7 +1,6 @@
 // The dashboard's controls on the whole class: present the slides, send the class to a step,
 // message the class, close or open it to new students, end it with a countdown, export the results.
-import { z } from 'zod';
-import { broadcastBody, classLockedSchema, endClassBody } from '../../shared/contract.ts';
+import { broadcastBody, classEndingSchema, classLockedSchema, endClassBody } from '../../shared/contract.ts';
 import { presentingStorage } from './class-storage.ts';
 import type { Labs } from './dashboard-rows.ts';
 import { el, required } from '../dom/element.ts';
@@ -27,11 +26,8 @@ export interface ClassActions {
   disable(): void;
 }
 
-const endedSchema = z.object({ endsAt: z.string() });
-
 export function mountClassActions(root: HTMLElement, options: ClassActionsOptions): ClassActions {
   const base = `/api/classes/${encodeURIComponent(options.classId)}`;
-  let labs: Labs = new Map();
 
   required(root, '[data-present]').addEventListener('click', () => {
     // The deck page reads this to send its slides to the class (deck-present.ts).
@@ -40,7 +36,29 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
     if (!window.open(href, '_blank')) window.location.assign(href);
   });
 
-  // « Envoyer la classe à une étape »: the TP, then one of its steps.
+  const goto = wireGoto(root, base, options);
+  wireBroadcast(root, base, options);
+  const lock = wireLock(root, base, options);
+  const exportLink = required<HTMLAnchorElement>(root, '[data-export]');
+  exportLink.href = `${base}/results.csv`;
+  wireEnd(root, base, options);
+
+  return {
+    setLabs: (next) => goto.setLabs(next),
+    setLocked: (value) => lock.setLocked(value),
+    disable() {
+      for (const control of root.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>(
+        '[data-present], [data-goto-form] :is(select, button), [data-broadcast-form] :is(input, button), [data-end], [data-lock-toggle], [data-remove], [data-rename]',
+      )) {
+        control.disabled = true;
+      }
+    },
+  };
+}
+
+// « Envoyer la classe à une étape »: the TP, then one of its steps.
+function wireGoto(root: HTMLElement, base: string, options: ClassActionsOptions): { setLabs(labs: Labs): void } {
+  let labs: Labs = new Map();
   const gotoForm = required<HTMLFormElement>(root, '[data-goto-form]');
   const labSelect = required<HTMLSelectElement>(gotoForm, '[data-goto-lab]');
   const stepSelect = required<HTMLSelectElement>(gotoForm, '[data-goto-step]');
@@ -59,20 +77,38 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
     const step = stepSelect.value;
     if (!lab || !step) return options.notify('Choisissez un TP et une étape.', 'error');
     const stepName = stepSelect.selectedOptions[0]?.textContent ?? step;
-    void send(
+    void sendForm(
+      options,
       gotoForm,
       () => requestVoid(`${base}/goto`, { body: { lab, step } }),
       `Classe envoyée à l’étape ${stepName}.`,
     );
   });
 
+  fillLabs();
+  return {
+    setLabs(next) {
+      labs = next;
+      const selected = labSelect.value;
+      fillLabs();
+      if (options.labs.includes(selected)) {
+        labSelect.value = selected;
+        fillSteps();
+      }
+    },
+  };
+}
+
+/** « Envoyer »: a message shown to the whole class. */
+function wireBroadcast(root: HTMLElement, base: string, options: ClassActionsOptions): void {
   const broadcastForm = required<HTMLFormElement>(root, '[data-broadcast-form]');
   const text = required<HTMLInputElement>(broadcastForm, '[data-broadcast-text]');
   broadcastForm.addEventListener('submit', (event) => {
     event.preventDefault();
     const body = broadcastBody.safeParse({ text: text.value });
     if (!body.success) return options.notify(body.error.issues[0]?.message ?? 'Message invalide.', 'error');
-    void send(
+    void sendForm(
+      options,
       broadcastForm,
       async () => {
         await requestVoid(`${base}/broadcast`, { body: body.data });
@@ -81,8 +117,10 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
       'Message envoyé à la classe.',
     );
   });
+}
 
-  // « Fermer les inscriptions »: the code stops letting anyone in; the members already in stay.
+// « Fermer les inscriptions »: the code stops letting anyone in; the members already in stay.
+function wireLock(root: HTMLElement, base: string, options: ClassActionsOptions): { setLocked(locked: boolean): void } {
   const lockButton = required<HTMLButtonElement>(root, '[data-lock-toggle]');
   const lockedNote = required(root, '[data-join-locked]');
   let locked = options.locked;
@@ -110,10 +148,15 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
       .finally(() => (lockButton.disabled = false));
   });
 
-  const exportLink = required<HTMLAnchorElement>(root, '[data-export]');
-  exportLink.href = `${base}/results.csv`;
+  return {
+    setLocked(value) {
+      if (value !== locked) showLocked(value);
+    },
+  };
+}
 
-  // « Fin du cours »: asks for confirmation and the countdown first.
+// « Fin du cours »: asks for confirmation and the countdown first.
+function wireEnd(root: HTMLElement, base: string, options: ClassActionsOptions): void {
   const endButton = required<HTMLButtonElement>(root, '[data-end]');
   const endDialog = required<HTMLDialogElement>(root, '[data-end-dialog]');
   const secondsInput = required<HTMLInputElement>(endDialog, '[name="seconds"]');
@@ -127,7 +170,7 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
     const body = endClassBody.safeParse({ seconds: Number(secondsInput.value) });
     if (!body.success) return options.notify(body.error.issues[0]?.message ?? 'Compte à rebours invalide.', 'error');
     endButton.disabled = true;
-    requestJson(`${base}/end`, endedSchema, { body: body.data })
+    requestJson(`${base}/end`, classEndingSchema, { body: body.data })
       .then((ended) => {
         options.notify(
           body.data.seconds === 0
@@ -141,41 +184,23 @@ export function mountClassActions(root: HTMLElement, options: ClassActionsOption
         options.notify(errorMessage(error), 'error');
       });
   });
+}
 
-  /** Runs a request with the form's button disabled; says how it went. */
-  async function send(form: HTMLFormElement, request: () => Promise<void>, done: string): Promise<void> {
-    const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
-    if (button) button.disabled = true;
-    try {
-      await request();
-      options.notify(done);
-    } catch (error) {
-      options.notify(errorMessage(error), 'error');
-    } finally {
-      if (button) button.disabled = false;
-    }
+/** Runs a request with the form's button disabled; says how it went. */
+async function sendForm(
+  options: ClassActionsOptions,
+  form: HTMLFormElement,
+  request: () => Promise<void>,
+  done: string,
+): Promise<void> {
+  const button = form.querySelector<HTMLButtonElement>('button[type="submit"]');
+  if (button) button.disabled = true;
+  try {
+    await request();
+    options.notify(done);
+  } catch (error) {
+    options.notify(errorMessage(error), 'error');
+  } finally {
+    if (button) button.disabled = false;
   }
-
-  fillLabs();
-  return {
-    setLabs(next) {
-      labs = next;
-      const selected = labSelect.value;
-      fillLabs();
-      if (options.labs.includes(selected)) {
-        labSelect.value = selected;
-        fillSteps();
-      }
-    },
-    setLocked(value) {
-      if (value !== locked) showLocked(value);
-    },
-    disable() {
-      for (const control of root.querySelectorAll<HTMLButtonElement | HTMLInputElement | HTMLSelectElement>(
-        '[data-present], [data-goto-form] :is(select, button), [data-broadcast-form] :is(input, button), [data-end], [data-lock-toggle], [data-remove], [data-rename]',
-      )) {
-        control.disabled = true;
-      }
-    },
-  };
 }
