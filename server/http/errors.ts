@@ -1,5 +1,6 @@
 // One place where typed errors of the lower layers, and Fastify's own, become the contract's
-// statuses and French messages; used by the REST error handler and the terminal socket.
+// statuses and French messages; used by the REST error handler and the terminal socket. Each
+// family of errors (workspace, class, session, sandbox, Fastify) has its own function.
 import type { FastifyError } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { limits } from '../../shared/limits.ts';
@@ -77,9 +78,14 @@ function describeValidation(issues: ValidationIssue[], context: string | undefin
   return `${where} : champ « ${fieldNames[field] ?? field.slice(0, 40)} » : ${reason.replace(/\.?$/, '.')}`;
 }
 
-/** The status and French message for any error a request can meet. */
-export function toUserError(error: unknown): { status: number; message: string } {
-  if (error instanceof HttpError) return { status: error.status, message: error.message };
+/** A status and the French message that goes with it. */
+export interface UserError {
+  status: number;
+  message: string;
+}
+
+/** The workspace's refusals: a file path or content, an image of the layer explorer. */
+function workspaceError(error: unknown): UserError | undefined {
   if (error instanceof FileRefusedError) {
     const where = `« /${error.path.replace(/^\/+/, '').slice(0, 120)} »`;
     const answers: Record<FileRefusal, { status: number; message: string }> = {
@@ -135,6 +141,11 @@ export function toUserError(error: unknown): { status: number; message: string }
   if (error instanceof ImageReadError) {
     return { status: 500, message: 'L’image n’a pas pu être lue (docker save a échoué) : réessayez dans un instant.' };
   }
+  return undefined;
+}
+
+/** The classroom's refusals: a wrong code, an ended class, a full one, a rule of the class. */
+function classError(error: unknown): UserError | undefined {
   if (error instanceof ClassNotFoundError) {
     return {
       status: 404,
@@ -171,6 +182,11 @@ export function toUserError(error: unknown): { status: number; message: string }
       error.reason === 'lab' ? 403 : error.reason === 'sessions' ? 409 : error.reason === 'address' ? 429 : 400;
     return { status, message: error.message };
   }
+  return undefined;
+}
+
+/** The session layer's refusals: an unknown TP or step, the bounds on sessions, help and checks. */
+function sessionError(error: unknown): UserError | undefined {
   if (error instanceof UnknownLabError) {
     return {
       status: 404,
@@ -221,6 +237,11 @@ export function toUserError(error: unknown): { status: number; message: string }
       message: 'Une vérification est déjà en cours dans votre bac à sable : attendez sa réponse avant de relancer.',
     };
   }
+  return undefined;
+}
+
+/** The sandbox's failures: busy, gone, not started, its terminal, its isolation and firewall. */
+function sandboxError(error: unknown): UserError | undefined {
   if (error instanceof SandboxBusyError) {
     return {
       status: 429,
@@ -271,6 +292,11 @@ export function toUserError(error: unknown): { status: number; message: string }
           : `Bacs à sable désactivés : les règles d'isolation réseau (iptables, ip6tables) n'ont pas pu être posées (${error.message.replace(/^install-failed: /, '')}). Lancez le serveur en root sur une machine qui a iptables, ou réglez SANDBOX_FIREWALL=false en connaissance de cause, puis relancez.`,
     };
   }
+  return undefined;
+}
+
+/** Fastify's own errors (validation, bodies, addresses), and the last resort: a 500. */
+function fastifyError(error: unknown): UserError {
   const fastify = error as Partial<FastifyError> & { validationContext?: string };
   if (hasZodFastifySchemaValidationErrors(error)) {
     return {
@@ -297,4 +323,22 @@ export function toUserError(error: unknown): { status: number; message: string }
     return { status, message: 'Requête invalide : vérifiez l’adresse et le corps envoyés.' };
   }
   return { status: 500, message: 'Erreur interne du serveur : réessayez dans un instant.' };
+}
+
+/** The families in the order they are tried (the error classes are distinct, the order kept). */
+const families: ((error: unknown) => UserError | undefined)[] = [
+  workspaceError,
+  classError,
+  sessionError,
+  sandboxError,
+];
+
+/** The status and French message for any error a request can meet. */
+export function toUserError(error: unknown): UserError {
+  if (error instanceof HttpError) return { status: error.status, message: error.message };
+  for (const family of families) {
+    const answer = family(error);
+    if (answer) return answer;
+  }
+  return fastifyError(error);
 }
