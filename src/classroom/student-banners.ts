@@ -19,7 +19,8 @@ export interface StudentBanners {
   dispose(): void;
 }
 
-export function mountStudentBanners(classTitle: string): StudentBanners {
+/** The banners over the page, one per thing the class may have to say. */
+function overlayMarkup(classTitle: string) {
   const messageText = el('p', { class: 'class-banner-text' });
   const messageBox = el(
     'div',
@@ -28,11 +29,6 @@ export function mountStudentBanners(classTitle: string): StudentBanners {
     messageText,
   );
   const dismiss = el('button', { type: 'button', class: 'class-banner-close', 'aria-label': 'Fermer le message' }, '×');
-  let onDismiss: (() => void) | undefined;
-  dismiss.addEventListener('click', () => {
-    messageBox.hidden = true;
-    onDismiss?.();
-  });
   messageBox.append(dismiss);
 
   // A timer role: screen readers do not read every second; the first text is announced below.
@@ -77,6 +73,24 @@ export function mountStudentBanners(classTitle: string): StudentBanners {
     messageBox,
   );
 
+  return {
+    overlay,
+    messageBox,
+    messageText,
+    dismiss,
+    endingBox,
+    countdownText,
+    endedBox,
+    endedTitle,
+    endedText,
+    watchedBox,
+    controlBox,
+    takeBackButton,
+  };
+}
+
+/** The question « Le formateur voudrait prendre la main »: accepted, refused, or given up. */
+function controlDialog() {
   const accept = el('button', { type: 'button', class: 'button', 'data-control-accept': true }, 'Accepter');
   const refuse = el('button', { type: 'button', class: 'button secondary', 'data-control-refuse': true }, 'Refuser');
   const dialog = el(
@@ -90,11 +104,7 @@ export function mountStudentBanners(classTitle: string): StudentBanners {
     ),
     el('div', { class: 'class-dialog-actions' }, accept, refuse),
   );
-  document.body.append(overlay, dialog);
-
-  let countdown: Countdown | undefined;
   let answerControl: ((accepted: boolean) => void) | undefined;
-  let takeBack: (() => void) | undefined;
   const answer = (accepted: boolean) => {
     const callback = answerControl;
     answerControl = undefined;
@@ -108,6 +118,49 @@ export function mountStudentBanners(classTitle: string): StudentBanners {
     event.preventDefault();
     answer(false);
   });
+  return {
+    dialog,
+    answer,
+    ask(callback: (accepted: boolean) => void) {
+      answerControl = callback;
+      if (!dialog.open) dialog.showModal();
+      accept.focus();
+    },
+    /** Answered elsewhere (or given up): the question goes without an answer. */
+    withdraw() {
+      if (dialog.open) {
+        answerControl = undefined;
+        dialog.close();
+      }
+    },
+  };
+}
+
+export function mountStudentBanners(classTitle: string): StudentBanners {
+  const {
+    overlay,
+    messageBox,
+    messageText,
+    dismiss,
+    endingBox,
+    countdownText,
+    endedBox,
+    endedTitle,
+    endedText,
+    watchedBox,
+    controlBox,
+    takeBackButton,
+  } = overlayMarkup(classTitle);
+  const question = controlDialog();
+  document.body.append(overlay, question.dialog);
+
+  let onDismiss: (() => void) | undefined;
+  dismiss.addEventListener('click', () => {
+    messageBox.hidden = true;
+    onDismiss?.();
+  });
+  let countdown: Countdown | undefined;
+  let takeBack: (() => void) | undefined;
   takeBackButton.addEventListener('click', () => takeBack?.());
 
   return {
@@ -136,29 +189,24 @@ export function mountStudentBanners(classTitle: string): StudentBanners {
       watchedBox.hidden = true;
       endedText.textContent = text;
       endedBox.hidden = false;
-      answer(false);
+      question.answer(false);
     },
     watched(watching) {
       watchedBox.hidden = !watching;
     },
     controlRequest(callback) {
-      answerControl = callback;
-      if (!dialog.open) dialog.showModal();
-      accept.focus();
+      question.ask(callback);
     },
     control(holder, callback) {
       takeBack = callback;
       controlBox.hidden = holder !== 'instructor';
       // A request answered elsewhere (or given up) closes the question.
-      if (dialog.open) {
-        answerControl = undefined;
-        dialog.close();
-      }
+      question.withdraw();
     },
     dispose() {
       countdown?.stop();
       overlay.remove();
-      dialog.remove();
+      question.dialog.remove();
     },
   };
 }
