@@ -9,11 +9,12 @@ import tseslint from 'typescript-eslint';
 /**
  * Who may import whom: http → session → terminal, check, lab → sandbox; shared and content at
  * the bottom; the browser code (src/) reaches the server only through shared/ and content/.
- * server/main.ts, the composition root, may import anything.
+ * server/startup/, the composition root (server/main.ts only loads it), may import every server layer.
  */
 function layerPolicies() {
   const below = {
     main: [
+      'config',
       'http',
       'session',
       'terminal',
@@ -87,6 +88,7 @@ export default tseslint.config(
       'boundaries/include': ['server/**/*', 'src/**/*', 'shared/**/*', 'content/**/*'],
       'boundaries/ignore': ['**/*.test.ts'],
       'boundaries/elements': [
+        { type: 'main', pattern: 'server/startup' },
         { type: 'http', pattern: 'server/http' },
         { type: 'session', pattern: 'server/session' },
         { type: 'terminal', pattern: 'server/terminal' },

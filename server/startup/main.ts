@@ -1,0 +1,342 @@
+// The composition root of `npm start` (server/main.ts only loads it): validates the configuration,
+// builds what is missing (site, images), wires the layers together and serves; removes every
+// sandbox on SIGTERM/SIGINT.
+import os from 'node:os';
+import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../config/config.ts';
+import { buildApp } from '../http/app.ts';
+import { buildPreviewApp } from '../http/preview/app.ts';
+import { parsePreviewHost, PreviewTickets, type PreviewHost } from '../http/preview/host.ts';
+import type { SessionServices } from '../http/deps.ts';
+import { createLogger } from '../log/log.ts';
+import { renderHelp } from '../../content/help.ts';
+import { loadCheckLibrary, loadLabs } from '../../content/labs.ts';
+import { deckIds } from '../../content/deck-slides.ts';
+import { ClassStore } from '../progress/classes.ts';
+import { openDatabase } from '../progress/database.ts';
+import { InstructorStore } from '../progress/instructor.ts';
+import { Classroom } from '../session/classroom.ts';
+import { SandboxFiles } from '../workspace/files.ts';
+import { SandboxPorts } from '../workspace/ports.ts';
+import { ImageExplorer } from '../workspace/images.ts';
+import { SqliteProgressStore } from '../progress/store.ts';
+import { DockerSandboxDriver } from '../sandbox/docker-driver.ts';
+import { terminalTransport } from '../sandbox/terminal-transport.ts';
+import { hostResolvers, isolateSandboxes } from '../sandbox/firewall.ts';
+import { engineMissing, toUserError } from '../http/errors.ts';
+import { SessionManager } from '../session/manager.ts';
+import { SessionStore } from '../session/store.ts';
+import { ensureSiteBuilt } from '../site/build.ts';
+import { observeSessions } from '../metrics/metrics.ts';
+import { StepWorkflow } from '../session/steps.ts';
+import { SessionTerminals } from '../session/terminals.ts';
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+type Config = ReturnType<typeof loadConfig>;
+type Logger = ReturnType<typeof createLogger>;
+type Images = typeof import('../images/build.ts');
+type Database = ReturnType<typeof openDatabase>;
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(error.message + '\n');
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+/** The learners' progress; keys that were never used for anything go after 30 days, checked every 6 hours. */
+function progressStore(db: Database, log: Logger): { progress: SqliteProgressStore; pruning: NodeJS.Timeout } {
+  const progress = new SqliteProgressStore(db);
+  const pruneLearners = () => {
+    const gone = progress.pruneLearners(new Date(Date.now() - 30 * 24 * 3600_000));
+    if (gone > 0) log.info('unused learner keys forgotten', { count: gone });
+  };
+  pruneLearners();
+  const pruning = setInterval(pruneLearners, 6 * 3600_000);
+  pruning.unref();
+  return { progress, pruning };
+}
+
+/** The instructor's store, with a password generated and shown once when none was set. */
+async function instructorStore(db: Database, config: Config): Promise<InstructorStore> {
+  const instructor = new InstructorStore(db);
+  const { generated } = await instructor.initialise(config.INSTRUCTOR_PASSWORD);
+  if (generated) {
+    say(
+      `[formateur] Mot de passe formateur, affiché une seule fois : ${generated}  (notez-le ; pour le choisir vous-même, lancez avec INSTRUCTOR_PASSWORD=…)`,
+    );
+  }
+  return instructor;
+}
+
+function sandboxDriver(config: Config, images: Images, startsAtOnce: number, log: Logger): DockerSandboxDriver {
+  const worstCase = config.MAX_SESSIONS * config.SANDBOX_MEMORY;
+  if (worstCase > os.totalmem()) {
+    say(
+      `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
+    );
+  }
+  return new DockerSandboxDriver(
+    {
+      image: config.SANDBOX_IMAGE,
+      runtime: config.SANDBOX_RUNTIME,
+      privileged: config.SANDBOX_PRIVILEGED,
+      memoryBytes: config.SANDBOX_MEMORY,
+      cpus: config.SANDBOX_CPUS,
+      cpuWeight: config.SANDBOX_CPU_WEIGHT,
+      maxConcurrentStarts: startsAtOnce,
+      pidsLimit: config.SANDBOX_PIDS,
+      diskBytes: config.SANDBOX_DISK,
+      homeBytes: config.SANDBOX_HOME,
+      egress: config.SANDBOX_EGRESS,
+      subnetPool: config.SANDBOX_SUBNET_POOL,
+      // Sandboxes reach only the read-only mirror; the writable registry stays on the host's loopback.
+      registryContainer: images.REGISTRY_MIRROR_CONTAINER,
+      registryAlias: images.REGISTRY_ALIAS,
+      readyTimeoutSeconds: 60,
+      instance: instanceId(config),
+      dns: hostResolvers(),
+      terminalTransport: terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST),
+      isolation: config.SANDBOX_ISOLATION,
+    },
+    log.child({ module: 'sandbox' }),
+  );
+}
+
+/**
+ * Makes the engine ready for sandboxes: images, the course registry, the firewall and the
+ * isolation mode. Gives why no session can be opened (French), if so.
+ */
+async function prepareEngine(
+  config: Config,
+  driver: DockerSandboxDriver,
+  images: Images,
+  log: Logger,
+): Promise<{ registryReady: boolean; unavailable?: string }> {
+  if (!(await driver.engineAvailable())) {
+    say(
+      '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
+    );
+    return { registryReady: false, unavailable: engineMissing };
+  }
+  if (config.BUILD_IMAGES) await images.buildImages({ log: say });
+  await images.ensureRegistryRunning(say);
+  try {
+    // Fails closed: without the isolation the operator asked for, no sandbox starts.
+    await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
+    const mode = await driver.resolveIsolation();
+    say(
+      mode === 'userns'
+        ? '[sécurité] Isolation userns : le root d’un bac à sable est un utilisateur ordinaire de l’hôte (userns-remap).'
+        : '[sécurité] Isolation none : le root d’un bac à sable est le root de l’hôte, avec peu de capacités (machine dédiée ; voir SANDBOX_ISOLATION).',
+    );
+    return { registryReady: true };
+  } catch (error) {
+    log.error('sandbox isolation not in place: no sandbox will start', { error });
+    const unavailable = toUserError(error).message;
+    say(`[sécurité] ${unavailable}`);
+    return { registryReady: true, unavailable };
+  }
+}
+
+interface Content {
+  labs: Map<string, ReturnType<typeof loadLabs>[number]>;
+  checkLibrary: ReturnType<typeof loadCheckLibrary>;
+}
+
+/** The sessions and everything that works on them: steps, terminals, images, files, ports. */
+async function sessionServices(
+  config: Config,
+  driver: DockerSandboxDriver,
+  db: Database,
+  content: Content,
+  progress: SqliteProgressStore,
+  startsAtOnce: number,
+  log: Logger,
+): Promise<SessionServices> {
+  const { labs } = content;
+  const sessions = new SessionManager(
+    driver,
+    new SessionStore(db),
+    labs,
+    {
+      maxSessions: config.MAX_SESSIONS,
+      perClient: config.SESSIONS_PER_CLIENT,
+      poolSize: config.POOL_SIZE,
+      startsAtOnce,
+      lifetimeSeconds: config.SESSION_LIFETIME,
+      idleSeconds: config.SESSION_IDLE_TIMEOUT,
+      reaperIntervalSeconds: config.REAPER_INTERVAL,
+    },
+    log.child({ module: 'session' }),
+  );
+  await sessions.start();
+  const services: SessionServices = {
+    sessions,
+    steps: new StepWorkflow({
+      driver,
+      sessions,
+      labs,
+      progress,
+      checkLibrary: content.checkLibrary,
+      help: await renderHelp(labs.values()),
+      log: log.child({ module: 'steps' }),
+    }),
+    terminals: new SessionTerminals(sessions, driver, log.child({ module: 'terminal' })),
+    images: new ImageExplorer(driver),
+    files: new SandboxFiles(driver),
+    ports: new SandboxPorts(driver),
+  };
+  sessions.on('ended', (sessionId) => {
+    services.images.forget(sessionId);
+    services.ports.forget(sessionId);
+  });
+  observeSessions(() => sessions.counts());
+  return services;
+}
+
+/** /api/ready: the engine, the isolation, the registry, and the warm pool full once (refills do not count). */
+function readinessProbe(
+  config: Config,
+  driver: DockerSandboxDriver,
+  engine: { registryReady: boolean; unavailable?: string },
+  services: SessionServices | undefined,
+): () => Promise<{ ready: boolean; waiting: string[] }> {
+  let poolFilled = config.POOL_SIZE === 0;
+  return async () => {
+    const waiting: string[] = [];
+    if (!(await driver.engineAvailable())) waiting.push('le moteur Docker ne répond pas');
+    if (engine.unavailable) waiting.push(engine.unavailable);
+    if (!engine.registryReady) waiting.push('le registre du cours n’est pas démarré');
+    if (services && !poolFilled) {
+      poolFilled = services.sessions.poolReady >= Math.min(config.POOL_SIZE, config.MAX_SESSIONS);
+      if (!poolFilled) waiting.push(`bacs à sable d’avance : ${services.sessions.poolReady}/${config.POOL_SIZE}`);
+    }
+    return { ready: waiting.length === 0, waiting };
+  };
+}
+
+type AppDeps = Parameters<typeof buildApp>[0];
+
+/** The students' web servers on their own origin (see server/http/preview/app.ts), when the port is free. */
+async function startPreview(
+  config: Config,
+  deps: AppDeps,
+  origins: ReturnType<typeof allowedOrigins>,
+  previewHost: { name: PreviewHost; tickets: PreviewTickets } | undefined,
+): Promise<{ app?: Awaited<ReturnType<typeof buildPreviewApp>>; port?: number }> {
+  const wanted = config.PREVIEW_PORT ?? (config.PORT < 65535 ? config.PORT + 1 : 0);
+  if (!deps.services || !wanted) return {};
+  const app = await buildPreviewApp(deps, {
+    frameAncestors: [...origins],
+    trustProxy: config.TRUST_PROXY,
+    connectionsPerClient: config.CONNECTIONS_PER_CLIENT,
+    webSocketsPerClient: config.WEBSOCKETS_PER_CLIENT,
+    ...(previewHost ? { host: previewHost } : {}),
+  });
+  try {
+    await app.listen({ port: wanted, host: config.HOST });
+    return { app, port: wanted };
+  } catch (error) {
+    say(
+      `[aperçu] Le port ${wanted} de l’aperçu web est pris (${error instanceof Error ? error.message : String(error)}) : aperçu web désactivé. Réglez PREVIEW_PORT.`,
+    );
+    return { app };
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
+  const log = createLogger(config.LOG_LEVEL, { service: 'cours-docker' });
+  await ensureSiteBuilt(config.SITE_DIR, say);
+  const labList = loadLabs(config.LABS_DIR);
+  const content: Content = {
+    labs: new Map(labList.map((lab) => [lab.id, lab])),
+    checkLibrary: loadCheckLibrary(config.LABS_DIR),
+  };
+  const db = openDatabase(config.DATA_DIR);
+  const { progress, pruning } = progressStore(db, log);
+  const instructor = await instructorStore(db, config);
+  const decks = deckIds();
+  const classroom = new Classroom({
+    store: new ClassStore(db),
+    progress,
+    labs: content.labs,
+    decks: new Set(decks),
+    defaultDeck: decks.includes('images-de-conteneurs') ? 'images-de-conteneurs' : (decks[0] ?? 'images-de-conteneurs'),
+    log: log.child({ module: 'classroom' }),
+    membersPerClient: config.CLASS_MEMBERS_PER_CLIENT,
+  });
+  classroom.start();
+
+  const images = await import('../images/build.ts');
+  const startsAtOnce = config.SANDBOX_STARTS_AT_ONCE || 2 * os.availableParallelism();
+  const driver = sandboxDriver(config, images, startsAtOnce, log);
+  const engine = await prepareEngine(config, driver, images, log);
+  const services = engine.unavailable
+    ? undefined
+    : await sessionServices(config, driver, db, content, progress, startsAtOnce, log);
+  if (services) classroom.attach(services);
+
+  const deps: AppDeps = {
+    services,
+    ...(engine.unavailable ? { unavailable: engine.unavailable } : {}),
+    labs: content.labs,
+    progress,
+    classroom,
+    instructor,
+    engineAvailable: () => driver.engineStatus(),
+    readiness: readinessProbe(config, driver, engine, services),
+    log: log.child({ module: 'http' }),
+  };
+  const origins = allowedOrigins(config);
+  const previewHost = config.PREVIEW_HOST
+    ? { name: parsePreviewHost(config.PREVIEW_HOST), tickets: new PreviewTickets() }
+    : undefined;
+  const preview = await startPreview(config, deps, origins, previewHost);
+  const previewPort = preview.port;
+  const app = await buildApp(deps, {
+    siteDir: config.SITE_DIR,
+    allowedOrigins: origins,
+    sessionsPerClientPerMinute: config.SESSIONS_PER_CLIENT_PER_MINUTE,
+    trustProxy: config.TRUST_PROXY,
+    connectionsPerClient: config.CONNECTIONS_PER_CLIENT,
+    webSocketsPerClient: config.WEBSOCKETS_PER_CLIENT,
+    overloadEventLoopDelay: config.OVERLOAD_EVENT_LOOP_DELAY,
+    ...(previewPort ? { previewPort } : {}),
+    ...(previewPort && previewHost ? { previewHost } : {}),
+  });
+  await app.listen({ port: config.PORT, host: config.HOST });
+  say(
+    `Cours Docker prêt : http://${config.HOST}:${config.PORT}/ (bacs à sable : ${services ? 'oui' : 'non'}${previewPort ? `, aperçu web sur le port ${previewPort}${previewHost ? ` pour *.${config.PREVIEW_HOST}` : ''}` : ''})`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`[arrêt] ${signal} reçu : suppression des bacs à sable…`);
+    classroom.stop();
+    clearInterval(pruning);
+    await preview.app?.close();
+    await app.close();
+    await services?.terminals.close();
+    await services?.images.close();
+    await services?.sessions.stop();
+    db.close();
+    say('[arrêt] terminé.');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Démarrage impossible : ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
