@@ -1,7 +1,7 @@
 // The « Rejoindre un cours » page: join with the class code and a name, or recover a place with
 // the recovery code; the browser then uses the class key (class-storage.ts) until it leaves.
 import { z } from 'zod';
-import { classInfoSchema, classJoinedSchema, joinClassBody, recoverClassBody } from '../../shared/contract.ts';
+import { classJoinedSchema, classMineSchema, joinClassBody, recoverClassBody } from '../../shared/contract.ts';
 import { learnerKeyHeader } from '../../shared/limits.ts';
 import '../styles/classroom.css';
 import {
@@ -17,7 +17,7 @@ import { el, required } from '../dom/element.ts';
 import { ApiRequestError, errorMessage, requestJson } from './http.ts';
 
 const titlesSchema = z.object({ decks: z.record(z.string(), z.string()), labs: z.record(z.string(), z.string()) });
-const mineSchema = classInfoSchema.extend({ name: z.string() });
+type Titles = z.infer<typeof titlesSchema>;
 
 export function mountJoinPage(root: HTMLElement): void {
   const titles = titlesSchema.catch({ decks: {}, labs: {} }).parse(JSON.parse(root.dataset.titles ?? '{}'));
@@ -26,7 +26,6 @@ export function mountJoinPage(root: HTMLElement): void {
   const forms = required(root, '[data-join-forms]');
   const joinForm = required<HTMLFormElement>(root, '[data-join-form]');
   const recoverForm = required<HTMLFormElement>(root, '[data-recover-form]');
-  const recovery = required(root, '[data-recovery]');
   const recoveryCode = required(root, '[data-recovery-code]');
 
   const say = (text: string) => {
@@ -34,30 +33,8 @@ export function mountJoinPage(root: HTMLElement): void {
     notice.hidden = text === '';
   };
 
-  const showClass = (info: StoredClass | null, recoveryText?: string) => {
-    current.hidden = !info;
-    forms.hidden = Boolean(info);
-    if (!info) return;
-    required(current, '[data-class-title]').textContent = `« ${info.title} »`;
-    required(current, '[data-class-name]').textContent = info.name;
-    recovery.hidden = !recoveryText;
-    recoveryCode.textContent = recoveryText ?? '';
-    const links = required(current, '[data-class-links]');
-    links.replaceChildren(
-      el(
-        'li',
-        {},
-        el(
-          'a',
-          { href: `/decks/${encodeURIComponent(info.deck)}/` },
-          `Diapositives : ${titles.decks[info.deck] ?? info.deck}`,
-        ),
-      ),
-      ...info.labs.map((lab) =>
-        el('li', {}, el('a', { href: `/tp/${encodeURIComponent(lab)}/` }, titles.labs[lab] ?? lab)),
-      ),
-    );
-  };
+  const showClass = (info: StoredClass | null, recoveryText?: string) =>
+    renderMembership(current, forms, titles, info, recoveryText);
 
   const formError = (form: HTMLFormElement, text: string) => {
     const box = required(form, '[data-form-error]');
@@ -147,9 +124,51 @@ export function mountJoinPage(root: HTMLElement): void {
     (prefilled ? field(joinForm, 'name') : field(joinForm, 'code')).focus();
     return;
   }
-  // Is the class still on? When it is over, the personal key comes back.
+  checkStillOn(kept, showClass, say);
+}
+
+/** The class this browser is in (its title, the student's name, its pages), or the forms to join one. */
+function renderMembership(
+  current: HTMLElement,
+  forms: HTMLElement,
+  titles: Titles,
+  info: StoredClass | null,
+  recoveryText?: string,
+): void {
+  const recovery = required(current, '[data-recovery]');
+  const recoveryCode = required(current, '[data-recovery-code]');
+  current.hidden = !info;
+  forms.hidden = Boolean(info);
+  if (!info) return;
+  required(current, '[data-class-title]').textContent = `« ${info.title} »`;
+  required(current, '[data-class-name]').textContent = info.name;
+  recovery.hidden = !recoveryText;
+  recoveryCode.textContent = recoveryText ?? '';
+  const links = required(current, '[data-class-links]');
+  links.replaceChildren(
+    el(
+      'li',
+      {},
+      el(
+        'a',
+        { href: `/decks/${encodeURIComponent(info.deck)}/` },
+        `Diapositives : ${titles.decks[info.deck] ?? info.deck}`,
+      ),
+    ),
+    ...info.labs.map((lab) =>
+      el('li', {}, el('a', { href: `/tp/${encodeURIComponent(lab)}/` }, titles.labs[lab] ?? lab)),
+    ),
+  );
+}
+
+// Is the class still on? When it is over, the personal key comes back.
+function checkStillOn(
+  kept: StoredClass,
+  showClass: (info: StoredClass | null) => void,
+  say: (text: string) => void,
+): void {
   const key = localStorage.getItem(learnerKeyStorage) ?? '';
-  void requestJson('/api/classes/mine', mineSchema, { headers: { [learnerKeyHeader]: key } })
+  void requestJson('/api/classes/mine', classMineSchema, { headers: { [learnerKeyHeader]: key } })
     .then((mine) => {
       if (mine.endedAt) throw new ApiRequestError(404, 'terminé');
       showClass(updateClass(mine));
