@@ -202,7 +202,7 @@ async function registerPlugins(app: FastifyInstance, options: AppOptions): Promi
       info: {
         title: 'Cours Docker',
         description:
-          'REST contract of the Docker course platform. The WebSockets (terminal /ws/sessions/{id}/terminal, class feed /ws/classes/{id}/feed, watch /ws/sessions/{id}/watch) are described in the README.',
+          'REST contract of the Docker course platform. The WebSockets (terminal /ws/sessions/{id}/terminal, class feed /ws/classes/{id}/feed, watch /ws/sessions/{id}/watch) are described in docs/api.md.',
         version: '1.0.0',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

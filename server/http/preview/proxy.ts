@@ -182,7 +182,7 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
   app.route({
     method: 'GET',
     url: '/preview/:id/:port/*',
-    // The proxy is documented in the README: its routes are the sandbox's, not ours.
+    // The proxy is documented in docs/api.md: its routes are the sandbox's, not ours.
     schema: { hide: true },
     handler: http,
     wsHandler: (socket, request) => {
