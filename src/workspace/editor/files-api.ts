@@ -8,7 +8,14 @@ import {
   type FileTree,
   type LintAnswer,
 } from '../../../shared/contract.ts';
-import { ApiRequestError, apiFetch, malformedMessage, refusalOf, unreachableMessage } from '../../api/client.ts';
+import {
+  ApiRequestError,
+  apiFetch,
+  malformedMessage,
+  refusalOf,
+  replyOf,
+  unreachableMessage,
+} from '../../api/client.ts';
 import type { OpenSession } from '../../terminal/session-client.ts';
 import type { TerminalPaneApi } from '../../terminal/terminal-pane.ts';
 import { baseName, dispositionName, fileUrl } from './paths.ts';
@@ -59,20 +66,12 @@ export class FilesApi {
     return apiFetch(url(session.id), { ...init, headers, cache: 'no-store' });
   }
 
-  private async json<T>(response: Response, parse: (value: unknown) => T): Promise<T> {
-    try {
-      return parse(await response.json());
-    } catch {
-      throw new ApiRequestError(response.status, malformedMessage);
-    }
-  }
-
   /** The files under `folder` (6 levels deep, hidden folders left out). */
   async tree(folder: string): Promise<FileTree> {
     const response = await this.send(
       (id) => `/api/sessions/${encodeURIComponent(id)}/tree?path=${encodeURIComponent(folder)}`,
     );
-    return this.json(response, (value) => fileTreeSchema.parse(value));
+    return replyOf(response, fileTreeSchema);
   }
 
   /** A text file for the editor (413 above 1 MB, 415 when binary: the server says so in French). */
@@ -98,7 +97,7 @@ export class FilesApi {
     if (etag !== undefined) headers['if-match'] = quotedEtag(etag);
     if (options.createOnly) headers['if-none-match'] = '*';
     const response = await this.send((id) => fileUrl(id, path), { method: 'PUT', headers, body: text });
-    const saved = await this.json(response, (value) => fileSavedSchema.parse(value));
+    const saved = await replyOf(response, fileSavedSchema);
     return quotedEtag(saved.etag);
   }
 
@@ -110,7 +109,7 @@ export class FilesApi {
       body: JSON.stringify({ content }),
       signal: signal ?? null,
     });
-    return (await this.json(response, (value) => lintSchema.parse(value))).findings;
+    return (await replyOf(response, lintSchema)).findings;
   }
 
   /**
