@@ -1,5 +1,4 @@
-// The end of each class: one timer per class, set at its creation (or at the server's start)
-// and moved by the instructor's « Fin du cours » countdown.
+// The end of each class: a timer per class, set at its creation or the server's start, moved by « Fin du cours ».
 import type { ClassRecord } from '../progress/classes.ts';
 
 /** What every page of a class reads when it ends. */

@@ -1,5 +1,4 @@
-// The class feed sockets open on each class, and what is sent through them: to everyone, to
-// the students, to the instructors, or to one student's pages; dashboard rows are batched.
+// The class feed sockets open on each class, and the messages sent through them (dashboard rows batched).
 import type { FeedServerMessage, SlidePosition } from '../../shared/contract.ts';
 import { classLimits } from '../../shared/limits.ts';
 import { ClassRuleError } from './class-errors.ts';

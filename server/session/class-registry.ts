@@ -1,6 +1,4 @@
-// The classes and their members as the class store keeps them: a class made within the rules,
-// joined with its code, a place recovered, members renamed, removed or locked out, and whether
-// a member may open one more sandbox. No sockets here: the classroom tells the pages.
+// The classes and their members as stored: created within the rules, joined, recovered, renamed, removed, locked.
 import type { ClassInfo } from '../../shared/contract.ts';
 import { classLimits, sandboxLabId } from '../../shared/limits.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
@@ -26,6 +24,7 @@ export interface ClassroomDeps {
   membersPerClient?: number;
 }
 
+/** The store's side of the classroom; no sockets here: classroom.ts tells the pages of each change. */
 export class ClassRegistry {
   private readonly deps: ClassroomDeps;
 

@@ -1,7 +1,4 @@
-// The classroom: the one object the HTTP layer and the session layer talk to about classes. It
-// ties the class registry (class-registry.ts), the feed sockets (class-feed-hub.ts), the end of
-// classes (class-ending.ts), the keyboard (keyboard-control.ts) and the dashboard's projection
-// (dashboard-projection.ts) together, so that every change reaches the pages that show it.
+// The classroom facade: ties registry, feed hub, end clock, keyboard and dashboard so each change reaches its pages.
 import { EventEmitter } from 'node:events';
 import type { ClassInfo, Dashboard, SlidePosition } from '../../shared/contract.ts';
 import { closeCodes, classLimits } from '../../shared/limits.ts';
@@ -38,6 +35,11 @@ interface SessionServicesLike {
 /** A recent message is shown to students who connect after it was sent. */
 const messageReplayMs = 15 * 60 * 1000;
 
+/**
+ * The one object the HTTP layer and the session layer talk to about classes: the class registry
+ * (class-registry.ts), the feed sockets (class-feed-hub.ts), the end of classes (class-ending.ts),
+ * the keyboard (keyboard-control.ts) and the dashboard's projection (dashboard-projection.ts).
+ */
 export class Classroom extends EventEmitter<{ control: [learner: string, holder: 'student' | 'instructor'] }> {
   private readonly deps: ClassroomDeps;
   private readonly registry: ClassRegistry;

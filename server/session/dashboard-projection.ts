@@ -1,5 +1,4 @@
-// What the instructor's dashboard shows of a class, computed from plain records only (pure), so
-// that its rows, its common failures and the results CSV are tested without a server.
+// The instructor's dashboard and results computed from plain records: pure, so tested without a server.
 import type { ClassInfo, Dashboard, DashboardStudent } from '../../shared/contract.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import type { MemberRecord, StepCheckRecord } from '../progress/classes.ts';

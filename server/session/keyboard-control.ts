@@ -1,5 +1,4 @@
-// Who watches a student's terminal, and who holds its keyboard: the instructor asks, the
-// student accepts or refuses on their page, either gives it back; nobody watching holds nothing.
+// Who watches a student's terminal and who holds its keyboard (asked by the instructor, granted by the student).
 import type { FeedServerMessage } from '../../shared/contract.ts';
 import type { Logger } from '../log/log.ts';
 import type { ClassStore, MemberRecord } from '../progress/classes.ts';
