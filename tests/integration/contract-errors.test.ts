@@ -116,9 +116,8 @@ describe('terminal WebSocket input', () => {
     }
     client.ws.send('{pas du json');
     client.ws.send(JSON.stringify({ type: 'inconnu' }));
-    await new Promise((r) => setTimeout(r, 500));
+    await expect.poll(() => client.messages.filter((m) => m.type === 'error').length, { timeout: 15_000 }).toBe(6);
     const errors = client.messages.filter((m) => m.type === 'error');
-    expect(errors.length).toBe(6);
     expect(JSON.stringify(errors[0])).toMatch(/Taille de terminal invalide/);
     expect((await client.run('echo toujours-la')).trim()).toBe('toujours-la');
     client.close();

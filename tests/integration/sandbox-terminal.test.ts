@@ -44,8 +44,7 @@ describe('sandbox terminal', () => {
 
   it('resizes: stty size follows the resize message', async () => {
     terminal.ws.send(JSON.stringify({ type: 'resize', cols: 123, rows: 41 }));
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await terminal.run('stty size')).trim()).toBe('41 123');
+    await expect.poll(async () => (await terminal.run('stty size')).trim(), { timeout: 15_000 }).toBe('41 123');
   });
 
   it('speaks UTF-8 both ways', async () => {
@@ -57,9 +56,8 @@ describe('sandbox terminal', () => {
     terminal.close();
     const again = new TerminalClient(server, session.id);
     await again.open(session.token);
-    await new Promise((r) => setTimeout(r, 300));
     // The redrawn screen shows what was typed before the reconnection.
-    expect(again.text).toContain('MARQUE=conservee');
+    await again.waitForText('MARQUE=conservee');
     expect((await again.run('echo "$MARQUE $PWD"')).trim()).toBe('conservee /tmp');
     terminal = again;
   });

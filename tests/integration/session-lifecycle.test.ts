@@ -33,8 +33,12 @@ describe('session lifecycle', () => {
       60_000,
       'a pooled sandbox',
     );
-    // Let the sandbox print its ready line.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Ready for a student: its engine answered (the server's own count of ready pool sandboxes).
+    await waitUntil(
+      async () => /^cours_docker_pool_sandboxes 1$/m.test(await (await fetch(`${s.base}/metrics`)).text()),
+      60_000,
+      'a ready pool sandbox',
+    );
     const [pooled] = await docker.listContainers({ filters: { label: ['cours-docker.pooled=true'] } });
     const session = await createSession(s);
     expect(pooled?.Labels['cours-docker.session']).toBe(session.id);

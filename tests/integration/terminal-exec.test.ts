@@ -26,8 +26,7 @@ describe('terminal through docker exec', () => {
     await terminal.waitForText('Bienvenue');
     expect(await terminal.run('echo "é ─┼─ $((6 * 7))"')).toContain('é ─┼─ 42');
     terminal.ws.send(JSON.stringify({ type: 'resize', cols: 111, rows: 33 }));
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await terminal.run('stty size')).trim()).toBe('33 111');
+    await expect.poll(async () => (await terminal.run('stty size')).trim(), { timeout: 15_000 }).toBe('33 111');
   });
 
   it('carries a flood of output whole', async () => {

@@ -94,10 +94,12 @@ describe('files in and out', () => {
       req.write(Buffer.alloc(4 * 1024 * 1024, 1), () => setTimeout(() => req.destroy(), 500));
       req.on('close', () => resolve());
     });
-    await new Promise((r) => setTimeout(r, 1000));
-    expect(await terminal.run('cat /root/coupe.txt; ls -a /root | grep -c "^\\.envoi\\." || true')).toMatch(
-      /avant\s+0/,
-    );
+    // The cut upload's temporary file goes once the server has seen the client leave.
+    await expect
+      .poll(() => terminal.run('cat /root/coupe.txt; ls -a /root | grep -c "^\\.envoi\\." || true'), {
+        timeout: 15_000,
+      })
+      .toMatch(/avant\s+0/);
   });
 
   it('refuses paths that leave /root and /tmp, even through a symbolic link', async () => {
