@@ -1,7 +1,7 @@
 // The terminal WebSocket of the contract: token in the first frame, keystrokes and output as
-// binary frames, JSON control frames, heartbeat and flow control. One TerminalConnection per
-// WebSocket; the shell behind it (terminal/shell.ts) outlives the socket, so a reconnecting
-// browser gets it back with its screen.
+// binary frames, JSON control frames (the auth deadline, heartbeat and parsing are the shared
+// base's, http/socket/). One TerminalConnection per WebSocket; the shell behind it
+// (terminal/shell.ts) outlives the socket, so a reconnecting browser gets it back with its screen.
 import type { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../../shared/contract.ts';
 import { closeCodes, limits } from '../../../shared/limits.ts';
