@@ -27,6 +27,15 @@ describe('the tools of the sandbox', () => {
     expect(await terminal.run('docker compose version')).toMatch(/Docker Compose version v?2\./);
   });
 
+  it('boots containerd with only what dockerd uses (its configuration applied on a read-only root)', async () => {
+    // Kubernetes' CRI plugin and the snapshotters this kernel lacks cost CPU at every start.
+    const loaded = await terminal.run(
+      'grep -c "loading plugin \\"io.containerd.grpc.v1.cri\\"" /var/log/containerd.log || true',
+    );
+    expect(loaded.trim().split('\n').pop()).toBe('0');
+    expect(await terminal.run('grep -c "loading plugin" /var/log/containerd.log')).toMatch(/\d+/);
+  });
+
   it('builds with BuildKit by default: cache mounts, heredocs, COPY --chmod, from the mirror', async () => {
     const out = await terminal.run(
       [
