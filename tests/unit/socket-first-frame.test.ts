@@ -1,5 +1,4 @@
-// The first frames of the three WebSockets (terminal, class feed, watch), pinned to the words
-// and close codes the browsers have always read: the shared base must not change a byte of them.
+// The three WebSockets' first frames pinned to the French words and close codes browsers have always read.
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { closeCodes } from '../../shared/limits.ts';

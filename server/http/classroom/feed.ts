@@ -1,7 +1,4 @@
-// The class feed WebSocket (/ws/classes/:id/feed): JSON text frames both ways. The first frame
-// authenticates (the instructor by token or by the page's cookie, a student by their class's
-// learner key); then the instructor drives the class (slides, goto, messages, end, keyboard)
-// and students say where they are and answer keyboard requests.
+// The class feed WebSocket (/ws/classes/:id/feed): the instructor drives the class, students say where they are.
 import type { WebSocket } from 'ws';
 import { feedClientMessageSchema, type FeedClientMessage, type FeedServerMessage } from '../../../shared/contract.ts';
 import { classLimits, closeCodes, learnerKeyPattern, limits } from '../../../shared/limits.ts';
@@ -34,6 +31,10 @@ const parse = parseFrame(feedClientMessageSchema, {
   },
 });
 
+/**
+ * The first frame authenticates: the instructor by token or by the page's cookie, a student by
+ * their class's learner key; JSON text frames both ways.
+ */
 export class ClassFeedConnection {
   private readonly socket: ServerSocket<FeedClientMessage, FeedServerMessage>;
   private readonly classId: string;

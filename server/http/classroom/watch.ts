@@ -1,6 +1,4 @@
-// Looking over a student's shoulder (/ws/sessions/:id/watch): the instructor gets the student's
-// terminal, its current screen then live output, read-only; their keystrokes reach the shell
-// only while the student has handed them the keyboard. Every watch is logged.
+// The instructor's watch of a student's terminal (/ws/sessions/:id/watch): read-only unless handed the keyboard.
 import type { WebSocket } from 'ws';
 import {
   watchClientMessageSchema,
@@ -27,6 +25,7 @@ const parse = parseFrame(watchClientMessageSchema, {
   invalid: () => 'Message invalide : {"type":"auth"} ou {"type":"ping"} attendu.',
 });
 
+/** The student's current screen then live output; every watch is logged (watchStarted). */
 export class WatchConnection {
   private readonly socket: ServerSocket<WatchClientMessage, WatchServerMessage>;
   private readonly ws: WebSocket;

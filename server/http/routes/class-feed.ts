@@ -1,6 +1,4 @@
-// The classroom's WebSocket upgrades: the class feed and the instructor's watch of a student's
-// terminal. Origin, class and session are checked before the upgrade; the connections are in
-// http/classroom/.
+// The classroom's WebSocket upgrades (class feed, watch): Origin, class and session checked first.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { classParams, sessionParams } from '../../../shared/contract.ts';
 import { instructorCookie } from '../../../shared/limits.ts';

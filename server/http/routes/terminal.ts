@@ -1,5 +1,4 @@
-// The terminal WebSocket's upgrade: Origin, engine and session are checked before the upgrade,
-// so a refused browser gets a plain HTTP status; the connection itself is terminal/connection.ts.
+// The terminal WebSocket's upgrade: Origin and session checked first, so a refusal is a plain HTTP status.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { sessionParams } from '../../../shared/contract.ts';
 import { servicesOf } from '../auth.ts';

@@ -1,5 +1,4 @@
-// OutputFlow on a fake socket whose buffer the test fills and drains: the source is paused past
-// the high-water mark and resumed only once the buffer (and unacknowledged output) is low.
+// OutputFlow on a fake socket the test fills and drains: paused past the high-water mark, resumed once low.
 import { describe, expect, it } from 'vitest';
 import { OutputFlow, type FlowSocket } from './flow.ts';
 

@@ -1,6 +1,4 @@
-// Output flow control: a source (a shell's output) is paused while too much of what it produced
-// waits in the socket's buffer or, with acks, in the browser, and resumed once that drains, so
-// a slow browser makes the shell wait instead of the server buffering without end.
+// Output flow control: the source waits while its output piles up in the socket or the browser.
 
 /** The part of a WebSocket flow control uses (a fake one in tests). */
 export interface FlowSocket {
@@ -21,6 +19,7 @@ export interface FlowLimits {
   lowWaterBytes: number;
 }
 
+/** A slow browser makes the shell wait, rather than the server buffer its output without end. */
 export class OutputFlow {
   private readonly socket: FlowSocket;
   private readonly source: FlowSource;

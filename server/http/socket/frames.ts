@@ -1,5 +1,4 @@
-// Text frames of the WebSockets: bounded in size, parsed as JSON, checked with the contract's
-// zod schema, and every refusal worded in French by the socket that owns the schema.
+// WebSocket text frames: bounded, parsed as JSON, checked with the contract's schema, refused in French.
 import type { z } from 'zod';
 
 /** A frame the schema accepted, or why it was refused (`tooBig`: refused before being read). */

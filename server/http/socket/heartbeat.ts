@@ -1,9 +1,8 @@
-// The ping/pong heartbeat of the WebSockets (ws's own recipe): a peer that has not answered the
-// last ping when the next one is due is dropped, so a vanished browser frees its socket.
+// The WebSockets' ping/pong heartbeat: a peer that stops answering is dropped, freeing its socket.
 import type { WebSocket } from 'ws';
 import type { OwnedTimers } from './timers.ts';
 
-/** Pings every `everyMs` on the timer named "heartbeat", cleared with the connection's timers. */
+/** ws's own recipe: pings every `everyMs` on the timer named "heartbeat", cleared with the others. */
 export function keepAlive(ws: WebSocket, everyMs: number, timers: OwnedTimers): void {
   let alive = true;
   ws.on('pong', () => {

@@ -1,5 +1,4 @@
-// ServerSocket on a fake WebSocket: the auth deadline, first-frame routing (nothing reaches the
-// connection's handlers as an authenticated frame before it accepts), heartbeat and close.
+// ServerSocket on a fake WebSocket: auth deadline, first-frame routing, heartbeat, close.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';

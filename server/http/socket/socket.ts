@@ -1,6 +1,4 @@
-// The server side of a WebSocket, shared by the terminal, the class feed and the watch: the
-// first frame must authenticate before a deadline, text frames are parsed against the
-// contract's schema, the heartbeat and every timer go with the socket when it closes.
+// The server side of the WebSockets (terminal, class feed, watch): first-frame auth, parsing, heartbeat, timers.
 import type { WebSocket } from 'ws';
 import { closeCodes } from '../../../shared/limits.ts';
 import type { Logger } from '../../log/log.ts';
@@ -49,6 +47,10 @@ export interface SocketHandlers<In> {
   closed(): void;
 }
 
+/**
+ * One per WebSocket. Until the connection accepts the credentials of the first auth frame, no
+ * frame reaches its `message` handler; every timer goes with the socket when it closes.
+ */
 export class ServerSocket<In extends { type: string }, Out extends { type: string }> {
   readonly ws: WebSocket;
   readonly timers = new OwnedTimers();

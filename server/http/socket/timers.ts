@@ -1,6 +1,6 @@
-// Timers a connection owns, by name: one name holds one timer, so clearing "auth" cannot clear
-// the heartbeat by mistake, and closing the connection clears every one of them.
+// Timers a connection owns, by name, all cleared when it closes.
 
+/** One name holds one timer, so clearing "auth" cannot clear the heartbeat by mistake. */
 export class OwnedTimers {
   private readonly timers = new Map<string, { timer: NodeJS.Timeout; repeat: boolean }>();
   private closed = false;

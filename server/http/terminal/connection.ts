@@ -1,7 +1,4 @@
-// The terminal WebSocket of the contract: token in the first frame, keystrokes and output as
-// binary frames, JSON control frames (the auth deadline, heartbeat and parsing are the shared
-// base's, http/socket/). One TerminalConnection per WebSocket; the shell behind it
-// (terminal/shell.ts) outlives the socket, so a reconnecting browser gets it back with its screen.
+// The terminal WebSocket: the shell's output and keystrokes as binary frames, JSON control frames.
 import type { WebSocket } from 'ws';
 import type { ClientMessage, ServerMessage } from '../../../shared/contract.ts';
 import { closeCodes, limits } from '../../../shared/limits.ts';
@@ -139,6 +136,10 @@ interface Ownership {
   keyboardTaken(sessionId: string): boolean;
 }
 
+/**
+ * One per WebSocket; the shell behind it (terminal/shell.ts) outlives the socket, so a
+ * reconnecting browser gets it back with its screen.
+ */
 class TerminalConnection {
   private readonly socket: ServerSocket<ClientMessage, ServerMessage>;
   private readonly ws: WebSocket;

@@ -1,5 +1,4 @@
-// Unit tests of the terminal control frames: the parser (valid messages pass, bad ones get
-// French reasons), the budget that bounds how many are served, and the resize coalescer.
+// The terminal's control frames: the parser's French refusals, the budget, the resize coalescer.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Coalescer, ControlBudget, controlFrames, parseControl } from './messages.ts';
 

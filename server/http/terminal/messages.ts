@@ -1,6 +1,4 @@
-// Parses the terminal WebSocket's JSON control frames with the contract's schema, words what is
-// wrong in French for the client, and bounds how often they are served (one page's flood of
-// control frames must cost only its own terminal).
+// The terminal's control frames: parsed, refused in French, budgeted, resizes coalesced.
 import { clientMessageSchema, type ClientMessage } from '../../../shared/contract.ts';
 import { terminalBounds } from '../../../shared/limits.ts';
 import { parseFrame, typeOf, type Frame } from '../socket/frames.ts';
