@@ -1,0 +1,158 @@
+// A real Docker Swarm of several engines on this one machine, for the cluster tests: each node
+// is a container of the sandbox image (Debian 13's dockerd 26, with the sandbox's capabilities
+// and nothing more), on a private network of its own, its engine also answering on TCP there.
+// The first node is the manager; every node is labelled for sandboxes and given the sandbox
+// image (no registry, no internet). As Moby's own tests run several daemons on one host.
+import { execFile } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { sandboxCapabilities } from '../../server/sandbox/container-spec.ts';
+import { sandboxNodeLabel } from '../../server/sandbox/swarm/service-spec.ts';
+
+const run = promisify(execFile);
+const host = new Docker();
+const image = 'cours-docker/sandbox:latest';
+const enginePort = 2375;
+/** Marks what the test cluster made on the host, so a crashed run's leftovers are found. */
+export const clusterLabel = 'cours-docker.test-swarm';
+
+export interface SwarmNode {
+  name: string;
+  address: string;
+  engine: Docker;
+}
+
+export interface SwarmCluster {
+  nodes: SwarmNode[];
+  manager: Docker;
+  stop(): Promise<void>;
+}
+
+async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`test swarm: ${what} not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Removes the nodes, their network and their volumes, whatever run made them. */
+export async function removeCluster(): Promise<void> {
+  const filters = { label: [clusterLabel] };
+  for (const c of await host.listContainers({ all: true, filters })) {
+    await host
+      .getContainer(c.Id)
+      .remove({ force: true, v: true })
+      .catch(() => {});
+  }
+  for (const n of await host.listNetworks({ filters }))
+    await host
+      .getNetwork(n.Id)
+      .remove()
+      .catch(() => {});
+  const { Volumes: volumes } = await host.listVolumes({ filters });
+  for (const v of volumes ?? [])
+    await host
+      .getVolume(v.Name)
+      .remove()
+      .catch(() => {});
+}
+
+/** Starts `count` engines, makes them one swarm, and loads the sandbox image on each. */
+export async function startSwarm(count = 3, subnet = '10.216.0'): Promise<SwarmCluster> {
+  await removeCluster();
+  const network = `cours-docker-test-swarm`;
+  await host.createNetwork({
+    Name: network,
+    Driver: 'bridge',
+    IPAM: { Config: [{ Subnet: `${subnet}.0/24`, Gateway: `${subnet}.1` }] },
+    Labels: { [clusterLabel]: 'true' },
+  });
+  const nodes: SwarmNode[] = [];
+  for (let i = 1; i <= count; i++) {
+    const name = `cours-docker-test-node${i}`;
+    const address = `${subnet}.${10 + i}`;
+    await host.createVolume({ Name: `${name}-docker`, Labels: { [clusterLabel]: 'true' } });
+    const container = await host.createContainer({
+      name,
+      Hostname: `node${i}`,
+      Image: image,
+      Labels: { [clusterLabel]: 'true' },
+      Env: [`SANDBOX_ENGINE_TCP_PORT=${enginePort}`, 'DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1'],
+      HostConfig: {
+        CapDrop: ['ALL'],
+        CapAdd: sandboxCapabilities,
+        SecurityOpt: ['seccomp=unconfined', 'apparmor=unconfined'],
+        Sysctls: { 'net.ipv4.ip_forward': '1' },
+        CgroupnsMode: 'private',
+        // A node's images and its sandboxes' volumes on the host's disk, not in memory.
+        Binds: [`${name}-docker:/var/lib/docker`],
+        Tmpfs: { '/run': 'rw,exec,size=256m', '/tmp': 'rw,exec,size=256m' },
+        NetworkMode: network,
+      } as Docker.HostConfig,
+      NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address } } } },
+    });
+    await container.start();
+    nodes.push({ name, address, engine: new Docker({ host: address, port: enginePort, timeout: 60_000 }) });
+  }
+  const cluster: SwarmCluster = { nodes, manager: nodes[0]!.engine, stop: removeCluster };
+  try {
+    for (const node of nodes) await until(`${node.name}'s engine`, 90_000, () => node.engine.ping());
+    const [first, ...others] = nodes;
+    await first!.engine.swarmInit({ ListenAddr: `${first!.address}:2377`, AdvertiseAddr: first!.address });
+    const swarm = (await first!.engine.swarmInspect()) as { JoinTokens: { Worker: string } };
+    for (const node of others) {
+      await node.engine.swarmJoin({
+        ListenAddr: `${node.address}:2377`,
+        AdvertiseAddr: node.address,
+        RemoteAddrs: [`${first!.address}:2377`],
+        JoinToken: swarm.JoinTokens.Worker,
+      });
+    }
+    const listed = await until('every node ready', 60_000, async () => {
+      const all = (await cluster.manager.listNodes()) as {
+        ID: string;
+        Status: { State: string };
+        Version: { Index: number };
+        Spec: Record<string, unknown>;
+      }[];
+      return all.length === count && all.every((n) => n.Status.State === 'ready') ? all : undefined;
+    });
+    for (const node of listed) {
+      await cluster.manager.getNode(node.ID).update({
+        version: node.Version.Index,
+        ...node.Spec,
+        Labels: { ...((node.Spec.Labels as Record<string, string> | undefined) ?? {}), [sandboxNodeLabel]: 'true' },
+      });
+    }
+    await loadImage(nodes);
+    return cluster;
+  } catch (error) {
+    await removeCluster();
+    throw error;
+  }
+}
+
+/** The sandbox image on every node, saved once from the host's engine. */
+async function loadImage(nodes: SwarmNode[]): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cours-docker-swarm-'));
+  const archive = path.join(dir, 'sandbox.tar');
+  try {
+    await run('docker', ['save', '-o', archive, image]);
+    await Promise.all(
+      nodes.map(async (node) => {
+        const stream = await node.engine.loadImage(createReadStream(archive));
+        await new Promise<void>((resolve, reject) =>
+          node.engine.modem.followProgress(stream, (error) => (error ? reject(error) : resolve())),
+        );
+      }),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
