@@ -18,9 +18,8 @@ import {
   maxTotalPathBytes,
   type ExploredImage,
 } from '../../workspace/layers.ts';
-import type { ImageExplorer } from '../../workspace/images.ts';
 import { servicesOf } from '../auth.ts';
-import type { AppDeps } from '../deps.ts';
+import type { AppDeps, SessionServices } from '../deps.ts';
 import { HttpError } from '../errors.ts';
 import { sandboxReady, sessionOf } from './sandbox-ready.ts';
 import { errorReplies } from './schemas.ts';
@@ -51,7 +50,11 @@ const busyMessage =
   'Trop d’explorations d’images en attente pour votre session : attendez que les précédentes aboutissent, puis réessayez.';
 
 /** The image's layers, or the French refusal of an image too complex or of too many waiting. */
-async function exploreOrRefuse(images: ImageExplorer, sessionId: string, ref: string): Promise<ExploredImage> {
+async function exploreOrRefuse(
+  images: SessionServices['images'],
+  sessionId: string,
+  ref: string,
+): Promise<ExploredImage> {
   try {
     return await images.explore(sessionId, ref);
   } catch (error) {
