@@ -334,10 +334,14 @@ export class TerminalClient {
 export async function leftovers(sessionId?: string, engine?: Engine): Promise<string[]> {
   const { default: Docker } = await import('dockerode');
   const docker = engine ? new Docker({ socketPath: engine.socketPath }) : new Docker();
-  const label = sessionId ? `cours-docker.session=${sessionId}` : 'cours-docker.managed=true';
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
-  const networks = await docker.listNetworks({ filters: { label: [label] } });
-  const { Volumes: volumes } = await docker.listVolumes({ filters: { label: [label] } });
+  // This run's objects only (its instance): another run on the same engine is not a leftover.
+  const label = [
+    sessionId ? `cours-docker.session=${sessionId}` : 'cours-docker.managed=true',
+    `cours-docker.instance=${process.env.TEST_INSTANCE_ID ?? 'tests'}`,
+  ];
+  const containers = await docker.listContainers({ all: true, filters: { label } });
+  const networks = await docker.listNetworks({ filters: { label } });
+  const { Volumes: volumes } = await docker.listVolumes({ filters: { label } });
   return [
     ...containers.map((c) => `container ${c.Names[0] ?? c.Id}`),
     ...networks.map((n) => `network ${n.Name}`),

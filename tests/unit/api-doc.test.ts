@@ -38,7 +38,7 @@ function socketEntry(route: string): string {
 
 /** The `type` of every message a discriminated union of the contract allows. */
 function messageTypes(schema: z.ZodDiscriminatedUnion): string[] {
-  return schema.options.map((option) => String((option as z.ZodObject).shape.type?.def.values?.[0]));
+  return schema.options.map((option) => String(((option as z.ZodObject).shape.type as z.ZodLiteral<string>).value));
 }
 
 function undocumented(entry: string, ...schemas: z.ZodDiscriminatedUnion[]): string[] {

@@ -19,7 +19,8 @@ async function layerErrors(filePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
 }
 
-describe('the layer lint', () => {
+// ESLint's first run loads the whole configuration: seconds on a busy machine.
+describe('the layer lint', { timeout: 60_000 }, () => {
   it('refuses a lower layer importing a higher one', async () => {
     const errors = await layerErrors(
       'server/sandbox/lint-fixture.ts',
