@@ -7,14 +7,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: [
-            'src/**/*.test.ts',
-            'server/**/*.test.ts',
-            'content/**/*.test.ts',
-            'shared/**/*.test.ts',
-            'tests/unit/**/*.test.ts',
-            'tests/content/**/*.test.ts',
-          ],
+          // tests/unit mirrors the source tree: the test of server/x/y.ts is tests/unit/server/x/y.test.ts.
+          include: ['tests/unit/**/*.test.ts', 'tests/content/**/*.test.ts'],
           environment: 'node',
         },
       },

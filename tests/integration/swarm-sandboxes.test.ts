@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Docker from 'dockerode';
 import { sandboxName } from '../../server/sandbox/container-spec.ts';
 import { sandboxService } from '../../server/sandbox/swarm/service-spec.ts';
-import { containerSettings } from '../unit/driver-settings.ts';
+import { containerSettings } from '../unit/fixtures/driver-settings.ts';
 import { startSwarm, type SwarmCluster } from './swarm-cluster.ts';
 
 let cluster: SwarmCluster;
