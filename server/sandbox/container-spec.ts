@@ -83,6 +83,16 @@ export function checkerName(sessionId: string): string {
   return `cours-docker-check-${sessionId}`;
 }
 
+/** What the sandbox's entrypoint is told: the course mirror, resolvers, the relay's secret. */
+export function sandboxEnv(o: ContainerSettings, relaySecret: string): string[] {
+  return [
+    ...(o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : []),
+    ...(o.dns.length > 0 ? [`SANDBOX_DNS=${o.dns.join(',')}`] : []),
+    // The relay lets in only who knows it: the server (containers inside cannot read it).
+    `SANDBOX_RELAY_SECRET=${relaySecret}`,
+  ];
+}
+
 /** The student's sandbox, on its own network, with the terminal relay's secret. */
 export function sandboxContainer(
   settings: ContainerSettings,
@@ -142,12 +152,7 @@ export function sandboxContainer(
     name: sandboxName(spec.sessionId),
     Image: o.image,
     Hostname: 'bac-a-sable',
-    Env: [
-      ...(o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : []),
-      ...(o.dns.length > 0 ? [`SANDBOX_DNS=${o.dns.join(',')}`] : []),
-      // The relay lets in only who knows it: the server (containers inside cannot read it).
-      `SANDBOX_RELAY_SECRET=${relaySecret}`,
-    ],
+    Env: sandboxEnv(o, relaySecret),
     Labels: {
       [labels.managed]: 'true',
       [labels.role]: 'sandbox',

@@ -4,7 +4,7 @@
 // per service (userns-remap is set per node), and its tmpfs mounts are noexec: the inner
 // engine's storage is a `local` volume backed by tmpfs instead. Pinned by service-spec.test.ts.
 import type Docker from 'dockerode';
-import { sandboxCapabilities, sandboxName, type ContainerSettings } from '../container-spec.ts';
+import { sandboxCapabilities, sandboxEnv, sandboxName, type ContainerSettings } from '../container-spec.ts';
 import { labels, type SandboxSpec } from '../driver.ts';
 import { tmpBytes } from '../limits.ts';
 
@@ -77,11 +77,7 @@ export function sandboxService(
         Image: o.image,
         Hostname: 'bac-a-sable',
         Labels: serviceLabels,
-        Env: [
-          ...(o.registryContainer ? [`SANDBOX_REGISTRY_MIRROR=${o.registryAlias}:5000`] : []),
-          ...(o.dns.length > 0 ? [`SANDBOX_DNS=${o.dns.join(',')}`] : []),
-          `SANDBOX_RELAY_SECRET=${relaySecret}`,
-        ],
+        Env: sandboxEnv(o, relaySecret),
         // The same capabilities as the Docker driver's sandbox, and no others.
         CapabilityDrop: ['ALL'],
         CapabilityAdd: sandboxCapabilities,

@@ -5,23 +5,14 @@ import { runCheck } from '../../../../server/check/runner.ts';
 import { silentLogger } from '../../../../server/log/log.ts';
 import type { Lab, LabStep } from '../../../../shared/lab-schema.ts';
 import { FakeDriver } from '../../fixtures/fake-driver.ts';
+import { testStep } from '../../fixtures/lab-fixtures.ts';
 
-const step: LabStep = {
-  id: 'etape',
+const step: LabStep = testStep('etape', {
   title: 'Étape',
   kind: 'question',
-  check: 'etape.sh',
   checkScript: 'require_answer; pass "ok"',
-  hints: ['h'],
-  solution: 's',
-  solve: 's',
-  timeout: 5,
-  minutes: 5,
-  challenge: false,
-  slides: ['s'],
   question: 'Q ?',
-  instructions: 'i',
-};
+});
 const lab = { id: 'tp', steps: [step] } as unknown as Lab;
 
 describe('runCheck', () => {
