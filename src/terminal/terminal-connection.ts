@@ -1,6 +1,6 @@
 // The terminal WebSocket, browser side: authenticates, reconnects by itself with back-off,
 // acknowledges output it has displayed (flow control) and reports its state.
-import type { ServerMessage } from '../../shared/contract.ts';
+import { serverMessageSchema, type ServerMessage } from '../../shared/contract.ts';
 import { closeCodes } from '../../shared/limits.ts';
 
 export type ConnectionState = 'connecting' | 'ready' | 'reconnecting' | 'expired' | 'failed';
@@ -48,12 +48,16 @@ export class TerminalConnection {
         this.events.onOutput(data, () => this.ack(data.length));
         return;
       }
-      let message: ServerMessage;
+      let raw: unknown;
       try {
-        message = JSON.parse(event.data) as ServerMessage;
+        raw = JSON.parse(event.data);
       } catch {
         return;
       }
+      // Checked against the contract, as the other sockets' messages are: anything else is ignored.
+      const parsed = serverMessageSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const message = parsed.data;
       if (message.type === 'ready') {
         this.attempts = 0;
         this.events.onState('ready');
