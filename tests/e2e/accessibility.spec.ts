@@ -4,6 +4,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
+import { terminalReady } from './terminal.fixtures.ts';
+
 const wcag = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const tabs = ['terminal', 'editor', 'preview', 'layers'] as const;
 
@@ -28,7 +30,7 @@ async function openTab(page: Page, tab: (typeof tabs)[number]): Promise<void> {
 }
 
 async function expectWorkspaceClean(page: Page, label: string): Promise<void> {
-  await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await terminalReady(page);
   for (const tab of tabs) {
     await openTab(page, tab);
     expect(await violations(page), `${label}, onglet ${tab}`).toEqual([]);

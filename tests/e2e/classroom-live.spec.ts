@@ -4,6 +4,8 @@
 // class reaches both students' pages.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
+import { terminalReady } from './terminal.fixtures.ts';
+
 import { createClass, expectJoined, signedInInstructor } from './classroom.fixtures.ts';
 
 async function student(browser: Browser, code: string, name: string): Promise<{ context: BrowserContext; page: Page }> {
@@ -59,7 +61,7 @@ test('a class: follow the slides, a check on the dashboard, watch and take over,
 
   // Alice does the first step of TP Images: her row turns green on the dashboard.
   await alice.page.goto('/tp/tp-images/');
-  await expect(alice.page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await terminalReady(alice.page);
   await alice.page.locator('.xterm').click();
   await alice.page.keyboard.type("docker pull -q debian:bookworm && echo TI''RE\n");
   await expect(alice.page.locator('.xterm-rows')).toContainText('TIRE', { timeout: 120_000 });

@@ -3,12 +3,14 @@
 // progress still there after a reload.
 import { expect, test } from '@playwright/test';
 
+import { terminalReady } from './terminal.fixtures.ts';
+
 test('TP Dockerfile: the first two steps, checked in French, with progress kept', async ({ page }, testInfo) => {
   test.setTimeout(600_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/tp/tp-dockerfile/');
-  await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await terminalReady(page);
 
   const step1 = page.locator('[data-step="dockerfile-apache"]');
   const step2 = page.locator('[data-step="lancer-web"]');
@@ -80,7 +82,7 @@ test('TP Dockerfile: the first two steps, checked in French, with progress kept'
 test('progress comes back from the server when the browser lost its copy', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/tp/tp-images/');
-  await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await terminalReady(page);
   const step = page.locator('[data-step="pull-debian"]');
   await step
     .locator('.command-block', { hasText: 'docker pull debian:bookworm' })

@@ -7,12 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 
+import { terminalReady, typeInTerminal } from './terminal.fixtures.ts';
+
 const folder = '/root/tp-dockerfile';
 const dockerfile = `${folder}/Dockerfile`;
 
 async function openWorkspace(page: Page): Promise<void> {
   await page.goto('/tp/tp-dockerfile/');
-  await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await terminalReady(page);
   await page.locator('[data-tab="editor"]').click();
   // The TP's folder is listed, open and selected from the start.
   await expect(page.locator(`[data-file-tree] [data-file="${folder}"]`)).toHaveAttribute('aria-expanded', 'true', {
@@ -20,13 +22,9 @@ async function openWorkspace(page: Page): Promise<void> {
   });
 }
 
-/** Types a command in the terminal tab and waits for `marker` (split by quotes on the command line). */
+/** Types a command in the terminal tab and waits for `marker`. */
 async function inTerminal(page: Page, command: string, marker: string, timeout = 30_000): Promise<void> {
-  await page.locator('[data-tab="terminal"]').click();
-  await page.locator('.xterm').click();
-  const split = `${marker.slice(0, 2)}''${marker.slice(2)}`;
-  await page.keyboard.type(`${command} && echo ${split}\n`);
-  await expect(page.locator('.xterm-rows')).toContainText(marker, { timeout });
+  await typeInTerminal(page, [command], marker, timeout);
 }
 
 test('TP Dockerfile written in the editor: inline lint, save, build, conflict with the terminal', async ({ page }) => {

@@ -2,26 +2,16 @@
 // layers, the one a later layer makes wasteful, and each layer's files; after a rebuild under
 // the same tag, « Rafraîchir » shows the new layers.
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 
-/** Types these lines into the terminal; the marker is printed once the last one succeeded. */
-async function typeInTerminal(page: Page, lines: string[], marker: string): Promise<void> {
-  await page.locator('[data-tab="terminal"]').click();
-  await page.locator('.xterm').click();
-  // Quotes split the marker on the command line, so only the output shows it whole.
-  const done = `echo ${marker.slice(0, 3)}''${marker.slice(3)}`;
-  for (const [i, line] of lines.entries()) {
-    await page.keyboard.type(`${i === lines.length - 1 ? `${line} && ${done}` : line}\n`);
-  }
-  await expect(page.locator('.xterm-rows')).toContainText(marker, { timeout: 120_000 });
-}
+import { terminalReady, typeInTerminal } from './terminal.fixtures.ts';
 
 test('a student builds an image and reads its layers in the « Couches » tab', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/bac-a-sable/');
-  await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
+  await terminalReady(page);
 
   // Two layers from scratch (nothing to pull): the second overwrites the first one's 2 Mo file.
   await typeInTerminal(

@@ -2,15 +2,15 @@
 // and its page in the embedded preview (served from the preview origin, not the course's own).
 import { expect, test } from '@playwright/test';
 
+import { terminalReady, typeInTerminal } from './terminal.fixtures.ts';
+
 test('a student opens the preview of their Apache container and sees the page', async ({ page }) => {
   test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto('/bac-a-sable/');
-  await expect(page.locator('[data-terminal-pane]')).toHaveAttribute('data-state', 'ready', { timeout: 180_000 });
-  await page.locator('.xterm').click();
-  await page.keyboard.type("docker run -d -q --name web -p 8080:80 httpd >/dev/null && echo LAN''CE\n");
-  await expect(page.locator('.xterm-rows')).toContainText('LANCE', { timeout: 120_000 });
+  await terminalReady(page);
+  await typeInTerminal(page, ['docker run -d -q --name web -p 8080:80 httpd >/dev/null'], 'LANCE');
 
   await page.locator('[data-tab="preview"]').click();
   const port = page.locator('[data-port="8080"]');
