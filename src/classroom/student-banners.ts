@@ -137,75 +137,62 @@ function controlDialog() {
 }
 
 export function mountStudentBanners(classTitle: string): StudentBanners {
-  const {
-    overlay,
-    messageBox,
-    messageText,
-    dismiss,
-    endingBox,
-    countdownText,
-    endedBox,
-    endedTitle,
-    endedText,
-    watchedBox,
-    controlBox,
-    takeBackButton,
-  } = overlayMarkup(classTitle);
+  const ui = overlayMarkup(classTitle);
   const question = controlDialog();
-  document.body.append(overlay, question.dialog);
+  document.body.append(ui.overlay, question.dialog);
 
   let onDismiss: (() => void) | undefined;
-  dismiss.addEventListener('click', () => {
-    messageBox.hidden = true;
+  ui.dismiss.addEventListener('click', () => {
+    ui.messageBox.hidden = true;
     onDismiss?.();
   });
   let countdown: Countdown | undefined;
   let takeBack: (() => void) | undefined;
-  takeBackButton.addEventListener('click', () => takeBack?.());
+  ui.takeBackButton.addEventListener('click', () => takeBack?.());
 
   return {
     message(text, dismissed) {
       onDismiss = dismissed;
-      messageBox.classList.remove('error');
-      messageText.textContent = text;
-      messageBox.hidden = false;
+      ui.messageBox.classList.remove('error');
+      ui.messageText.textContent = text;
+      ui.messageBox.hidden = false;
     },
     error(text) {
       onDismiss = undefined;
-      messageBox.classList.add('error');
-      messageText.textContent = text;
-      messageBox.hidden = false;
+      ui.messageBox.classList.add('error');
+      ui.messageText.textContent = text;
+      ui.messageBox.hidden = false;
     },
     ending(at) {
       countdown?.stop();
-      endingBox.hidden = false;
-      countdown = startCountdown(countdownText, at, (clock) => `Le cours se termine dans ${clock}`);
+      ui.endingBox.hidden = false;
+      countdown = startCountdown(ui.countdownText, at, (clock) => `Le cours se termine dans ${clock}`);
     },
     ended(text, title = 'Le cours est terminé') {
       countdown?.stop();
-      endedTitle.textContent = title;
-      endingBox.hidden = true;
-      controlBox.hidden = true;
-      watchedBox.hidden = true;
-      endedText.textContent = text;
-      endedBox.hidden = false;
+      ui.endedTitle.textContent = title;
+      ui.endingBox.hidden = true;
+      ui.controlBox.hidden = true;
+      ui.watchedBox.hidden = true;
+      ui.endedText.textContent = text;
+      ui.endedBox.hidden = false;
       question.answer(false);
     },
     watched(watching) {
-      watchedBox.hidden = !watching;
+      ui.watchedBox.hidden = !watching;
     },
     controlRequest(callback) {
       question.ask(callback);
     },
     control(holder, callback) {
       takeBack = callback;
-      controlBox.hidden = holder !== 'instructor';
+      ui.controlBox.hidden = holder !== 'instructor';
       // A request answered elsewhere (or given up) closes the question.
       question.withdraw();
     },
     dispose() {
       countdown?.stop();
-      overlay.remove();
+      ui.overlay.remove();
       question.dialog.remove();
     },
   };
