@@ -93,6 +93,18 @@ export function sandboxEnv(o: ContainerSettings, relaySecret: string): string[] 
   ];
 }
 
+/** The labels that make a sandbox this instance's and this session's (reconciled after a restart). */
+export function sandboxLabels(o: ContainerSettings, spec: SandboxSpec): Record<string, string> {
+  return {
+    [labels.managed]: 'true',
+    [labels.role]: 'sandbox',
+    [labels.session]: spec.sessionId,
+    [labels.expires]: spec.expiresAt.toISOString(),
+    [labels.pooled]: String(spec.pooled),
+    [labels.instance]: o.instance,
+  };
+}
+
 /** The student's sandbox, on its own network, with the terminal relay's secret. */
 export function sandboxContainer(
   settings: ContainerSettings,
@@ -153,14 +165,7 @@ export function sandboxContainer(
     Image: o.image,
     Hostname: 'bac-a-sable',
     Env: sandboxEnv(o, relaySecret),
-    Labels: {
-      [labels.managed]: 'true',
-      [labels.role]: 'sandbox',
-      [labels.session]: spec.sessionId,
-      [labels.expires]: spec.expiresAt.toISOString(),
-      [labels.pooled]: String(spec.pooled),
-      [labels.instance]: o.instance,
-    },
+    Labels: sandboxLabels(o, spec),
     HostConfig: hostConfig,
   };
 }

@@ -4,7 +4,13 @@
 // per service (userns-remap is set per node), and its tmpfs mounts are noexec: the inner
 // engine's storage is a `local` volume backed by tmpfs instead. Pinned by service-spec.test.ts.
 import type Docker from 'dockerode';
-import { sandboxCapabilities, sandboxEnv, sandboxName, type ContainerSettings } from '../container-spec.ts';
+import {
+  sandboxCapabilities,
+  sandboxEnv,
+  sandboxLabels,
+  sandboxName,
+  type ContainerSettings,
+} from '../container-spec.ts';
 import { labels, type SandboxSpec } from '../driver.ts';
 import { tmpBytes } from '../limits.ts';
 
@@ -61,14 +67,7 @@ export function sandboxService(
   relaySecret: string,
 ): Docker.CreateServiceOptions {
   const o = settings;
-  const serviceLabels = {
-    [labels.managed]: 'true',
-    [labels.role]: 'sandbox',
-    [labels.session]: spec.sessionId,
-    [labels.expires]: spec.expiresAt.toISOString(),
-    [labels.pooled]: String(spec.pooled),
-    [labels.instance]: o.instance,
-  };
+  const serviceLabels = sandboxLabels(o, spec);
   return {
     Name: sandboxName(spec.sessionId),
     Labels: serviceLabels,
