@@ -52,6 +52,8 @@ export const endMessages: Record<EndReason, string> = {
   shutdown: 'Le serveur redémarre : rechargez la page dans un instant.',
   lost: "Le bac à sable s'est arrêté. Rechargez la page pour en ouvrir un nouveau.",
   'class-ended': 'Le cours est terminé : votre bac à sable a été supprimé. Merci et à bientôt !',
+  replaced:
+    'Votre place dans ce cours a été reprise sur un autre navigateur : ce bac à sable a été fermé. Continuez sur l’autre navigateur.',
 };
 
 const fieldNames: Record<string, string> = {

@@ -145,6 +145,12 @@ export class Classroom extends EventEmitter<{ control: [learner: string, holder:
       code: closeCodes.replaced,
       reason: 'place reprise',
     });
+    // Its sandboxes go too: whoever sits at the old browser next keeps no shell, terminal or
+    // file route in the member's name (the new browser starts its own; progress is the member's).
+    const sessions = this.services?.sessions;
+    if (sessions) {
+      void Promise.allSettled(sessions.ofLearner(found.member.learner).map((s) => sessions.destroy(s.id, 'replaced')));
+    }
     return found;
   }
 

@@ -50,7 +50,7 @@ export interface Session {
   tokenHash: string;
 }
 
-export type EndReason = 'deleted' | 'expired' | 'idle' | 'shutdown' | 'lost' | 'class-ended';
+export type EndReason = 'deleted' | 'expired' | 'idle' | 'shutdown' | 'lost' | 'class-ended' | 'replaced';
 
 /** A pooled sandbox waits at most this long for a student before it is replaced. */
 const poolMaxAgeMs = 60 * 60 * 1000;

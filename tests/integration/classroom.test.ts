@@ -2,7 +2,7 @@
 // joining with its code and doing a real step in their sandboxes, their checks on the
 // instructor's live feed in order, the CSV, the seat limit, a restart that keeps it all, the
 // instructor's routes refused to others, the instructor looking over a student's shoulder, a
-// place recovered elsewhere, and a member removed with their sandbox.
+// place recovered elsewhere (the old browser's feed and sandbox closed), and a member removed with their sandbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClassJoined, Dashboard, FeedServerMessage, SessionCreated } from '../../shared/contract.ts';
@@ -278,11 +278,17 @@ describe('a class, end to end', () => {
     expect(mine.body).toMatchObject({ id: classId, name: 'Bilal Haddad' });
   });
 
-  it('closes the old browser’s feed when a place is recovered on another browser', async () => {
+  it('closes the old browser’s feed and sandbox when a place is recovered on another browser', async () => {
     const alice = students[0];
     if (!alice?.recoveryCode) throw new Error('no student');
     const old = new Feed(classId, { key: alice.key });
     await old.next('ready');
+    // The old browser has a shell open in Alice's name.
+    const opened = await call('POST', '/api/sessions', { key: alice.key, body: { lab: 'tp-images' } });
+    expect(opened.status).toBe(201);
+    const oldSession = opened.body as unknown as SessionCreated;
+    const shell = new TerminalClient(server, oldSession.id);
+    await shell.open(oldSession.token);
     const recovered = await call('POST', '/api/classes/recover', {
       body: { code: code.toLowerCase().replace('-', ' '), recoveryCode: alice.recoveryCode },
     });
@@ -290,6 +296,11 @@ describe('a class, end to end', () => {
     await waitUntil(() => old.closeCode !== undefined, 10_000, 'the old feed closed');
     expect(old.closeCode).toBe(4409);
     expect((await old.next('ended')).message).toMatch(/reprise sur un autre navigateur/);
+    // Its shell is told and its sandbox goes: nobody left at the old browser works in her name.
+    const ended = await shell.waitForMessage('error', 60_000);
+    expect(ended).toMatchObject({ message: expect.stringMatching(/reprise sur un autre navigateur/) as unknown });
+    expect((await call('GET', `/api/sessions/${oldSession.id}`, { token: oldSession.token })).status).toBe(404);
+    await waitUntil(async () => (await leftovers(oldSession.id)).length === 0, 60_000, 'the old sandbox removed');
     students[0] = { ...alice, key: String(recovered.body.key) };
     const again = new Feed(classId, { key: alice.key });
     await waitUntil(() => again.closeCode !== undefined, 10_000, 'the old key refused');
