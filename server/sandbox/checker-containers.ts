@@ -4,7 +4,6 @@ import type { Logger } from '../log/log.ts';
 import {
   checkerContainer,
   checkerName,
-  sandboxName,
   type ContainerSettings,
   type EngineFacts,
 } from './container-spec.ts';
@@ -71,7 +70,7 @@ export class CheckerContainers {
     }
     let labelsOfSandbox: Record<string, string>;
     try {
-      const info = await docker.getContainer(sandboxName(sessionId)).inspect(this.calls.within());
+      const info = await this.calls.sandbox(sessionId).inspect(this.calls.within());
       if (!info.State.Running) throw new SandboxGoneError(sessionId);
       labelsOfSandbox = info.Config.Labels;
     } catch (error) {
@@ -79,7 +78,13 @@ export class CheckerContainers {
     }
     try {
       const checker = await docker.createContainer({
-        ...checkerContainer(this.settings, this.facts(), sessionId, labelsOfSandbox[labels.expires] ?? ''),
+        ...checkerContainer(
+          this.settings,
+          this.facts(),
+          sessionId,
+          labelsOfSandbox[labels.expires] ?? '',
+          this.calls.sandboxRef(sessionId),
+        ),
         ...this.calls.within(),
       });
       await checker.start(this.calls.within());

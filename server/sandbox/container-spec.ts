@@ -180,9 +180,10 @@ export function checkerContainer(
   engine: EngineFacts,
   sessionId: string,
   expires: string,
+  /** The sandbox container whose processes and network it joins (a Swarm task's is found by id). */
+  sandbox = sandboxName(sessionId),
 ): Docker.ContainerCreateOptions {
   const o = settings;
-  const sandbox = sandboxName(sessionId);
   return {
     name: checkerName(sessionId),
     Image: o.image,

@@ -1,6 +1,7 @@
 // Calls to one Docker engine, each with a deadline: a hung engine fails the call rather than
 // holding a seat, a check or the reaper forever; and what the engine's refusals mean for a session.
 import type Docker from 'dockerode';
+import { sandboxName } from './container-spec.ts';
 import { SandboxGoneError } from './driver.ts';
 
 export class EngineCalls {
@@ -8,10 +9,26 @@ export class EngineCalls {
   /** Deadline of a call that answers at once; removals get three times it. */
   readonly callTimeoutMs: number;
   private readonly deadlines = new Map<number, { since: number; signal: AbortSignal }>();
+  private readonly locate: (sessionId: string) => string;
 
-  constructor(docker: Docker, callTimeoutMs = 30_000) {
+  /**
+   * `locate` names a session's sandbox container on this engine: its fixed name by default; a
+   * Swarm task's container, named by the cluster, is found by id (swarm/swarm-driver.ts).
+   */
+  constructor(docker: Docker, callTimeoutMs = 30_000, locate: (sessionId: string) => string = sandboxName) {
     this.docker = docker;
     this.callTimeoutMs = callTimeoutMs;
+    this.locate = locate;
+  }
+
+  /** The session's sandbox container on this engine (its name or id). */
+  sandbox(sessionId: string): Docker.Container {
+    return this.docker.getContainer(this.locate(sessionId));
+  }
+
+  /** The session's sandbox container's name or id, for another container to join its namespaces. */
+  sandboxRef(sessionId: string): string {
+    return this.locate(sessionId);
   }
 
   /**

@@ -5,7 +5,7 @@ import { finished as finishedCallback, PassThrough, Readable, type Duplex } from
 import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import type { CheckerContainers } from './checker-containers.ts';
-import { checkerName, sandboxName } from './container-spec.ts';
+import { checkerName } from './container-spec.ts';
 import { SandboxBusyError, SandboxGoneError, type ExecOptions, type ExecResult, type ExecStream } from './driver.ts';
 import { goneOr, type EngineCalls } from './engine-calls.ts';
 import { FairLimit, FairLimitBusyError } from './fair-limit.ts';
@@ -169,7 +169,7 @@ export class SandboxExec {
 
   async execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
     const release = await this.slot(this.streamLimit, sessionId);
-    const container = this.calls.docker.getContainer(sandboxName(sessionId));
+    const container = this.calls.sandbox(sessionId);
     const seconds = Math.max(1, Math.ceil(options.timeoutMs / 1000));
     let exec: Docker.Exec;
     let stream: Duplex;
@@ -230,7 +230,7 @@ export class SandboxExec {
   }
 
   private async execNow(sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {
-    if (options.in !== 'checker') return this.execIn(sandboxName(sessionId), sessionId, command, options);
+    if (options.in !== 'checker') return this.execIn(this.calls.sandboxRef(sessionId), sessionId, command, options);
     await this.checkers.ensure(sessionId);
     try {
       return await this.execIn(checkerName(sessionId), sessionId, command, options);

@@ -4,7 +4,6 @@
 import { createConnection, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
-import { sandboxName } from './container-spec.ts';
 import {
   SandboxGoneError,
   SandboxTerminalError,
@@ -144,7 +143,7 @@ export class TerminalTransport {
 
   /** The same relay on the exec's standard input and output, for engines on another machine. */
   private async openOverExec(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
-    const exec = await this.calls.docker.getContainer(sandboxName(sessionId)).exec({
+    const exec = await this.calls.sandbox(sessionId).exec({
       Cmd: ['sandbox-terminal-relay', '--stdio'],
       AttachStdin: true,
       AttachStdout: true,
@@ -169,7 +168,7 @@ export class TerminalTransport {
     if (cached) return cached;
     let info: Docker.ContainerInspectInfo;
     try {
-      info = await this.calls.docker.getContainer(sandboxName(sessionId)).inspect(this.calls.within());
+      info = await this.calls.sandbox(sessionId).inspect(this.calls.within());
     } catch (error) {
       if (isNotFound(error)) throw new SandboxGoneError(sessionId, { cause: error });
       throw error;
