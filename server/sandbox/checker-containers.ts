@@ -1,12 +1,7 @@
 // Each session's checker: a container beside the sandbox where checks run out of the student's
 // reach, made once the sandbox is up (or at the first check), made again if killed from inside.
 import type { Logger } from '../log/log.ts';
-import {
-  checkerContainer,
-  checkerName,
-  type ContainerSettings,
-  type EngineFacts,
-} from './container-spec.ts';
+import { checkerContainer, checkerName, type ContainerSettings, type EngineFacts } from './container-spec.ts';
 import { labels, SandboxGoneError } from './driver.ts';
 import { goneOr, isNotFound, type EngineCalls } from './engine-calls.ts';
 

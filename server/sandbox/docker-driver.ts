@@ -3,10 +3,10 @@
 // engine's calls and facts, the networks, the checkers, exec and the terminal transport.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../log/log.ts';
+import { waitForBoot } from './boot-wait.ts';
 import { CheckerContainers } from './checker-containers.ts';
 import { sandboxContainer, sandboxName, type ContainerSettings, type EngineFacts } from './container-spec.ts';
 import {
@@ -42,8 +42,6 @@ export interface DockerDriverOptions extends ContainerSettings, NetworkSettings,
   /** SANDBOX_ISOLATION: whether the sandbox's root is the host's (see resolveIsolation). */
   isolation?: 'auto' | 'userns' | 'none';
 }
-
-const readyLine = 'sandbox: ready';
 
 function toSandbox(info: Docker.ContainerInfo): Sandbox {
   const l = info.Labels;
@@ -169,7 +167,7 @@ export class DockerSandboxDriver implements SandboxDriver {
       // The parent cgroup exists once the engine made the first sandbox in it; it is weighed
       // again at each start, a write of a few bytes, in case something reset it.
       await this.weight.apply(this.engine.cgroups);
-      await this.waitReady(container, this.options.readyTimeoutSeconds * 1000);
+      await waitForBoot(this.calls, container, this.options.readyTimeoutSeconds * 1000);
       lap('readyMs');
       this.log.info('sandbox started', { sessionId: spec.sessionId, pooled: spec.pooled, ...phases });
       // The checker starts now, off the student's way: a start waits for its sandbox only; the
@@ -195,43 +193,6 @@ export class DockerSandboxDriver implements SandboxDriver {
         ? error
         : new SandboxStartError(`sandbox did not start: ${(error as Error).message}`, { cause: error });
     }
-  }
-
-  /** Resolves when the sandbox prints its ready line; fails if it exits or takes too long. */
-  private async waitReady(container: Docker.Container, timeoutMs: number): Promise<void> {
-    // The signal bounds the wait for the stream too; the timer below bounds what follows.
-    const stream = (await container.logs({
-      follow: true,
-      stdout: true,
-      stderr: true,
-      ...this.calls.within(timeoutMs),
-    })) as NodeJS.ReadableStream & {
-      destroy(): void;
-    };
-    const out = new PassThrough();
-    this.docker.modem.demuxStream(stream, out, out);
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      const timer = setTimeout(
-        () => finish(new SandboxStartError(`inner engine not ready within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        stream.destroy();
-        if (error) reject(error);
-        else resolve();
-      };
-      out.on('data', (chunk: Buffer) => {
-        seen = (seen + chunk.toString('utf8')).slice(-4096);
-        if (seen.includes(readyLine)) finish();
-        else if (seen.includes('sandbox: dockerd exited')) {
-          finish(new SandboxStartError(`inner dockerd stopped: ${seen.slice(-300)}`));
-        }
-      });
-      stream.on('end', () => finish(new SandboxStartError(`sandbox exited while starting: ${seen.slice(-300)}`)));
-      stream.on('error', (error: Error) => finish(error));
-    });
   }
 
   async remove(sessionId: string): Promise<void> {
