@@ -171,6 +171,22 @@ export const configSchema = z
         'un nom d’hôte, sans schéma ni chemin, éventuellement suivi de :port (ex. apercu.example.com)',
       )
       .optional(),
+    /**
+     * Where sandboxes run: `docker`, on the engine DOCKER_HOST names (one machine); `swarm`, as
+     * services of the Docker Swarm whose manager DOCKER_HOST names, on its nodes labelled
+     * `cours-docker.sandboxes=true`.
+     */
+    SANDBOX_DRIVER: z.enum(['docker', 'swarm']).default('docker'),
+    /** With `swarm`: the port every sandbox node's engine answers on (TLS, mutual). */
+    SWARM_NODE_PORT: z.coerce.number().int().min(1).max(65535).default(2376),
+    /**
+     * With `swarm`: a folder holding `ca.pem`, `cert.pem` and `key.pem`, the client certificate
+     * the nodes' engines require (dockerd --tlsverify). Unset: plain TCP, for a private test
+     * network only (a warning is printed).
+     */
+    SWARM_NODE_TLS_DIR: z.string().min(1).optional(),
+    /** With `swarm`: MTU of the sandboxes' overlay networks (the nodes' own MTU minus 50 for VXLAN). */
+    SWARM_OVERLAY_MTU: z.coerce.number().int().min(576).max(9000).default(1450),
     /** Log level. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

@@ -10,6 +10,7 @@ import {
   SandboxBusyError,
   SandboxGoneError,
   SandboxStartError,
+  ClusterError,
   IsolationError,
   SandboxTerminalError,
   SubnetPoolExhaustedError,
@@ -276,6 +277,15 @@ function sandboxError(error: unknown): UserError | undefined {
           : error.reason === 'silent'
             ? 'Le terminal du bac à sable ne répond pas : réessayez, ou cliquez sur « Réinitialiser ».'
             : "Le bac à sable n'a pas d'adresse réseau : rechargez la page.",
+    };
+  }
+  if (error instanceof ClusterError) {
+    return {
+      status: 503,
+      message:
+        error.reason === 'no-nodes'
+          ? 'Bacs à sable désactivés : l’essaim Docker n’a aucun nœud prêt et actif étiqueté pour les bacs à sable. Étiquetez-en (docker node update --label-add cours-docker.sandboxes=true <nœud>), puis relancez le serveur.'
+          : `Bacs à sable désactivés : les nœuds de l’essaim étiquetés pour les bacs à sable ne sont pas réglés de la même façon (userns-remap, cgroups : ${error.message.replace(/^swarm nodes-differ: /, '')}). Réglez-les tous pareil, puis relancez le serveur.`,
     };
   }
   if (error instanceof IsolationError) {

@@ -17,7 +17,7 @@ import {
   type ExecResult,
   type ExecStream,
   type Sandbox,
-  type SandboxDriver,
+  type EngineDriver,
   type SandboxSpec,
   type TerminalProcess,
 } from './driver.ts';
@@ -71,7 +71,7 @@ function phaseClock(): { lap: (phase: string) => void; phases: Record<string, nu
   };
 }
 
-export class DockerSandboxDriver implements SandboxDriver {
+export class DockerSandboxDriver implements EngineDriver {
   private readonly options: DockerDriverOptions;
   private readonly log: Logger;
   private readonly calls: EngineCalls;

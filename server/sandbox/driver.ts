@@ -1,5 +1,6 @@
 // The sandbox boundary: what the session layer needs from a sandbox, whatever runs it.
-// The real implementation is DockerSandboxDriver; unit tests use a fake.
+// Implementations: DockerSandboxDriver (one engine) and SwarmSandboxDriver (a Swarm cluster);
+// unit tests use a fake.
 import type { Readable } from 'node:stream';
 
 /** Labels put on every object we create, so a restarted server can find and reconcile them. */
@@ -113,6 +114,14 @@ export interface SandboxDriver {
   removeOrphans(starting: ReadonlySet<string>): Promise<number>;
 }
 
+/** A driver as the server runs it: the sandboxes, plus the engine's state and isolation at start. */
+export interface EngineDriver extends SandboxDriver {
+  /** For liveness probes: the engine's last known state at once, refreshed in the background. */
+  engineStatus(): Promise<boolean>;
+  /** Settles the isolation mode with the engine (or every sandbox node), once at start. */
+  resolveIsolation(): Promise<'userns' | 'none'>;
+}
+
 /** Base of the driver's errors: they say what failed, for logs; the HTTP layer words it for users. */
 export class SandboxError extends Error {
   override name = 'SandboxError';
@@ -150,6 +159,19 @@ export class SandboxStartError extends SandboxError {
 /** The user-namespace isolation asked for is not what the engine does (SANDBOX_ISOLATION=userns). */
 export class IsolationError extends SandboxError {
   override name = 'IsolationError';
+}
+
+/**
+ * The swarm cannot hold sandboxes as they must be: `no-nodes` when no ready node is labelled for
+ * them, `nodes-differ` when sandbox nodes disagree on user remapping or cgroups.
+ */
+export class ClusterError extends SandboxError {
+  override name = 'ClusterError';
+  readonly reason: 'no-nodes' | 'nodes-differ';
+  constructor(reason: 'no-nodes' | 'nodes-differ', detail: string, options?: ErrorOptions) {
+    super(`swarm ${reason}: ${detail}`, options);
+    this.reason = reason;
+  }
 }
 
 /** Every /24 of the subnet pool is taken. */

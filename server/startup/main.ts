@@ -2,7 +2,7 @@
 // builds what is missing (site, images), wires the layers together and serves; removes every
 // sandbox on SIGTERM/SIGINT.
 import os from 'node:os';
-import { allowedOrigins, ConfigError, instanceId, loadConfig } from '../config/config.ts';
+import { allowedOrigins, ConfigError, loadConfig } from '../config/config.ts';
 import { buildApp } from '../http/app.ts';
 import { buildPreviewApp } from '../http/preview/app.ts';
 import { parsePreviewHost, PreviewTickets, type PreviewHost } from '../http/preview/host.ts';
@@ -19,10 +19,8 @@ import { SandboxFiles } from '../workspace/files.ts';
 import { SandboxPorts } from '../workspace/ports.ts';
 import { ImageExplorer } from '../workspace/images.ts';
 import { SqliteProgressStore } from '../progress/store.ts';
-import { DockerSandboxDriver } from '../sandbox/docker-driver.ts';
-import { terminalTransport } from '../sandbox/terminal-transport.ts';
-import { hostResolvers, isolateSandboxes } from '../sandbox/firewall.ts';
-import { engineMissing, toUserError } from '../http/errors.ts';
+import type { EngineDriver } from '../sandbox/driver.ts';
+import { prepareEngine, sandboxDriver } from './sandbox-driver.ts';
 import { SessionManager } from '../session/manager.ts';
 import { SessionStore } from '../session/store.ts';
 import { ensureSiteBuilt } from '../site/build.ts';
@@ -34,7 +32,6 @@ const say = (line: string) => process.stdout.write(line + '\n');
 
 type Config = ReturnType<typeof loadConfig>;
 type Logger = ReturnType<typeof createLogger>;
-type Images = typeof import('../images/build.ts');
 type Database = ReturnType<typeof openDatabase>;
 
 function configOrExit(): Config {
@@ -74,76 +71,6 @@ async function instructorStore(db: Database, config: Config): Promise<Instructor
   return instructor;
 }
 
-function sandboxDriver(config: Config, images: Images, startsAtOnce: number, log: Logger): DockerSandboxDriver {
-  const worstCase = config.MAX_SESSIONS * config.SANDBOX_MEMORY;
-  if (worstCase > os.totalmem()) {
-    say(
-      `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
-    );
-  }
-  return new DockerSandboxDriver(
-    {
-      image: config.SANDBOX_IMAGE,
-      runtime: config.SANDBOX_RUNTIME,
-      privileged: config.SANDBOX_PRIVILEGED,
-      memoryBytes: config.SANDBOX_MEMORY,
-      cpus: config.SANDBOX_CPUS,
-      cpuWeight: config.SANDBOX_CPU_WEIGHT,
-      maxConcurrentStarts: startsAtOnce,
-      pidsLimit: config.SANDBOX_PIDS,
-      diskBytes: config.SANDBOX_DISK,
-      homeBytes: config.SANDBOX_HOME,
-      egress: config.SANDBOX_EGRESS,
-      subnetPool: config.SANDBOX_SUBNET_POOL,
-      // Sandboxes reach only the read-only mirror; the writable registry stays on the host's loopback.
-      registryContainer: images.REGISTRY_MIRROR_CONTAINER,
-      registryAlias: images.REGISTRY_ALIAS,
-      readyTimeoutSeconds: 60,
-      instance: instanceId(config),
-      dns: hostResolvers(),
-      terminalTransport: terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST),
-      isolation: config.SANDBOX_ISOLATION,
-    },
-    log.child({ module: 'sandbox' }),
-  );
-}
-
-/**
- * Makes the engine ready for sandboxes: images, the course registry, the firewall and the
- * isolation mode. Gives why no session can be opened (French), if so.
- */
-async function prepareEngine(
-  config: Config,
-  driver: DockerSandboxDriver,
-  images: Images,
-  log: Logger,
-): Promise<{ registryReady: boolean; unavailable?: string }> {
-  if (!(await driver.engineAvailable())) {
-    say(
-      '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
-    );
-    return { registryReady: false, unavailable: engineMissing };
-  }
-  if (config.BUILD_IMAGES) await images.buildImages({ log: say });
-  await images.ensureRegistryRunning(say);
-  try {
-    // Fails closed: without the isolation the operator asked for, no sandbox starts.
-    await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
-    const mode = await driver.resolveIsolation();
-    say(
-      mode === 'userns'
-        ? '[sécurité] Isolation userns : le root d’un bac à sable est un utilisateur ordinaire de l’hôte (userns-remap).'
-        : '[sécurité] Isolation none : le root d’un bac à sable est le root de l’hôte, avec peu de capacités (machine dédiée ; voir SANDBOX_ISOLATION).',
-    );
-    return { registryReady: true };
-  } catch (error) {
-    log.error('sandbox isolation not in place: no sandbox will start', { error });
-    const unavailable = toUserError(error).message;
-    say(`[sécurité] ${unavailable}`);
-    return { registryReady: true, unavailable };
-  }
-}
-
 interface Content {
   labs: Map<string, ReturnType<typeof loadLabs>[number]>;
   checkLibrary: ReturnType<typeof loadCheckLibrary>;
@@ -152,7 +79,7 @@ interface Content {
 /** The sessions and everything that works on them: steps, terminals, images, files, ports. */
 async function sessionServices(
   config: Config,
-  driver: DockerSandboxDriver,
+  driver: EngineDriver,
   db: Database,
   content: Content,
   progress: SqliteProgressStore,
@@ -203,7 +130,7 @@ async function sessionServices(
 /** /api/ready: the engine, the isolation, the registry, and the warm pool full once (refills do not count). */
 function readinessProbe(
   config: Config,
-  driver: DockerSandboxDriver,
+  driver: EngineDriver,
   engine: { registryReady: boolean; unavailable?: string },
   services: SessionServices | undefined,
 ): () => Promise<{ ready: boolean; waiting: string[] }> {

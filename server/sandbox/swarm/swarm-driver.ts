@@ -1,0 +1,405 @@
+// The sandbox driver on a Docker Swarm cluster (SANDBOX_DRIVER=swarm): each session's sandbox is
+// a one-task service (service-spec.ts) on an internal overlay network of its own, placed by
+// Swarm on a node labelled for sandboxes. The manager creates and removes; everything that
+// works inside a sandbox (shell, checks, files, layers) goes to its node's engine (node-engines.ts).
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import Docker from 'dockerode';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from '../../log/log.ts';
+import { waitForBoot } from '../boot-wait.ts';
+import { sandboxName, type ContainerSettings } from '../container-spec.ts';
+import {
+  ClusterError,
+  labels,
+  SandboxError,
+  SandboxGoneError,
+  SandboxStartError,
+  type EngineDriver,
+  type ExecOptions,
+  type ExecResult,
+  type ExecStream,
+  type Sandbox,
+  type SandboxSpec,
+  type TerminalProcess,
+} from '../driver.ts';
+import { EngineCalls, isNotFound } from '../engine-calls.ts';
+import { probeEngine, unprobedEngine, type IsolationMode } from '../engine-facts.ts';
+import { EngineHealth } from '../engine-health.ts';
+import type { ExecBounds } from '../exec.ts';
+import { networkName } from '../networks.ts';
+import { NodeEngines, type NodeAccess, type NodeEngine } from './node-engines.ts';
+import { engineVolumeName, sandboxService } from './service-spec.ts';
+
+export interface SwarmDriverOptions extends ContainerSettings, ExecBounds {
+  /** Seconds to wait for a new sandbox: its task placed and started, then its inner engine. */
+  readyTimeoutSeconds: number;
+  maxConcurrentStarts?: number;
+  engineCallTimeoutMs?: number;
+  /** How the server reaches each node's engine. */
+  nodes: NodeAccess;
+  /** MTU of the sandboxes' overlay networks (VXLAN takes 50 bytes of the nodes' own). */
+  overlayMtu: number;
+  isolation?: 'auto' | 'userns' | 'none';
+}
+
+/** Where a session's sandbox runs: its node and its task's container there. */
+interface Placement {
+  nodeId: string;
+  containerId: string;
+}
+
+interface Task {
+  ID: string;
+  ServiceID: string;
+  NodeID?: string;
+  DesiredState?: string;
+  Spec?: { ContainerSpec?: { Labels?: Record<string, string> } };
+  Status: { State: string; Err?: string; Message?: string; ContainerStatus?: { ContainerID?: string } };
+  CreatedAt?: string;
+}
+
+interface Service {
+  ID: string;
+  Spec: { Name: string; Labels?: Record<string, string> };
+  CreatedAt?: string;
+}
+
+/** Task states past which a task never runs (Swarm's own list). */
+const endedStates = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
+
+export class SwarmSandboxDriver implements EngineDriver {
+  private readonly options: SwarmDriverOptions;
+  private readonly log: Logger;
+  private readonly manager: EngineCalls;
+  private readonly health: EngineHealth;
+  private readonly nodes: NodeEngines;
+  private readonly startLimit: LimitFunction;
+  private readonly placements = new Map<string, Placement>();
+  private engine = unprobedEngine;
+
+  constructor(options: SwarmDriverOptions, log: Logger, manager: Docker = new Docker()) {
+    // Weighing sandboxes against the server is a single host's matter: the server is not on the nodes.
+    this.options = { ...options, cpuWeight: undefined };
+    this.log = log;
+    this.manager = new EngineCalls(manager, options.engineCallTimeoutMs ?? 30_000);
+    this.health = new EngineHealth(this.manager);
+    this.nodes = new NodeEngines(
+      this.manager,
+      options.nodes,
+      {
+        settings: this.options,
+        facts: () => this.engine.facts,
+        bounds: options,
+        locate: (sessionId) => this.placements.get(sessionId)?.containerId ?? sandboxName(sessionId),
+      },
+      log,
+    );
+    this.startLimit = pLimit(options.maxConcurrentStarts ?? Math.max(2, 2 * availableParallelism()));
+  }
+
+  engineAvailable(): Promise<boolean> {
+    return this.health.available();
+  }
+
+  engineStatus(): Promise<boolean> {
+    return this.health.status();
+  }
+
+  /**
+   * Settles the isolation mode with the sandbox nodes: user remapping is set per node, before
+   * it joins, so every sandbox node must agree, or sandboxes would differ by where they land.
+   */
+  async resolveIsolation(): Promise<IsolationMode> {
+    const nodes = await this.nodes.sandboxNodes();
+    if (nodes.length === 0) {
+      throw new ClusterError('no-nodes', 'no ready, active node labelled for sandboxes');
+    }
+    const probed = await Promise.all(
+      nodes.map(async (node) =>
+        probeEngine((await this.nodes.of(node.ID)).calls, this.options.isolation ?? 'auto', this.options.privileged),
+      ),
+    );
+    const modes = new Set(probed.map((p) => `${p.facts.isolation}/${p.facts.remapsUsers}/${p.facts.cgroupDriver}`));
+    if (modes.size > 1) {
+      throw new ClusterError('nodes-differ', [...modes].join(', '));
+    }
+    this.engine = probed[0] ?? unprobedEngine;
+    return this.engine.facts.isolation;
+  }
+
+  get isolation(): IsolationMode {
+    return this.engine.facts.isolation;
+  }
+
+  create(spec: SandboxSpec): Promise<Sandbox> {
+    return this.startLimit(() => this.createNow(spec));
+  }
+
+  private async createNow(spec: SandboxSpec): Promise<Sandbox> {
+    const started = performance.now();
+    const deadline = Date.now() + this.options.readyTimeoutSeconds * 1000;
+    const network = networkName(spec.sessionId);
+    try {
+      await this.manager.docker.createNetwork({
+        Name: network,
+        Driver: 'overlay',
+        // No way out of the overlay: not to the nodes' engines, not to another sandbox, not outside.
+        Internal: true,
+        Attachable: true,
+        CheckDuplicate: true,
+        Options: { 'com.docker.network.driver.mtu': String(this.options.overlayMtu) },
+        Labels: {
+          [labels.managed]: 'true',
+          [labels.session]: spec.sessionId,
+          [labels.instance]: this.options.instance,
+        },
+        ...this.manager.within(),
+      });
+      const service = sandboxService(this.options, spec, network, randomBytes(32).toString('hex'));
+      const template = service.TaskTemplate as { ContainerSpec: { Env: string[] } };
+      template.ContainerSpec.Env.push(`SANDBOX_MTU=${this.options.overlayMtu}`);
+      await this.manager.docker.createService({ ...service, ...this.manager.within() });
+      const placed = await this.waitForTask(spec.sessionId, deadline);
+      this.placements.set(spec.sessionId, placed);
+      const node = await this.nodes.of(placed.nodeId);
+      const placedMs = Math.round(performance.now() - started);
+      await waitForBoot(node.calls, node.calls.sandbox(spec.sessionId), Math.max(1000, deadline - Date.now()));
+      this.log.info('sandbox started', {
+        sessionId: spec.sessionId,
+        pooled: spec.pooled,
+        node: placed.nodeId,
+        placedMs,
+        readyMs: Math.round(performance.now() - started) - placedMs,
+      });
+      node.checkers
+        .ensure(spec.sessionId)
+        .catch((error: unknown) =>
+          this.log.warn('checker not started; the first check will try again', { sessionId: spec.sessionId, error }),
+        );
+      return {
+        containerId: placed.containerId,
+        sessionId: spec.sessionId,
+        networkName: network,
+        expiresAt: spec.expiresAt,
+        pooled: spec.pooled,
+        createdAt: new Date(),
+        running: true,
+      };
+    } catch (error) {
+      await this.remove(spec.sessionId).catch(() => {});
+      throw error instanceof SandboxError
+        ? error
+        : new SandboxStartError(`sandbox did not start: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The service's task, once Swarm placed and started it; its error if it never will. */
+  private async waitForTask(sessionId: string, deadline: number): Promise<Placement> {
+    const name = sandboxName(sessionId);
+    let last = 'not placed yet';
+    for (;;) {
+      const tasks = (await this.manager.docker.listTasks({
+        filters: { service: [name] },
+        ...this.manager.within(),
+      })) as Task[];
+      for (const task of tasks) {
+        const containerId = task.Status.ContainerStatus?.ContainerID;
+        if (task.Status.State === 'running' && task.NodeID && containerId) return { nodeId: task.NodeID, containerId };
+        if (endedStates.has(task.Status.State)) {
+          throw new SandboxStartError(
+            `sandbox task ${task.Status.State}: ${task.Status.Err ?? task.Status.Message ?? ''}`,
+          );
+        }
+        last = `${task.Status.State}${task.Status.Err ? `: ${task.Status.Err}` : ''}`;
+      }
+      if (Date.now() > deadline) throw new SandboxStartError(`sandbox task not running in time (${last})`);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+  }
+
+  /** The engine of the node a session's sandbox runs on (asked of the manager after a restart). */
+  private async nodeOf(sessionId: string): Promise<NodeEngine> {
+    let placed = this.placements.get(sessionId);
+    if (!placed) {
+      const tasks = (await this.manager.docker.listTasks({
+        filters: { service: [sandboxName(sessionId)], 'desired-state': ['running'] },
+        ...this.manager.within(),
+      })) as Task[];
+      const task = tasks.find((t) => t.Status.State === 'running' && t.NodeID && t.Status.ContainerStatus?.ContainerID);
+      if (!task?.NodeID || !task.Status.ContainerStatus?.ContainerID) throw new SandboxGoneError(sessionId);
+      placed = { nodeId: task.NodeID, containerId: task.Status.ContainerStatus.ContainerID };
+      this.placements.set(sessionId, placed);
+    }
+    return this.nodes.of(placed.nodeId);
+  }
+
+  /**
+   * Removes the service (Swarm stops its task), the checker and the engine's volume on the
+   * node, then the overlay once no task holds it. No error if already gone.
+   */
+  async remove(sessionId: string): Promise<void> {
+    const placed = this.placements.get(sessionId);
+    const node = placed ? await this.nodes.of(placed.nodeId).catch(() => undefined) : undefined;
+    node?.terminals.forget(sessionId);
+    const removeService = async () => {
+      try {
+        await this.manager.docker.getService(sandboxName(sessionId)).remove(this.manager.within());
+      } catch (error) {
+        if (!isNotFound(error)) this.log.warn('sandbox service not removed', { sessionId, error });
+      }
+    };
+    await Promise.all([removeService(), node?.checkers.remove(sessionId)]);
+    if (node && placed) await this.onNode(node, placed.containerId, sessionId);
+    this.placements.delete(sessionId);
+    await this.removeNetwork(sessionId);
+  }
+
+  /** The task's container gone from its node (Swarm's agent removes it), then the engine's volume. */
+  private async onNode(node: NodeEngine, containerId: string, sessionId: string): Promise<void> {
+    const deadline = Date.now() + 3 * this.manager.callTimeoutMs;
+    for (;;) {
+      try {
+        await node.calls.docker.getContainer(containerId).inspect(node.calls.within());
+      } catch (error) {
+        if (isNotFound(error)) break;
+      }
+      if (Date.now() > deadline) {
+        await node.calls.docker
+          .getContainer(containerId)
+          .remove({ force: true, v: true, ...node.calls.within() })
+          .catch(() => {});
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await node.calls.docker
+      .getVolume(engineVolumeName(sessionId))
+      .remove(node.calls.within())
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) this.log.warn('sandbox engine volume not removed', { sessionId, error });
+      });
+  }
+
+  /** The overlay goes once its last task left it; the manager may take a moment to see so. */
+  private async removeNetwork(sessionId: string): Promise<void> {
+    const deadline = Date.now() + 3 * this.manager.callTimeoutMs;
+    for (;;) {
+      try {
+        await this.manager.docker.getNetwork(networkName(sessionId)).remove(this.manager.within());
+        return;
+      } catch (error) {
+        if (isNotFound(error)) return;
+        if (Date.now() > deadline) {
+          this.log.warn('sandbox network not removed', { sessionId, error });
+          return;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+
+  async exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return (await this.nodeOf(sessionId)).execs.exec(sessionId, command, options);
+  }
+
+  async execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
+    return (await this.nodeOf(sessionId)).execs.execStream(sessionId, command, options);
+  }
+
+  async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
+    return (await this.nodeOf(sessionId)).terminals.open(sessionId, cols, rows);
+  }
+
+  /** The overlay is not this machine's to reach: the web preview is not offered on a swarm yet. */
+  address(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
+  /** This instance's sandbox services, running when their task runs. */
+  async list(): Promise<Sandbox[]> {
+    const services = (await this.manager.docker.listServices({
+      filters: {
+        label: [`${labels.managed}=true`, `${labels.role}=sandbox`, `${labels.instance}=${this.options.instance}`],
+      },
+      ...this.manager.within(),
+    })) as Service[];
+    if (services.length === 0) return [];
+    const tasks = (await this.manager.docker.listTasks({
+      filters: { 'desired-state': ['running'] },
+      ...this.manager.within(),
+    })) as Task[];
+    return services.map((service) => {
+      const l = service.Spec.Labels ?? {};
+      const sessionId = l[labels.session] ?? '';
+      const task = tasks.find((t) => t.ServiceID === service.ID && t.Status.State === 'running');
+      const containerId = task?.Status.ContainerStatus?.ContainerID ?? '';
+      if (task?.NodeID && containerId) this.placements.set(sessionId, { nodeId: task.NodeID, containerId });
+      return {
+        containerId,
+        sessionId,
+        networkName: networkName(sessionId),
+        expiresAt: new Date(l[labels.expires] ?? 0),
+        pooled: l[labels.pooled] === 'true',
+        createdAt: new Date(service.CreatedAt ?? 0),
+        running: task !== undefined,
+      };
+    });
+  }
+
+  /** Overlays of the manager, checkers and engine volumes of every node, that no live sandbox owns. */
+  async removeOrphans(starting: ReadonlySet<string>): Promise<number> {
+    let removed = 0;
+    const mine = [`${labels.managed}=true`, `${labels.instance}=${this.options.instance}`];
+    const networks = await this.manager.docker.listNetworks({ filters: { label: mine }, ...this.manager.within() });
+    const live = new Set((await this.list()).map((s) => s.sessionId));
+    const orphan = (session: string | undefined): session is string =>
+      session !== undefined && !live.has(session) && !starting.has(session);
+    for (const network of networks) {
+      const session = network.Labels?.[labels.session];
+      if (orphan(session)) {
+        await this.removeNetwork(session);
+        removed++;
+      }
+    }
+    for (const info of await this.nodes.sandboxNodes()) {
+      const node = await this.nodes.of(info.ID).catch(() => undefined);
+      if (node) removed += await this.orphansOnNode(node, mine, orphan);
+    }
+    return removed;
+  }
+
+  private async orphansOnNode(
+    node: NodeEngine,
+    mine: string[],
+    orphan: (session: string | undefined) => session is string,
+  ): Promise<number> {
+    let removed = 0;
+    const checkers = await node.calls.docker.listContainers({
+      all: true,
+      filters: { label: [...mine, `${labels.role}=checker`] },
+      ...node.calls.within(),
+    });
+    for (const checker of checkers) {
+      const session = checker.Labels[labels.session];
+      if (orphan(session)) {
+        await node.checkers.removeContainer(session);
+        removed++;
+      }
+    }
+    const { Volumes: volumes } = await node.calls.docker.listVolumes({
+      filters: { label: mine },
+      ...node.calls.within(),
+    });
+    for (const volume of volumes ?? []) {
+      if (orphan(volume.Labels?.[labels.session])) {
+        await node.calls.docker
+          .getVolume(volume.Name)
+          .remove(node.calls.within())
+          .catch(() => {});
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,145 @@
+// Which sandbox driver the server runs (SANDBOX_DRIVER), built from the configuration, and the
+// engine made ready for it: images, the course registry, the firewall and the isolation mode on
+// one machine; on a swarm, the sandbox nodes' agreement on isolation.
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { instanceId, type Config } from '../config/config.ts';
+import { engineMissing, toUserError } from '../http/errors.ts';
+import type { Logger } from '../log/log.ts';
+import { DockerSandboxDriver } from '../sandbox/docker-driver.ts';
+import type { EngineDriver } from '../sandbox/driver.ts';
+import { hostResolvers, isolateSandboxes } from '../sandbox/firewall.ts';
+import type { NodeAccess } from '../sandbox/swarm/node-engines.ts';
+import { SwarmSandboxDriver } from '../sandbox/swarm/swarm-driver.ts';
+import { terminalTransport } from '../sandbox/terminal-transport.ts';
+
+type Images = typeof import('../images/build.ts');
+
+const say = (line: string) => process.stdout.write(line + '\n');
+
+/** The settings both drivers share: the sandbox's image, limits and labels. */
+function containerSettings(config: Config, images: Images) {
+  return {
+    image: config.SANDBOX_IMAGE,
+    runtime: config.SANDBOX_RUNTIME,
+    privileged: config.SANDBOX_PRIVILEGED,
+    memoryBytes: config.SANDBOX_MEMORY,
+    cpus: config.SANDBOX_CPUS,
+    cpuWeight: config.SANDBOX_CPU_WEIGHT,
+    pidsLimit: config.SANDBOX_PIDS,
+    diskBytes: config.SANDBOX_DISK,
+    homeBytes: config.SANDBOX_HOME,
+    // Sandboxes reach only the read-only mirror; the writable registry stays on the host's loopback.
+    registryContainer: images.REGISTRY_MIRROR_CONTAINER,
+    registryAlias: images.REGISTRY_ALIAS,
+    instance: instanceId(config),
+    dns: hostResolvers(),
+    isolation: config.SANDBOX_ISOLATION,
+  };
+}
+
+/** The client certificate for the nodes' engines, read once; plain TCP without a folder. */
+function nodeAccess(config: Config): NodeAccess {
+  const dir = config.SWARM_NODE_TLS_DIR;
+  if (!dir) {
+    say(
+      '[cluster] SWARM_NODE_TLS_DIR non réglé : les moteurs des nœuds sont joints en TCP sans TLS. À réserver à un réseau privé de test : en production, donnez le dossier de ca.pem, cert.pem et key.pem.',
+    );
+    return { port: config.SWARM_NODE_PORT };
+  }
+  const read = (name: string) => {
+    try {
+      return readFileSync(path.join(dir, name), 'utf8');
+    } catch (error) {
+      throw new Error(
+        `SWARM_NODE_TLS_DIR : ${name} illisible dans ${dir} (${(error as Error).message}). Placez-y ca.pem, cert.pem et key.pem.`,
+        { cause: error },
+      );
+    }
+  };
+  return { port: config.SWARM_NODE_PORT, tls: { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') } };
+}
+
+export function sandboxDriver(config: Config, images: Images, startsAtOnce: number, log: Logger): EngineDriver {
+  const settings = containerSettings(config, images);
+  if (config.SANDBOX_DRIVER === 'swarm') {
+    return new SwarmSandboxDriver(
+      {
+        ...settings,
+        // No course registry on the cluster yet: sandboxes have no mirror there.
+        registryContainer: '',
+        maxConcurrentStarts: startsAtOnce,
+        readyTimeoutSeconds: 120,
+        nodes: nodeAccess(config),
+        overlayMtu: config.SWARM_OVERLAY_MTU,
+      },
+      log.child({ module: 'sandbox', driver: 'swarm' }),
+    );
+  }
+  const worstCase = config.MAX_SESSIONS * config.SANDBOX_MEMORY;
+  if (worstCase > os.totalmem()) {
+    say(
+      `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
+    );
+  }
+  return new DockerSandboxDriver(
+    {
+      ...settings,
+      maxConcurrentStarts: startsAtOnce,
+      egress: config.SANDBOX_EGRESS,
+      subnetPool: config.SANDBOX_SUBNET_POOL,
+      readyTimeoutSeconds: 60,
+      terminalTransport: terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST),
+    },
+    log.child({ module: 'sandbox' }),
+  );
+}
+
+function sayIsolation(mode: 'userns' | 'none'): void {
+  say(
+    mode === 'userns'
+      ? '[sécurité] Isolation userns : le root d’un bac à sable est un utilisateur ordinaire de l’hôte (userns-remap).'
+      : '[sécurité] Isolation none : le root d’un bac à sable est le root de l’hôte, avec peu de capacités (machine dédiée ; voir SANDBOX_ISOLATION).',
+  );
+}
+
+/**
+ * Makes the engine ready for sandboxes: images, the course registry, the firewall and the
+ * isolation mode. Gives why no session can be opened (French), if so.
+ */
+export async function prepareEngine(
+  config: Config,
+  driver: EngineDriver,
+  images: Images,
+  log: Logger,
+): Promise<{ registryReady: boolean; unavailable?: string }> {
+  if (!(await driver.engineAvailable())) {
+    say(
+      '[moteur] Aucun moteur Docker ne répond : le site fonctionne, mais sans bacs à sable. Installez docker.io, lancez dockerd (ou réglez DOCKER_HOST), puis relancez.',
+    );
+    return { registryReady: false, unavailable: engineMissing };
+  }
+  try {
+    if (config.SANDBOX_DRIVER === 'swarm') {
+      // The nodes hold the sandbox image themselves; each sandbox's overlay is internal, which
+      // isolates it without a firewall of this machine's.
+      say(
+        `[cluster] Bacs à sable sur l’essaim Docker (gestionnaire : ${process.env.DOCKER_HOST ?? 'moteur local'}) : l’image ${config.SANDBOX_IMAGE} doit être présente sur chaque nœud étiqueté cours-docker.sandboxes=true.`,
+      );
+      sayIsolation(await driver.resolveIsolation());
+      return { registryReady: true };
+    }
+    if (config.BUILD_IMAGES) await images.buildImages({ log: say });
+    await images.ensureRegistryRunning(say);
+    // Fails closed: without the isolation the operator asked for, no sandbox starts.
+    await isolateSandboxes(config.SANDBOX_FIREWALL, config.SANDBOX_SUBNET_POOL, process.env.DOCKER_HOST, log);
+    sayIsolation(await driver.resolveIsolation());
+    return { registryReady: true };
+  } catch (error) {
+    log.error('sandbox isolation not in place: no sandbox will start', { error });
+    const unavailable = toUserError(error).message;
+    say(`[sécurité] ${unavailable}`);
+    return { registryReady: true, unavailable };
+  }
+}
