@@ -3,13 +3,22 @@
 // its figure to this one, measured in the same run.
 import { spawn } from 'node:child_process';
 
+/** The docker CLI, on this machine's engine or on another (a swarm node's, `tcp://…`). */
+function dockerCli(engine?: string): string {
+  return engine ? `docker -H ${engine}` : 'docker';
+}
+
 /** Runs `command` in the container through `docker exec -it` on a pty; the bytes and seconds it took. */
-export function floorThroughput(container: string, command: string): Promise<{ bytes: number; seconds: number }> {
+export function floorThroughput(
+  container: string,
+  command: string,
+  engine?: string,
+): Promise<{ bytes: number; seconds: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(
       'script',
-      ['-qfec', `docker exec -it ${container} bash -c ${JSON.stringify(command)}`, '/dev/null'],
+      ['-qfec', `${dockerCli(engine)} exec -it ${container} bash -c ${JSON.stringify(command)}`, '/dev/null'],
       { stdio: ['pipe', 'pipe', 'inherit'] },
     );
     let bytes = 0;
@@ -27,8 +36,9 @@ export function floorThroughput(container: string, command: string): Promise<{ b
  * Keystroke echo through `docker exec -it … bash` on a pty: one key every 10 ms, each timed
  * from its write to the first byte back, a line cleared every 50 keys (as the platform's bench).
  */
-export async function floorEcho(container: string, keys: number): Promise<number[]> {
-  const child = spawn('script', ['-qfc', `docker exec -it ${container} bash --norc --noprofile`, '/dev/null'], {
+export async function floorEcho(container: string, keys: number, engine?: string): Promise<number[]> {
+  const exec = `${dockerCli(engine)} exec -it ${container} bash --norc --noprofile`;
+  const child = spawn('script', ['-qfc', exec, '/dev/null'], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let arrived = 0;

@@ -4,7 +4,8 @@
 // wire, a class at work (30 students starting and building at once) with health latency, the
 // userns isolation mode's start time and memory, health under hostile students, and the
 // instructor's class (slide-follow and dashboard latencies, memory with 30 students), and the
-// TP workspace (web preview latency and throughput, the layer explorer on mariadb and 1 GB).
+// TP workspace (web preview latency and throughput, the layer explorer on mariadb and 1 GB), and
+// the Swarm driver on a three-node swarm beside one host (bench/swarm.ts).
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
@@ -17,7 +18,6 @@ import { loadLabs } from '../content/labs.ts';
 import {
   api,
   createSession,
-  openSession,
   startServer,
   TerminalClient,
   waitUntil,
@@ -26,24 +26,15 @@ import {
 } from '../tests/integration/harness.ts';
 import type { AttackPlan, AttackReport } from './attack-worker.ts';
 import { floorEcho, floorThroughput, platformThroughput } from './floor.ts';
+import { ms, percentile, report, rows } from './figures.ts';
+import { timeToPrompt } from './prompt.ts';
+import { swarmBench } from './swarm.ts';
 import { describeTally, prepareCraftedImage, prepareEndlessFile } from './attacks.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 process.env.TEST_INSTANCE_ID = 'bench';
 const docker = new Docker();
 const quick = process.argv.includes('--quick');
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
-const rows: [string, string, string][] = [];
-function report(name: string, value: string, target = '') {
-  rows.push([name, value, target]);
-  process.stdout.write(`  ${name}: ${value}${target ? `  (cible ${target})` : ''}\n`);
-}
 
 /**
  * Watches the server while a section loads it: /api/health polled every `everyMs` (from its own
@@ -81,17 +72,6 @@ async function watchServer(server: RunningServer, everyMs: number) {
  * POST a session and open its terminal at once, as the browser does (the terminal waits for the
  * sandbox's turn and start), and time until the first prompt is on screen.
  */
-async function timeToPrompt(
-  server: RunningServer,
-): Promise<{ ms: number; id: string; token: string; terminal: TerminalClient }> {
-  const started = performance.now();
-  const session = await openSession(server);
-  const terminal = new TerminalClient(server, session.id);
-  await terminal.open(session.token, undefined, 600_000);
-  await terminal.waitFor(() => /# $/.test(terminal.text.trimEnd() + ' '), 30_000, 'the prompt');
-  return { ms: performance.now() - started, id: session.id, token: session.token, terminal };
-}
-
 /** The server's own count of ready pool sandboxes (a container exists before it is ready). */
 async function poolReady(server: RunningServer): Promise<number> {
   const metrics = await (await fetch(`${server.base}/metrics`)).text();
@@ -416,7 +396,7 @@ async function deckWire() {
   await server.stop();
 }
 
-/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class, isolation, hostile. */
+/** `--only=terminal,checks` runs some sections: weight, wire, startup, terminal, concurrency, checks, class, isolation, hostile, classroom, workspace, swarm. */
 /** The userns isolation mode, on the engine with userns-remap: start time and idle memory. */
 async function isolationBench() {
   process.stdout.write('\n[8] isolation userns (moteur avec userns-remap) : démarrage à froid, mémoire au repos\n');
@@ -840,5 +820,6 @@ if (wanted('isolation')) await isolationBench();
 if (wanted('hostile')) await hostileBench();
 if (wanted('classroom')) await classroomBench();
 if (wanted('workspace')) await workspaceBench();
+if (wanted('swarm')) await swarmBench(quick);
 process.stdout.write('\nRésumé\n');
 for (const [name, value, target] of rows) process.stdout.write(`| ${name} | ${value} | ${target} |\n`);

@@ -12,6 +12,7 @@ import {
   SandboxStartError,
   ClusterError,
   IsolationError,
+  NodeUnreachableError,
   SandboxTerminalError,
   SubnetPoolExhaustedError,
 } from '../sandbox/driver.ts';
@@ -279,14 +280,21 @@ function sandboxError(error: unknown): UserError | undefined {
             : "Le bac à sable n'a pas d'adresse réseau : rechargez la page.",
     };
   }
-  if (error instanceof ClusterError) {
+  if (error instanceof NodeUnreachableError) {
     return {
       status: 503,
       message:
-        error.reason === 'no-nodes'
-          ? 'Bacs à sable désactivés : l’essaim Docker n’a aucun nœud prêt et actif étiqueté pour les bacs à sable. Étiquetez-en (docker node update --label-add cours-docker.sandboxes=true <nœud>), puis relancez le serveur.'
-          : `Bacs à sable désactivés : les nœuds de l’essaim étiquetés pour les bacs à sable ne sont pas réglés de la même façon (userns-remap, cgroups : ${error.message.replace(/^swarm nodes-differ: /, '')}). Réglez-les tous pareil, puis relancez le serveur.`,
+        'La machine du cluster qui porte votre bac à sable ne répond plus. Réessayez dans un instant ; si elle est perdue, votre session sera fermée et vous pourrez en ouvrir une neuve.',
     };
+  }
+  if (error instanceof ClusterError) {
+    const messages = {
+      'no-nodes':
+        'Bacs à sable désactivés : l’essaim Docker n’a aucun nœud prêt et actif étiqueté pour les bacs à sable. Étiquetez-en (docker node update --label-add cours-docker.sandboxes=true <nœud>), puis relancez le serveur.',
+      'nodes-differ': `Bacs à sable désactivés : les nœuds de l’essaim étiquetés pour les bacs à sable ne sont pas réglés de la même façon (userns-remap, cgroups : ${error.detail}). Réglez-les tous pareil, puis relancez le serveur.`,
+      'not-prepared': `Bacs à sable désactivés : un nœud de l’essaim n’a pas pu recevoir les images ou le miroir du registre du cours (${error.detail}). Vérifiez que les images sont construites sur la machine du serveur (npm run images) et que le nœud répond, puis relancez le serveur.`,
+    };
+    return { status: 503, message: messages[error.reason] };
   }
   if (error instanceof IsolationError) {
     return {

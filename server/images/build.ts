@@ -27,6 +27,7 @@ export {
   REGISTRY_MIRROR,
   REGISTRY_MIRROR_CONTAINER,
   REGISTRY_NETWORK,
+  REGISTRY_VOLUME,
   ensureRegistryRunning,
   type RegistryInfo,
 } from './course-registry.ts';

@@ -118,7 +118,10 @@ export interface SandboxDriver {
 export interface EngineDriver extends SandboxDriver {
   /** For liveness probes: the engine's last known state at once, refreshed in the background. */
   engineStatus(): Promise<boolean>;
-  /** Settles the isolation mode with the engine (or every sandbox node), once at start. */
+  /**
+   * Settles the isolation mode with the engine, once at start (on a swarm: with every sandbox
+   * node, each then given the images and the course registry's mirror).
+   */
   resolveIsolation(): Promise<'userns' | 'none'>;
 }
 
@@ -163,15 +166,23 @@ export class IsolationError extends SandboxError {
 
 /**
  * The swarm cannot hold sandboxes as they must be: `no-nodes` when no ready node is labelled for
- * them, `nodes-differ` when sandbox nodes disagree on user remapping or cgroups.
+ * them, `nodes-differ` when sandbox nodes disagree on user remapping or cgroups, `not-prepared`
+ * when a node could not be given the images or the registry's mirror.
  */
 export class ClusterError extends SandboxError {
   override name = 'ClusterError';
-  readonly reason: 'no-nodes' | 'nodes-differ';
-  constructor(reason: 'no-nodes' | 'nodes-differ', detail: string, options?: ErrorOptions) {
+  readonly reason: 'no-nodes' | 'nodes-differ' | 'not-prepared';
+  readonly detail: string;
+  constructor(reason: 'no-nodes' | 'nodes-differ' | 'not-prepared', detail: string, options?: ErrorOptions) {
     super(`swarm ${reason}: ${detail}`, options);
     this.reason = reason;
+    this.detail = detail;
   }
+}
+
+/** The engine of the swarm node that runs the session's sandbox does not answer (yet the manager sees it up). */
+export class NodeUnreachableError extends SandboxError {
+  override name = 'NodeUnreachableError';
 }
 
 /** Every /24 of the subnet pool is taken. */

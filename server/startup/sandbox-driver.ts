@@ -2,6 +2,7 @@
 // engine made ready for it: images, the course registry, the firewall and the isolation mode on
 // one machine; on a swarm, the sandbox nodes' agreement on isolation.
 import { readFileSync } from 'node:fs';
+import Docker from 'dockerode';
 import os from 'node:os';
 import path from 'node:path';
 import { instanceId, type Config } from '../config/config.ts';
@@ -39,6 +40,19 @@ function containerSettings(config: Config, images: Images) {
   };
 }
 
+/**
+ * This machine's own engine, whatever DOCKER_HOST says (docker-modem lets DOCKER_HOST's host
+ * override a socket path given alone).
+ */
+function localEngine(): Docker {
+  return new Docker({
+    socketPath: '/var/run/docker.sock',
+    host: undefined,
+    port: undefined,
+    protocol: 'http',
+  } as never);
+}
+
 /** The client certificate for the nodes' engines, read once; plain TCP without a folder. */
 function nodeAccess(config: Config): NodeAccess {
   const dir = config.SWARM_NODE_TLS_DIR;
@@ -67,12 +81,20 @@ export function sandboxDriver(config: Config, images: Images, startsAtOnce: numb
     return new SwarmSandboxDriver(
       {
         ...settings,
-        // No course registry on the cluster yet: sandboxes have no mirror there.
-        registryContainer: '',
         maxConcurrentStarts: startsAtOnce,
         readyTimeoutSeconds: 120,
         nodes: nodeAccess(config),
         overlayMtu: config.SWARM_OVERLAY_MTU,
+        mirror: {
+          // This machine's own engine, where `npm run images` built the images and filled the
+          // course registry (DOCKER_HOST names the manager).
+          source: localEngine(),
+          sandboxImage: config.SANDBOX_IMAGE,
+          registryImage: images.REGISTRY_IMAGE,
+          registryVolume: images.REGISTRY_VOLUME,
+          mirrorContainer: images.REGISTRY_MIRROR_CONTAINER,
+          registryAlias: images.REGISTRY_ALIAS,
+        },
       },
       log.child({ module: 'sandbox', driver: 'swarm' }),
     );
@@ -122,10 +144,10 @@ export async function prepareEngine(
   }
   try {
     if (config.SANDBOX_DRIVER === 'swarm') {
-      // The nodes hold the sandbox image themselves; each sandbox's overlay is internal, which
-      // isolates it without a firewall of this machine's.
+      // The images and the registry come from this machine's engine, copied to each node; each
+      // sandbox's overlay is internal, which isolates it without a firewall of this machine's.
       say(
-        `[cluster] Bacs à sable sur l’essaim Docker (gestionnaire : ${process.env.DOCKER_HOST ?? 'moteur local'}) : l’image ${config.SANDBOX_IMAGE} doit être présente sur chaque nœud étiqueté cours-docker.sandboxes=true.`,
+        `[cluster] Bacs à sable sur l’essaim Docker (gestionnaire : ${process.env.DOCKER_HOST ?? 'moteur local'}) : préparation des nœuds étiquetés cours-docker.sandboxes=true (images et miroir du registre du cours, copiés depuis le moteur de cette machine ; la première fois, quelques minutes)…`,
       );
       sayIsolation(await driver.resolveIsolation());
       return { registryReady: true };

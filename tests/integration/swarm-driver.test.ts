@@ -1,8 +1,11 @@
 // The server with SANDBOX_DRIVER=swarm against a real three-engine swarm made on this machine:
 // sessions opened through the API become services that Swarm spreads over the nodes; the shell,
 // a check (from the checker on the sandbox's node) and the files reach each sandbox through its
-// node's engine; each overlay leads nowhere else; a killed server finds its sandboxes again;
-// a deleted session leaves nothing on the manager or the nodes.
+// node's engine; pulls come from the course registry's mirror on the node; each overlay leads nowhere else; a killed server finds its sandboxes again;
+// a deleted session leaves nothing on the manager or the nodes; a paused node takes no new
+// sandbox and keeps its own; a lost node ends only its own sessions, in French.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionCreated } from '../../shared/contract.ts';
 import { sandboxName } from '../../server/sandbox/container-spec.ts';
@@ -38,11 +41,23 @@ beforeAll(async () => {
     // The nodes are containers on a bridge of 1500 bytes: VXLAN's 50 come out of it, and a margin.
     SWARM_OVERLAY_MTU: '1350',
     INSTANCE_ID: instance,
+    // A lost node is noticed at the reaper's next pass.
+    REAPER_INTERVAL: '3',
   };
   server = await startServer(env);
+  // The nodes are prepared before the server listens (images, the registry's mirror): say why
+  // if they were not.
+  const ready = await api(server, 'GET', '/api/ready');
+  if (ready.status !== 200)
+    throw new Error(`server not ready: ${JSON.stringify(ready.body)}\n${server.output().slice(-3000)}`);
 }, 900_000);
 
 afterAll(async () => {
+  // The server's log, for a failure's why (CI keeps test-results/).
+  if (server) {
+    mkdirSync('test-results', { recursive: true });
+    writeFileSync('test-results/swarm-driver-server.log', server.output());
+  }
   await server?.stop();
   await cluster?.stop();
   expect(await leftovers()).toEqual([]);
@@ -98,6 +113,27 @@ describe('the Swarm driver, through the server', () => {
       expect(out).toContain('"mtu": 1350');
       terminal.close();
     }
+    // The task's container, on its node, has the Docker driver's security.
+    const ids = await nodeIds();
+    const first = sessions[0]!;
+    const node = cluster.nodes.find((n) => ids.get(n.name) === placed.get(sandboxName(first.id)))!;
+    const [task] = await node.engine.listContainers({
+      filters: { label: [`cours-docker.session=${first.id}`, 'cours-docker.role=sandbox'] },
+    });
+    const inspect = await node.engine.getContainer(task!.Id).inspect();
+    expect(inspect.HostConfig.CapAdd).toContain('SYS_ADMIN');
+    expect(inspect.HostConfig.CapAdd).not.toContain('SYS_MODULE');
+    expect(inspect.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(inspect.HostConfig.Memory).toBeGreaterThan(0);
+    // Three levels deep: a container on a network of its own, inside a sandbox on a node.
+    const terminal = new TerminalClient(server, first.id);
+    await terminal.open(first.token);
+    const deep = await terminal.run(
+      'files="usr/bin/bash $(ldd /usr/bin/bash | grep -o "/[^ ]*" | sed "s#^/##")"; tar -C / -ch $files 2>/dev/null | docker import - mini >/dev/null && docker network create essai >/dev/null && docker run --rm --network essai --memory 64m mini /usr/bin/bash -c "echo trois-niveaux"',
+      120_000,
+    );
+    expect(deep).toContain('trois-niveaux');
+    terminal.close();
   });
 
   it('keeps each sandbox on an overlay that leads nowhere: not to the nodes’ engines, not outside', async () => {
@@ -116,15 +152,21 @@ describe('the Swarm driver, through the server', () => {
     terminal.close();
   });
 
-  it('runs a check from the checker beside the sandbox, on its node', async () => {
+  it('pulls from the course registry’s mirror on the node, and checks the step from the checker there', async () => {
     const opened = await createSession(server, 'tp-images');
     sessions.push(opened);
-    const verdict = await api(server, 'POST', `/api/sessions/${opened.id}/steps/pull-debian/check`, {
-      token: opened.token,
-    });
-    expect(verdict.status).toBe(200);
+    const check = () =>
+      api(server, 'POST', `/api/sessions/${opened.id}/steps/pull-debian/check`, { token: opened.token });
+    const before = await check();
+    expect(before.status).toBe(200);
     // Nothing pulled: red, judged by the checker through the verified engine socket.
-    expect(verdict.body).toMatchObject({ passed: false });
+    expect(before.body).toMatchObject({ passed: false });
+    const terminal = new TerminalClient(server, opened.id);
+    await terminal.open(opened.token);
+    // No internet on the overlay: the image comes from the node's read-only mirror.
+    expect(await terminal.run('docker pull -q debian:bookworm', 180_000)).toContain('debian:bookworm');
+    terminal.close();
+    expect((await check()).body).toMatchObject({ passed: true });
     const checkers = await Promise.all(
       cluster.nodes.map((n) =>
         n.engine.listContainers({
@@ -174,4 +216,88 @@ describe('the Swarm driver, through the server', () => {
       );
     }
   });
+
+  it('sends no new sandbox to a paused node, and lets those running there go on', { timeout: 600_000 }, async () => {
+    const opened: SessionCreated[] = [];
+    for (let i = 0; i < 3; i++) opened.push(await createSession(server));
+    const ids = await nodeIds();
+    const paused = ids.get(cluster.nodes[1]!.name)!;
+    const before = await placements();
+    const there = opened.find((s) => before.get(sandboxName(s.id)) === paused);
+    expect(there, 'a sandbox on the second node').toBeDefined();
+    await setAvailability(paused, 'pause');
+    try {
+      const more: SessionCreated[] = [];
+      for (let i = 0; i < 2; i++) more.push(await createSession(server));
+      const after = await placements();
+      for (const session of more) expect(after.get(sandboxName(session.id))).not.toBe(paused);
+      const terminal = new TerminalClient(server, there!.id);
+      await terminal.open(there!.token);
+      expect(await terminal.run('echo encore-la')).toContain('encore-la');
+      terminal.close();
+      opened.push(...more);
+    } finally {
+      await setAvailability(paused, 'active');
+    }
+    sessions.splice(0, sessions.length, ...opened);
+  });
+
+  it('ends only the sessions of a node that is lost, with a French message', { timeout: 600_000 }, async () => {
+    const ids = await nodeIds();
+    const lostNode = cluster.nodes[2]!;
+    const placed = await placements();
+    const onLost = sessions.filter((s) => placed.get(sandboxName(s.id)) === ids.get(lostNode.name));
+    const elsewhere = sessions.filter((s) => !onLost.includes(s));
+    expect(onLost.length).toBeGreaterThan(0);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    const shells = await Promise.all(
+      onLost.map(async (session) => {
+        const terminal = new TerminalClient(server, session.id);
+        await terminal.open(session.token);
+        return terminal;
+      }),
+    );
+    await new Docker().getContainer(lostNode.name).kill();
+    for (const shell of shells) {
+      // The session ends once the manager sees the node down: the shell reads why, in French
+      // (before that, a reconnection may read that the node does not answer).
+      await shell.waitFor(
+        () => shell.messages.some((m) => m.type === 'error' && m.message.includes("Le bac à sable s'est arrêté")),
+        180_000,
+        'the session ended',
+      );
+      const errors = shell.messages.filter((m) => m.type === 'error').map((m) => (m as { message: string }).message);
+      for (const message of errors) expect(message).not.toMatch(/Erreur interne/);
+      shell.close();
+    }
+    // The reaper ends them, which frees their seats.
+    for (const session of onLost) {
+      await waitUntil(
+        async () => (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).status === 404,
+        120_000,
+        `session ${session.id} ended`,
+      );
+    }
+    for (const session of elsewhere) {
+      const terminal = new TerminalClient(server, session.id);
+      await terminal.open(session.token);
+      expect(await terminal.run('echo intact')).toContain('intact');
+      terminal.close();
+    }
+  });
 });
+
+/** Each test node's swarm id, by container name. */
+async function nodeIds(): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const node of cluster.nodes) {
+    const info = (await node.engine.info()) as { Swarm?: { NodeID?: string } };
+    if (info.Swarm?.NodeID) ids.set(node.name, info.Swarm.NodeID);
+  }
+  return ids;
+}
+
+async function setAvailability(id: string, availability: 'active' | 'pause' | 'drain'): Promise<void> {
+  const node = (await cluster.manager.getNode(id).inspect()) as { Version: { Index: number }; Spec: object };
+  await cluster.manager.getNode(id).update({ version: node.Version.Index, ...node.Spec, Availability: availability });
+}

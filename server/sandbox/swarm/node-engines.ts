@@ -46,12 +46,12 @@ export function nodeAddress(node: SwarmNodeInfo): string | undefined {
   return manager ? manager.replace(/:\d+$/, '') : undefined;
 }
 
-/** The nodes sandboxes may run on, ready and active. */
+/**
+ * The nodes labelled for sandboxes and up, whatever their availability: a paused node takes no
+ * new sandbox but still runs its own (and holds their checkers and volumes).
+ */
 export function sandboxNodes(nodes: SwarmNodeInfo[]): SwarmNodeInfo[] {
-  return nodes.filter(
-    (n) =>
-      n.Spec?.Labels?.[sandboxNodeLabel] === 'true' && n.Status?.State === 'ready' && n.Spec.Availability === 'active',
-  );
+  return nodes.filter((n) => n.Spec?.Labels?.[sandboxNodeLabel] === 'true' && n.Status?.State === 'ready');
 }
 
 export class NodeEngines {
@@ -102,8 +102,25 @@ export class NodeEngines {
 
   /** Every node sandboxes may run on, as the manager lists them now. */
   async sandboxNodes(): Promise<SwarmNodeInfo[]> {
-    const nodes = (await this.manager.docker.listNodes(this.manager.within())) as SwarmNodeInfo[];
-    return sandboxNodes(nodes);
+    return sandboxNodes(await this.all());
+  }
+
+  /** Every node of the swarm, as the manager lists them now. */
+  async all(): Promise<SwarmNodeInfo[]> {
+    return (await this.manager.docker.listNodes(this.manager.within())) as SwarmNodeInfo[];
+  }
+
+  /**
+   * Whether the manager sees node `id` up: a node that is down (lost, stopped) is not asked
+   * anything, so that nothing waits on an engine that cannot answer.
+   */
+  async isUp(id: string): Promise<boolean> {
+    try {
+      const info = (await this.manager.docker.getNode(id).inspect(this.manager.within())) as SwarmNodeInfo;
+      return info.Status?.State === 'ready';
+    } catch {
+      return false;
+    }
   }
 
   private async connect(id: string): Promise<NodeEngine> {

@@ -12,6 +12,7 @@ import { sandboxName, type ContainerSettings } from '../container-spec.ts';
 import {
   ClusterError,
   labels,
+  NodeUnreachableError,
   SandboxError,
   SandboxGoneError,
   SandboxStartError,
@@ -29,6 +30,7 @@ import { EngineHealth } from '../engine-health.ts';
 import type { ExecBounds } from '../exec.ts';
 import { networkName } from '../networks.ts';
 import { NodeEngines, type NodeAccess, type NodeEngine } from './node-engines.ts';
+import { NodePreparation, type MirrorSettings } from './node-preparation.ts';
 import { engineVolumeName, sandboxService } from './service-spec.ts';
 
 export interface SwarmDriverOptions extends ContainerSettings, ExecBounds {
@@ -41,6 +43,8 @@ export interface SwarmDriverOptions extends ContainerSettings, ExecBounds {
   /** MTU of the sandboxes' overlay networks (VXLAN takes 50 bytes of the nodes' own). */
   overlayMtu: number;
   isolation?: 'auto' | 'userns' | 'none';
+  /** Where the images and the course registry's data come from, and the mirror's names on nodes. */
+  mirror: MirrorSettings;
 }
 
 /** Where a session's sandbox runs: its node and its task's container there. */
@@ -68,6 +72,16 @@ interface Service {
 /** Task states past which a task never runs (Swarm's own list). */
 const endedStates = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 
+/** A failure to reach an engine at all (not a refusal of the engine's). */
+function unreachable(error: unknown): boolean {
+  const e = error as { code?: string; name?: string } | null;
+  return (
+    ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(e?.code ?? '') ||
+    e?.name === 'AbortError' ||
+    e?.name === 'TimeoutError'
+  );
+}
+
 export class SwarmSandboxDriver implements EngineDriver {
   private readonly options: SwarmDriverOptions;
   private readonly log: Logger;
@@ -76,11 +90,19 @@ export class SwarmSandboxDriver implements EngineDriver {
   private readonly nodes: NodeEngines;
   private readonly startLimit: LimitFunction;
   private readonly placements = new Map<string, Placement>();
+  private readonly preparation: NodePreparation;
   private engine = unprobedEngine;
 
   constructor(options: SwarmDriverOptions, log: Logger, manager: Docker = new Docker()) {
-    // Weighing sandboxes against the server is a single host's matter: the server is not on the nodes.
-    this.options = { ...options, cpuWeight: undefined };
+    // Weighing sandboxes against the server is a single host's matter: the server is not on the
+    // nodes. Each node's mirror is the course registry for the sandboxes there.
+    this.options = {
+      ...options,
+      cpuWeight: undefined,
+      registryContainer: options.mirror.mirrorContainer,
+      registryAlias: options.mirror.registryAlias,
+    };
+    this.preparation = new NodePreparation(options.mirror, log);
     this.log = log;
     this.manager = new EngineCalls(manager, options.engineCallTimeoutMs ?? 30_000);
     this.health = new EngineHealth(this.manager);
@@ -112,7 +134,7 @@ export class SwarmSandboxDriver implements EngineDriver {
    */
   async resolveIsolation(): Promise<IsolationMode> {
     const nodes = await this.nodes.sandboxNodes();
-    if (nodes.length === 0) {
+    if (!nodes.some((n) => n.Spec?.Availability === 'active')) {
       throw new ClusterError('no-nodes', 'no ready, active node labelled for sandboxes');
     }
     const probed = await Promise.all(
@@ -125,6 +147,16 @@ export class SwarmSandboxDriver implements EngineDriver {
       throw new ClusterError('nodes-differ', [...modes].join(', '));
     }
     this.engine = probed[0] ?? unprobedEngine;
+    // Every node gets the images and the registry's mirror now, before a sandbox may land there.
+    await Promise.all(
+      nodes.map(async (node) => {
+        try {
+          await this.preparation.ensure(node.ID, (await this.nodes.of(node.ID)).calls);
+        } catch (error) {
+          throw new ClusterError('not-prepared', `${node.ID}: ${(error as Error).message}`, { cause: error });
+        }
+      }),
+    );
     return this.engine.facts.isolation;
   }
 
@@ -163,6 +195,9 @@ export class SwarmSandboxDriver implements EngineDriver {
       const placed = await this.waitForTask(spec.sessionId, deadline);
       this.placements.set(spec.sessionId, placed);
       const node = await this.nodes.of(placed.nodeId);
+      // The node's mirror joins the sandbox's overlay: the course registry, and nothing else, there.
+      await this.preparation.ensure(placed.nodeId, node.calls);
+      await this.preparation.join(node.calls, network);
       const placedMs = Math.round(performance.now() - started);
       await waitForBoot(node.calls, node.calls.sandbox(spec.sessionId), Math.max(1000, deadline - Date.now()));
       this.log.info('sandbox started', {
@@ -240,7 +275,9 @@ export class SwarmSandboxDriver implements EngineDriver {
    */
   async remove(sessionId: string): Promise<void> {
     const placed = this.placements.get(sessionId);
-    const node = placed ? await this.nodes.of(placed.nodeId).catch(() => undefined) : undefined;
+    // A node that is down is not waited for: what it holds is removed as orphans once it is back.
+    const up = placed ? await this.nodes.isUp(placed.nodeId) : false;
+    const node = placed && up ? await this.nodes.of(placed.nodeId).catch(() => undefined) : undefined;
     node?.terminals.forget(sessionId);
     const removeService = async () => {
       try {
@@ -250,9 +287,14 @@ export class SwarmSandboxDriver implements EngineDriver {
       }
     };
     await Promise.all([removeService(), node?.checkers.remove(sessionId)]);
-    if (node && placed) await this.onNode(node, placed.containerId, sessionId);
+    if (node && placed) {
+      await this.onNode(node, placed.containerId, sessionId);
+      await this.preparation.leave(node.calls, networkName(sessionId));
+    }
     this.placements.delete(sessionId);
-    await this.removeNetwork(sessionId);
+    // A task on a lost node holds its overlay until the manager forgets it: the overlay is then
+    // left to the orphans' pass, and the session ends now.
+    await this.removeNetwork(sessionId, placed === undefined || up);
   }
 
   /** The task's container gone from its node (Swarm's agent removes it), then the engine's volume. */
@@ -281,34 +323,57 @@ export class SwarmSandboxDriver implements EngineDriver {
       });
   }
 
-  /** The overlay goes once its last task left it; the manager may take a moment to see so. */
-  private async removeNetwork(sessionId: string): Promise<void> {
-    const deadline = Date.now() + 3 * this.manager.callTimeoutMs;
+  /**
+   * The overlay goes once its last task left it; the manager may take a moment to see so, and
+   * is given it when `wait` (else one try: the next orphans' pass tries again).
+   */
+  private async removeNetwork(sessionId: string, wait: boolean): Promise<boolean> {
+    const deadline = Date.now() + (wait ? 3 * this.manager.callTimeoutMs : 0);
     for (;;) {
       try {
         await this.manager.docker.getNetwork(networkName(sessionId)).remove(this.manager.within());
-        return;
+        return true;
       } catch (error) {
-        if (isNotFound(error)) return;
-        if (Date.now() > deadline) {
-          this.log.warn('sandbox network not removed', { sessionId, error });
-          return;
+        if (isNotFound(error)) return true;
+        if (Date.now() >= deadline) {
+          if (wait) this.log.warn('sandbox network not removed', { sessionId, error });
+          return false;
         }
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
 
-  async exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return (await this.nodeOf(sessionId)).execs.exec(sessionId, command, options);
+  /**
+   * Works on the node of the session's sandbox. A failure that is not the driver's own (the
+   * node's engine unreachable) is the sandbox gone when the manager sees its node down.
+   */
+  private async onItsNode<T>(sessionId: string, work: (node: NodeEngine) => Promise<T>): Promise<T> {
+    const node = await this.nodeOf(sessionId);
+    try {
+      return await work(node);
+    } catch (error) {
+      if (error instanceof SandboxError) throw error;
+      if (!(await this.nodes.isUp(node.id))) throw new SandboxGoneError(sessionId, { cause: error });
+      if (unreachable(error)) {
+        throw new NodeUnreachableError(`node ${node.id} (${node.address}): ${(error as Error).message}`, {
+          cause: error,
+        });
+      }
+      throw error;
+    }
   }
 
-  async execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
-    return (await this.nodeOf(sessionId)).execs.execStream(sessionId, command, options);
+  exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.onItsNode(sessionId, (node) => node.execs.exec(sessionId, command, options));
   }
 
-  async openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
-    return (await this.nodeOf(sessionId)).terminals.open(sessionId, cols, rows);
+  execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
+    return this.onItsNode(sessionId, (node) => node.execs.execStream(sessionId, command, options));
+  }
+
+  openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
+    return this.onItsNode(sessionId, (node) => node.terminals.open(sessionId, cols, rows));
   }
 
   /** The overlay is not this machine's to reach: the web preview is not offered on a swarm yet. */
@@ -329,10 +394,14 @@ export class SwarmSandboxDriver implements EngineDriver {
       filters: { 'desired-state': ['running'] },
       ...this.manager.within(),
     })) as Task[];
+    // A task on a node the manager sees down is lost with its node, whatever its last state.
+    const up = new Set((await this.nodes.all()).filter((n) => n.Status?.State === 'ready').map((n) => n.ID));
     return services.map((service) => {
       const l = service.Spec.Labels ?? {};
       const sessionId = l[labels.session] ?? '';
-      const task = tasks.find((t) => t.ServiceID === service.ID && t.Status.State === 'running');
+      const task = tasks.find(
+        (t) => t.ServiceID === service.ID && t.Status.State === 'running' && t.NodeID !== undefined && up.has(t.NodeID),
+      );
       const containerId = task?.Status.ContainerStatus?.ContainerID ?? '';
       if (task?.NodeID && containerId) this.placements.set(sessionId, { nodeId: task.NodeID, containerId });
       return {
@@ -357,16 +426,25 @@ export class SwarmSandboxDriver implements EngineDriver {
       session !== undefined && !live.has(session) && !starting.has(session);
     for (const network of networks) {
       const session = network.Labels?.[labels.session];
-      if (orphan(session)) {
-        await this.removeNetwork(session);
-        removed++;
-      }
+      if (orphan(session) && (await this.removeNetwork(session, false))) removed++;
     }
-    for (const info of await this.nodes.sandboxNodes()) {
-      const node = await this.nodes.of(info.ID).catch(() => undefined);
-      if (node) removed += await this.orphansOnNode(node, mine, orphan);
-    }
-    return removed;
+    // Each node on its own: one that stopped answering costs its own deadline, not the others'.
+    const counts = await Promise.all(
+      (await this.nodes.sandboxNodes()).map(async (info) => {
+        try {
+          const node = await this.nodes.of(info.ID);
+          const count = await this.orphansOnNode(node, mine, orphan);
+          // A node that joined (or came back) since the start gets what sandboxes need there.
+          await this.preparation.ensure(info.ID, node.calls);
+          return count;
+        } catch (error) {
+          this.log.warn('swarm node not cleaned or not prepared', { node: info.ID, error });
+          this.preparation.forget(info.ID);
+          return 0;
+        }
+      }),
+    );
+    return removed + counts.reduce((a, b) => a + b, 0);
   }
 
   private async orphansOnNode(
