@@ -1,4 +1,5 @@
-// A session opened as a student's page does, timed until its shell's first prompt.
+// A session opened as a student's page does, timed until its shell's first prompt; and its
+// keystroke echo, timed key by key.
 import { openSession, TerminalClient, type RunningServer } from '../tests/integration/harness.ts';
 
 export async function timeToPrompt(
@@ -10,4 +11,32 @@ export async function timeToPrompt(
   await terminal.open(session.token, undefined, 600_000);
   await terminal.waitFor(() => /# $/.test(terminal.text.trimEnd() + ' '), 30_000, 'the prompt');
   return { ms: performance.now() - started, id: session.id, token: session.token, terminal };
+}
+
+/**
+ * One key every 10 ms, faster than anyone types, each echo timed from its write to the first
+ * byte back; a line cleared every 50 keys. The arrival is stamped by a listener, not by
+ * polling: a polling loop would take a core from the server and the sandbox on two cores.
+ */
+export async function echoSamples(terminal: TerminalClient, keys: number): Promise<number[]> {
+  const samples: number[] = [];
+  let arrived = 0;
+  const stamp = (_data: Buffer, binary: boolean) => {
+    if (binary && arrived === 0) arrived = performance.now();
+  };
+  terminal.ws.on('message', stamp);
+  for (let i = 0; i < keys; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    arrived = 0;
+    const started = performance.now();
+    terminal.type('x');
+    while (arrived === 0) await new Promise((r) => setTimeout(r, 1));
+    samples.push(arrived - started);
+    if (i % 50 === 49) {
+      terminal.type('\x15');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  terminal.ws.off('message', stamp);
+  return samples;
 }

@@ -27,7 +27,7 @@ import {
 import type { AttackPlan, AttackReport } from './attack-worker.ts';
 import { floorEcho, floorThroughput, platformThroughput } from './floor.ts';
 import { ms, percentile, report, rows } from './figures.ts';
-import { timeToPrompt } from './prompt.ts';
+import { echoSamples, timeToPrompt } from './prompt.ts';
 import { swarmBench } from './swarm.ts';
 import { describeTally, prepareCraftedImage, prepareEndlessFile } from './attacks.ts';
 
@@ -119,28 +119,7 @@ async function terminalBench(server: RunningServer) {
   );
   await new Promise((r) => setTimeout(r, 5000));
   await terminal.run('stty -echoctl; cd /root');
-  const samples: number[] = [];
-  // The echo's arrival is stamped by a listener, not by polling: a polling loop would take
-  // a core from the server and the sandbox on a two-core machine.
-  let arrived = 0;
-  const stamp = (_data: Buffer, binary: boolean) => {
-    if (binary && arrived === 0) arrived = performance.now();
-  };
-  terminal.ws.on('message', stamp);
-  // One key every 10 ms, faster than anyone types: each echo is measured on its own.
-  for (let i = 0; i < (quick ? 100 : 400); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    arrived = 0;
-    const started = performance.now();
-    terminal.type('x');
-    while (arrived === 0) await new Promise((r) => setTimeout(r, 1));
-    samples.push(arrived - started);
-    if (i % 50 === 49) {
-      terminal.type('\x15');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  terminal.ws.off('message', stamp);
+  const samples = await echoSamples(terminal, quick ? 100 : 400);
   terminal.type('\x15');
   const container = `cours-docker-sb-${id}`;
   const floor = await floorEcho(container, quick ? 100 : 400);

@@ -8,7 +8,7 @@ import { api, startServer, type RunningServer } from '../tests/integration/harne
 import { startSwarm } from '../tests/integration/swarm-cluster.ts';
 import { floorEcho, floorThroughput, platformThroughput } from './floor.ts';
 import { ms, percentile, report } from './figures.ts';
-import { timeToPrompt } from './prompt.ts';
+import { echoSamples, timeToPrompt } from './prompt.ts';
 
 const many = { POOL_SIZE: '0', MAX_SESSIONS: '25', SESSIONS_PER_CLIENT: '25', SESSIONS_PER_CLIENT_PER_MINUTE: '100' };
 
@@ -42,25 +42,7 @@ async function deleteAll(server: RunningServer, sessions: { id: string; token: s
 async function echoes(server: RunningServer, keys: number): Promise<{ samples: number[]; id: string; token: string }> {
   const { terminal, id, token } = await timeToPrompt(server);
   await terminal.run('stty -echoctl; cd /root');
-  const samples: number[] = [];
-  let arrived = 0;
-  const stamp = (_data: Buffer, binary: boolean) => {
-    if (binary && arrived === 0) arrived = performance.now();
-  };
-  terminal.ws.on('message', stamp);
-  for (let i = 0; i < keys; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    arrived = 0;
-    const started = performance.now();
-    terminal.type('x');
-    while (arrived === 0) await new Promise((r) => setTimeout(r, 1));
-    samples.push(arrived - started);
-    if (i % 50 === 49) {
-      terminal.type('\x15');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  terminal.ws.off('message', stamp);
+  const samples = await echoSamples(terminal, keys);
   terminal.type('\x15');
   await terminal.run('head -c 15000000 /dev/urandom | base64 -w 100 > /root/gros.txt', 120_000);
   terminal.close();

@@ -10,6 +10,7 @@ import { waitForBoot } from './boot-wait.ts';
 import { CheckerContainers } from './checker-containers.ts';
 import { sandboxContainer, sandboxName, type ContainerSettings, type EngineFacts } from './container-spec.ts';
 import {
+  asStartError,
   labels,
   SandboxError,
   SandboxStartError,
@@ -26,6 +27,7 @@ import { probeEngine, SandboxWeight, unprobedEngine, type IsolationMode } from '
 import { EngineHealth } from './engine-health.ts';
 import { SandboxExec, type ExecBounds } from './exec.ts';
 import { networkName, SandboxNetworks, type NetworkSettings } from './networks.ts';
+import { instanceLabels, listOwned, removeOwned } from './orphans.ts';
 import { TerminalTransport } from './terminal-transport.ts';
 
 export type { IsolationMode } from './engine-facts.ts';
@@ -189,9 +191,7 @@ export class DockerSandboxDriver implements EngineDriver {
       };
     } catch (error) {
       await this.remove(spec.sessionId).catch(() => {});
-      throw error instanceof SandboxError
-        ? error
-        : new SandboxStartError(`sandbox did not start: ${(error as Error).message}`, { cause: error });
+      throw asStartError(error);
     }
   }
 
@@ -241,11 +241,13 @@ export class DockerSandboxDriver implements EngineDriver {
 
   async removeOrphans(starting: ReadonlySet<string>): Promise<number> {
     let removed = 0;
-    const mine = [`${labels.managed}=true`, `${labels.instance}=${this.options.instance}`];
-    // Networks and volumes first, containers after: a sandbox whose start ends in between is
-    // then seen live. `starting` is read at each removal, since starts go on meanwhile.
-    const networks = await this.docker.listNetworks({ filters: { label: mine }, ...this.calls.within() });
-    const { Volumes: volumes } = await this.docker.listVolumes({ filters: { label: mine }, ...this.calls.within() });
+    // Networks, checkers and volumes first, sandboxes after: a sandbox whose start ends in
+    // between is then seen live. `starting` is read at each removal, since starts go on meanwhile.
+    const networks = await this.docker.listNetworks({
+      filters: { label: instanceLabels(this.options.instance) },
+      ...this.calls.within(),
+    });
+    const owned = await listOwned(this.calls, this.options.instance);
     const live = new Set((await this.list()).map((s) => s.sessionId));
     const orphan = (session: string | undefined): session is string =>
       session !== undefined && !live.has(session) && !starting.has(session);
@@ -255,27 +257,6 @@ export class DockerSandboxDriver implements EngineDriver {
         removed++;
       }
     }
-    const checkers = await this.docker.listContainers({
-      all: true,
-      filters: { label: [...mine, `${labels.role}=checker`] },
-      ...this.calls.within(),
-    });
-    for (const checker of checkers) {
-      const session = checker.Labels[labels.session];
-      if (orphan(session)) {
-        await this.checkers.removeContainer(session);
-        removed++;
-      }
-    }
-    for (const volume of volumes ?? []) {
-      if (orphan(volume.Labels?.[labels.session])) {
-        await this.docker
-          .getVolume(volume.Name)
-          .remove(this.calls.within())
-          .catch(() => {});
-        removed++;
-      }
-    }
-    return removed;
+    return removed + (await removeOwned(this.calls, this.checkers, owned, orphan));
   }
 }

@@ -159,6 +159,13 @@ export class SandboxStartError extends SandboxError {
   override name = 'SandboxStartError';
 }
 
+/** A start's failure as the driver's own error: kept when it is one, else a SandboxStartError saying why. */
+export function asStartError(error: unknown): SandboxError {
+  return error instanceof SandboxError
+    ? error
+    : new SandboxStartError(`sandbox did not start: ${(error as Error).message}`, { cause: error });
+}
+
 /** The user-namespace isolation asked for is not what the engine does (SANDBOX_ISOLATION=userns). */
 export class IsolationError extends SandboxError {
   override name = 'IsolationError';

@@ -10,6 +10,7 @@ import type { Logger } from '../../log/log.ts';
 import { waitForBoot } from '../boot-wait.ts';
 import { sandboxName, type ContainerSettings } from '../container-spec.ts';
 import {
+  asStartError,
   ClusterError,
   labels,
   NodeUnreachableError,
@@ -29,6 +30,7 @@ import { probeEngine, unprobedEngine, type IsolationMode } from '../engine-facts
 import { EngineHealth } from '../engine-health.ts';
 import type { ExecBounds } from '../exec.ts';
 import { networkName } from '../networks.ts';
+import { instanceLabels, listOwned, removeOwned } from '../orphans.ts';
 import { NodeEngines, type NodeAccess, type NodeEngine } from './node-engines.ts';
 import { NodePreparation, type MirrorSettings } from './node-preparation.ts';
 import { engineVolumeName, sandboxService } from './service-spec.ts';
@@ -223,9 +225,7 @@ export class SwarmSandboxDriver implements EngineDriver {
       };
     } catch (error) {
       await this.remove(spec.sessionId).catch(() => {});
-      throw error instanceof SandboxError
-        ? error
-        : new SandboxStartError(`sandbox did not start: ${(error as Error).message}`, { cause: error });
+      throw asStartError(error);
     }
   }
 
@@ -418,66 +418,41 @@ export class SwarmSandboxDriver implements EngineDriver {
 
   /** Overlays of the manager, checkers and engine volumes of every node, that no live sandbox owns. */
   async removeOrphans(starting: ReadonlySet<string>): Promise<number> {
-    let removed = 0;
-    const mine = [`${labels.managed}=true`, `${labels.instance}=${this.options.instance}`];
+    const mine = instanceLabels(this.options.instance);
+    // Everything listed first, the live sandboxes after (see orphans.ts).
     const networks = await this.manager.docker.listNetworks({ filters: { label: mine }, ...this.manager.within() });
+    // Each node on its own: one that stopped answering costs its own deadline, not the others'.
+    const nodes = await Promise.all(
+      (await this.nodes.sandboxNodes()).map(async (info) => {
+        try {
+          const node = await this.nodes.of(info.ID);
+          return { info, node, owned: await listOwned(node.calls, this.options.instance) };
+        } catch (error) {
+          this.log.warn('swarm node not cleaned', { node: info.ID, error });
+          this.preparation.forget(info.ID);
+          return undefined;
+        }
+      }),
+    );
     const live = new Set((await this.list()).map((s) => s.sessionId));
     const orphan = (session: string | undefined): session is string =>
       session !== undefined && !live.has(session) && !starting.has(session);
+    let removed = 0;
     for (const network of networks) {
       const session = network.Labels?.[labels.session];
       if (orphan(session) && (await this.removeNetwork(session, false))) removed++;
     }
-    // Each node on its own: one that stopped answering costs its own deadline, not the others'.
     const counts = await Promise.all(
-      (await this.nodes.sandboxNodes()).map(async (info) => {
-        try {
-          const node = await this.nodes.of(info.ID);
-          const count = await this.orphansOnNode(node, mine, orphan);
-          // A node that joined (or came back) since the start gets what sandboxes need there.
-          await this.preparation.ensure(info.ID, node.calls);
-          return count;
-        } catch (error) {
-          this.log.warn('swarm node not cleaned or not prepared', { node: info.ID, error });
-          this.preparation.forget(info.ID);
-          return 0;
-        }
+      nodes.map(async (found) => {
+        if (!found) return 0;
+        const count = await removeOwned(found.node.calls, found.node.checkers, found.owned, orphan);
+        // A node that joined (or came back) since the start gets what sandboxes need there.
+        await this.preparation
+          .ensure(found.info.ID, found.node.calls)
+          .catch((error: unknown) => this.log.warn('swarm node not prepared', { node: found.info.ID, error }));
+        return count;
       }),
     );
     return removed + counts.reduce((a, b) => a + b, 0);
-  }
-
-  private async orphansOnNode(
-    node: NodeEngine,
-    mine: string[],
-    orphan: (session: string | undefined) => session is string,
-  ): Promise<number> {
-    let removed = 0;
-    const checkers = await node.calls.docker.listContainers({
-      all: true,
-      filters: { label: [...mine, `${labels.role}=checker`] },
-      ...node.calls.within(),
-    });
-    for (const checker of checkers) {
-      const session = checker.Labels[labels.session];
-      if (orphan(session)) {
-        await node.checkers.removeContainer(session);
-        removed++;
-      }
-    }
-    const { Volumes: volumes } = await node.calls.docker.listVolumes({
-      filters: { label: mine },
-      ...node.calls.within(),
-    });
-    for (const volume of volumes ?? []) {
-      if (orphan(volume.Labels?.[labels.session])) {
-        await node.calls.docker
-          .getVolume(volume.Name)
-          .remove(node.calls.within())
-          .catch(() => {});
-        removed++;
-      }
-    }
-    return removed;
   }
 }
