@@ -21,6 +21,15 @@ describe('loadConfig', () => {
     expect(config.DATA_DIR).toBe(path.join(root, 'data'));
   });
 
+  it('runs sandboxes on one engine unless told a swarm, whose nodes it reaches on 2376 with an MTU for VXLAN', () => {
+    const one = loadConfig({});
+    expect(one.SANDBOX_DRIVER).toBe('docker');
+    const swarm = loadConfig({ SANDBOX_DRIVER: 'swarm', SWARM_OVERLAY_MTU: '1350' });
+    expect(swarm).toMatchObject({ SANDBOX_DRIVER: 'swarm', SWARM_NODE_PORT: 2376, SWARM_OVERLAY_MTU: 1350 });
+    expect(() => loadConfig({ SANDBOX_DRIVER: 'kubernetes' })).toThrow(/SANDBOX_DRIVER/);
+    expect(() => loadConfig({ SWARM_OVERLAY_MTU: '100' })).toThrow(/SWARM_OVERLAY_MTU/);
+  });
+
   it('reads sizes and booleans', () => {
     const config = loadConfig({ SANDBOX_MEMORY: '4G', SANDBOX_DISK: '1536m', SANDBOX_PRIVILEGED: '1' });
     expect(config.SANDBOX_MEMORY).toBe(4 * 1024 ** 3);
