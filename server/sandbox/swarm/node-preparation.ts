@@ -64,6 +64,7 @@ export class NodePreparation {
   /** Per node id: its preparation, done once (again after a failure). */
   private readonly prepared = new Map<string, Promise<void>>();
   private fingerprint: Promise<string> | undefined;
+  private sourceId: Promise<string> | undefined;
 
   constructor(settings: MirrorSettings, log: Logger) {
     this.settings = settings;
@@ -89,10 +90,25 @@ export class NodePreparation {
   private async prepare(id: string, calls: EngineCalls): Promise<void> {
     const started = performance.now();
     const { sandboxImage, registryImage } = this.settings;
-    for (const image of [sandboxImage, registryImage]) await this.copyImage(calls.docker, image, id);
-    await this.copyRegistryData(calls.docker, id);
+    // The server's own engine may be a sandbox node (the server on a manager): its images and
+    // registry data are the source itself, never copied onto themselves (nor removed first).
+    if (!(await this.isSource(calls.docker))) {
+      for (const image of [sandboxImage, registryImage]) await this.copyImage(calls.docker, image, id);
+      await this.copyRegistryData(calls.docker, id);
+    }
     await this.startMirror(calls.docker);
     this.log.info('swarm node prepared for sandboxes', { node: id, ms: Math.round(performance.now() - started) });
+  }
+
+  /** Whether `node` is the source engine itself (the same engine id). */
+  private async isSource(node: Docker): Promise<boolean> {
+    this.sourceId ??= (this.settings.source.info() as Promise<{ ID: string }>).then((info) => info.ID);
+    this.sourceId.catch(() => (this.sourceId = undefined));
+    const [source, own] = await Promise.all([
+      this.sourceId,
+      (node.info() as Promise<{ ID: string }>).then((i) => i.ID),
+    ]);
+    return source === own;
   }
 
   /** The image as built on the source engine, loaded on the node when its id differs. */
