@@ -59,10 +59,7 @@ interface Task {
   ID: string;
   ServiceID: string;
   NodeID?: string;
-  DesiredState?: string;
-  Spec?: { ContainerSpec?: { Labels?: Record<string, string> } };
   Status: { State: string; Err?: string; Message?: string; ContainerStatus?: { ContainerID?: string } };
-  CreatedAt?: string;
 }
 
 interface Service {
