@@ -3,6 +3,7 @@
 // engine's calls and facts, the networks, the checkers, exec and the terminal transport.
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../log/log.ts';
@@ -221,6 +222,10 @@ export class DockerSandboxDriver implements EngineDriver {
 
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
     return this.terminals.open(sessionId, cols, rows);
+  }
+
+  openPort(sessionId: string, port: number): Promise<Duplex> {
+    return this.execs.openPort(sessionId, port);
   }
 
   /** The sandbox's address on its own network (none when the engine is on another machine). */

@@ -1,7 +1,7 @@
 // The sandbox boundary: what the session layer needs from a sandbox, whatever runs it.
 // Implementations: DockerSandboxDriver (one engine) and SwarmSandboxDriver (a Swarm cluster);
 // unit tests use a fake.
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 
 /** Labels put on every object we create, so a restarted server can find and reconcile them. */
 export const labels = {
@@ -103,6 +103,12 @@ export interface SandboxDriver {
   execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream>;
   /** The sandbox's address on its own network, when this machine reaches it (undefined otherwise). */
   address(sessionId: string): Promise<string | undefined>;
+  /**
+   * A byte stream to a port of the sandbox, through its engine (`docker exec` in its checker),
+   * for a sandbox whose address this machine does not reach. Ending its writable side half-closes
+   * the connection; it closes when the port's server closes it.
+   */
+  openPort(sessionId: string, port: number): Promise<Duplex>;
   /** Connects to the student's shell (a fresh one if the last one exited), at this size. */
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
   /** Every sandbox found in the engine by its labels. */

@@ -1,7 +1,7 @@
 // `docker exec` into a session's sandbox or checker: short commands with their output collected
 // and bounded, long streams read at the client's pace, each under a fair per-session bound.
 import { availableParallelism } from 'node:os';
-import { finished as finishedCallback, PassThrough, Readable, type Duplex } from 'node:stream';
+import { Duplex, finished as finishedCallback, PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type Docker from 'dockerode';
 import type { CheckerContainers } from './checker-containers.ts';
@@ -32,6 +32,16 @@ export const streamsPerSession = 3;
 
 /** Streams of one session waiting for one of its three; more are refused (429). */
 export const queuedStreamsPerSession = 4;
+
+/**
+ * Connections of one session's web preview through its engine at once (a browser opens six to a
+ * host), each a small process in its checker; more wait, and past the queue are refused.
+ */
+export const portsPerSession = 8;
+export const queuedPortsPerSession = 16;
+
+/** A preview connection through the engine lasts at most this long (a WebSocket left open). */
+const portDeadlineSeconds = 3600;
 
 export interface ExecBounds {
   /** Most `docker exec` (checks, set-ups) running at once on the engine; more wait their turn. */
@@ -124,6 +134,8 @@ export class SandboxExec {
   private readonly execLimit: FairLimit;
   /** Long-lived execs (streams, uploads): a few per session, outside the short execs' bound. */
   private readonly streamLimit: FairLimit;
+  /** Preview connections through the engine: their own per-session bound, as browsers hold them open. */
+  private readonly portLimit: FairLimit;
 
   constructor(calls: EngineCalls, checkers: CheckerContainers, bounds: ExecBounds = {}) {
     this.calls = calls;
@@ -140,6 +152,12 @@ export class SandboxExec {
       perKey: streamsPerSession,
       maxQueuedPerKey: queuedStreamsPerSession,
       name: 'docker exec stream',
+    });
+    this.portLimit = new FairLimit({
+      concurrency: Infinity,
+      perKey: portsPerSession,
+      maxQueuedPerKey: queuedPortsPerSession,
+      name: 'docker exec port',
     });
   }
 
@@ -229,18 +247,62 @@ export class SandboxExec {
     };
   }
 
-  private async execNow(sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {
+  private execNow(sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {
     if (options.in !== 'checker') return this.execIn(this.calls.sandboxRef(sessionId), sessionId, command, options);
+    return this.inChecker(sessionId, () => this.execIn(checkerName(sessionId), sessionId, command, options));
+  }
+
+  /** Runs `work` against the session's checker, made first, and made again once if found gone. */
+  private async inChecker<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
     await this.checkers.ensure(sessionId);
     try {
-      return await this.execIn(checkerName(sessionId), sessionId, command, options);
+      return await work();
     } catch (error) {
       // The checker was stopped from the sandbox (its processes are visible there): made again.
       if (!(error instanceof SandboxGoneError)) throw error;
       this.checkers.forget(sessionId);
       await this.checkers.ensure(sessionId);
-      return this.execIn(checkerName(sessionId), sessionId, command, options);
+      return work();
     }
+  }
+
+  /**
+   * A connection to a port of the sandbox, from its checker (which shares its network) by
+   * sandbox-port-forward: raw bytes in on stdin, out on stdout. Holds one of the session's
+   * preview slots until it closes.
+   */
+  async openPort(sessionId: string, port: number): Promise<Duplex> {
+    const release = await this.slot(this.portLimit, sessionId);
+    let stream: Duplex;
+    try {
+      stream = await this.inChecker(sessionId, async () => {
+        try {
+          const exec = await this.calls.docker.getContainer(checkerName(sessionId)).exec({
+            Cmd: ['timeout', '-s', 'KILL', String(portDeadlineSeconds), 'sandbox-port-forward', String(port)],
+            AttachStdin: true,
+            AttachStdout: true,
+            AttachStderr: true,
+            Tty: false,
+            User: 'root',
+            WorkingDir: '/',
+            ...this.calls.within(),
+          });
+          return await exec.start({ hijack: true, stdin: true, ...this.calls.within() });
+        } catch (error) {
+          throw goneOr(error, sessionId);
+        }
+      });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    void finished(stream)
+      .catch(() => undefined)
+      .then(release);
+    // Out: the forwarder's stdout; in: its stdin, raw (the engine frames only what comes out).
+    const connection = Duplex.from({ readable: demuxStdout(stream), writable: stream });
+    connection.once('close', () => stream.destroy());
+    return connection;
   }
 
   private async execIn(name: string, sessionId: string, command: string[], options: ExecOptions): Promise<ExecResult> {

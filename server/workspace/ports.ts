@@ -1,6 +1,7 @@
 // The ports listening in a student's sandbox, for the web preview: read from the sandbox's own
 // /proc/net/tcp and tcp6 (no tool needed in the image), which show both the student's
 // processes and the ports their containers publish (the inner engine's docker-proxy).
+import type { Duplex } from 'node:stream';
 import type { SandboxDriver } from '../sandbox/driver.ts';
 
 /** Ports never previewed: the terminal relay, and the inner engine's API if a student exposes it. */
@@ -52,6 +53,11 @@ export class SandboxPorts {
   /** Where this machine reaches the sandbox's ports (undefined with a remote engine). */
   address(sessionId: string): Promise<string | undefined> {
     return this.driver.address(sessionId);
+  }
+
+  /** A connection to the port through the sandbox's engine, where its address is not reachable. */
+  connect(sessionId: string, port: number): Promise<Duplex> {
+    return this.driver.openPort(sessionId, port);
   }
 
   forget(sessionId: string): void {

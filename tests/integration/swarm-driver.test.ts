@@ -1,9 +1,10 @@
 // The server with SANDBOX_DRIVER=swarm against a real three-engine swarm made on this machine:
 // sessions opened through the API become services that Swarm spreads over the nodes; the shell,
-// a check (from the checker on the sandbox's node) and the files reach each sandbox through its
-// node's engine; pulls come from the course registry's mirror on the node; each overlay leads nowhere else; a killed server finds its sandboxes again;
+// a check (from the checker on the sandbox's node), the files and the web preview reach each
+// sandbox through its node's engine; pulls come from the course registry's mirror on the node; each overlay leads nowhere else; a killed server finds its sandboxes again;
 // a deleted session leaves nothing on the manager or the nodes; a paused node takes no new
 // sandbox and keeps its own; a lost node ends only its own sessions, in French.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import {
   waitUntil,
   type RunningServer,
 } from './harness.ts';
+import { echoThrough, startPreviewApps } from './preview-apps.ts';
 import { startSwarm, type SwarmCluster } from './swarm-cluster.ts';
 
 let cluster: SwarmCluster;
@@ -190,6 +192,69 @@ describe('the Swarm driver, through the server', () => {
     const back = await fetch(url, { headers });
     expect(await back.text()).toBe('bonjour du cluster\n');
   });
+
+  it(
+    'serves the web preview through the sandbox’s node: pages, bytes exact, many at once, WebSockets',
+    {
+      timeout: 300_000,
+    },
+    async () => {
+      const session = sessions[2]!;
+      const terminal = await startPreviewApps(server, session);
+      const headers = { authorization: `Bearer ${session.token}` };
+      // Bytes that a text path would damage, served by Apache in the student's container.
+      const bytes = randomBytes(3 * 1024 * 1024);
+      const put = await fetch(`${server.base}/api/sessions/${session.id}/files/root/gros.bin`, {
+        method: 'PUT',
+        headers: { ...headers, 'content-type': 'application/octet-stream' },
+        body: bytes,
+      });
+      expect(put.status).toBe(200);
+      expect(
+        await terminal.run('docker cp /root/gros.bin web:/usr/local/apache2/htdocs/gros.bin && echo CO""PIE', 60_000),
+      ).toContain('COPIE');
+      terminal.close();
+      const ports = async () =>
+        (
+          (await api(server, 'GET', `/api/sessions/${session.id}/ports`, { token: session.token })).body as unknown as {
+            port: number;
+          }[]
+        ).map((p) => p.port);
+      await waitUntil(
+        async () => (await ports()).includes(8080) && (await ports()).includes(9000),
+        60_000,
+        'ports listed',
+      );
+      const page = await fetch(`${server.base}/preview/${session.id}/8080/`, { headers });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<html/i);
+      const big = await fetch(`${server.base}/preview/${session.id}/8080/gros.bin`, { headers });
+      expect(big.status).toBe(200);
+      expect(
+        createHash('sha256')
+          .update(Buffer.from(await big.arrayBuffer()))
+          .digest('hex'),
+      ).toBe(createHash('sha256').update(bytes).digest('hex'));
+      // More at once than the session's connections through its engine: the rest wait their turn.
+      const many = await Promise.all(
+        Array.from({ length: 20 }, () => fetch(`${server.base}/preview/${session.id}/8080/`, { headers })),
+      );
+      expect(many.map((r) => r.status)).toEqual(many.map(() => 200));
+      await Promise.all(many.map((r) => r.arrayBuffer()));
+      const reply = await echoThrough(
+        `ws://127.0.0.1:${server.port}/preview/${session.id}/9000/echo`,
+        headers,
+        'salut',
+      );
+      expect(reply).toBe('echo:salut');
+      // Another session's token does not open it.
+      const other = sessions[0]!;
+      const foreign = await fetch(`${server.base}/preview/${session.id}/8080/`, {
+        headers: { authorization: `Bearer ${other.token}` },
+      });
+      expect(foreign.status).toBe(403);
+    },
+  );
 
   it('finds its sandboxes again after being killed, shells and all', { timeout: 300_000 }, async () => {
     await server.stop('SIGKILL');

@@ -7,11 +7,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fastifyReplyFrom from '@fastify/reply-from';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { ClientRequestArgs } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Agent, buildConnector, Pool } from 'undici';
 import WebSocket from 'ws';
 import { sessionIdSchema } from '../../../shared/contract.ts';
 import { bearerToken, servicesOf } from '../auth.ts';
 import type { AppDeps } from '../deps.ts';
-import { HttpError } from '../errors.ts';
+import { HttpError, toUserError } from '../errors.ts';
 import { sendPreviewError } from './error-page.ts';
 import { previewResponseHeaders, withoutCourseCookies } from './headers.ts';
 import { hostRequests } from './host.ts';
@@ -51,8 +55,64 @@ interface PreviewTarget {
   /** The path the page sees its site under: the preview path, or '' on a preview host. */
   prefix: string;
   appPath: string;
+  /** The address the page's server sees itself reached on (127.0.0.1 through its engine). */
   address: string;
   port: number;
+  /** Reached through the sandbox's engine (openPort), not over the network. */
+  tunnel: boolean;
+}
+
+/**
+ * Targets this machine cannot reach (a remote engine, a Swarm node's internal overlay) are named
+ * `<session>.tunnel.invalid` (never resolved, RFC 6761): the connectors below open them through
+ * the sandbox's engine instead of a TCP connection.
+ */
+const tunnelDomain = '.tunnel.invalid';
+
+function tunnelSession(hostname: string): string | undefined {
+  if (!hostname.endsWith(tunnelDomain)) return undefined;
+  const id = hostname.slice(0, -tunnelDomain.length);
+  return sessionIdSchema.safeParse(id).success ? id : undefined;
+}
+
+/** A connection through the sandbox's engine, its errors worded for the student. */
+async function openTunnel(options: PreviewOptions, sessionId: string, port: number): Promise<Duplex> {
+  try {
+    return await servicesOf(options).ports.connect(sessionId, port);
+  } catch (error) {
+    const { status, message } = toUserError(error);
+    throw new HttpError(status, message);
+  }
+}
+
+/**
+ * The proxy's HTTP client: a pool per preview origin (session and port). Over TCP, up to 16
+ * connections; through the engine, each connection is a process in the session's checker and
+ * holds one of its few slots (exec.ts), so fewer, and closed sooner when idle, so that a page's
+ * burst of requests does not keep the slots from its WebSockets.
+ */
+function previewAgent(options: PreviewOptions): Agent {
+  const direct = buildConnector({ timeout: 10_000 });
+  return new Agent({
+    headersTimeout: 30_000,
+    bodyTimeout: 120_000,
+    factory: (origin, defaults) => {
+      const sessionId = tunnelSession(new URL(origin).hostname);
+      if (!sessionId) return new Pool(origin, { ...defaults, connections: 16, connect: direct });
+      return new Pool(origin, {
+        ...defaults,
+        connections: 4,
+        keepAliveTimeout: 1000,
+        connect: (connection, callback) => {
+          openTunnel(options, sessionId, Number(connection.port)).then(
+            // undici reads and writes it as a stream; nothing of a TCP socket's own is needed.
+            (stream) => callback(null, stream as Socket),
+            (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+          );
+        },
+      });
+    },
+  });
 }
 
 /** Checks who asks and what, and gives the sandbox's URL for the port. */
@@ -89,13 +149,20 @@ async function previewTarget(
     );
   }
   const address = await ports.address(id);
-  if (!address) throw new HttpError(503, 'Aperçu indisponible : le moteur Docker est sur une autre machine.');
   const path = `/preview/${id}/${port}`;
   const rest = request.url.slice(path.length) || '/';
   // On a preview host (PREVIEW_HOST) the page's paths are its own: nothing to add to them.
   const prefix = hostRequests.has(request.raw) ? '' : path;
   const appPath = rest.startsWith('/') ? rest : '/' + rest;
-  return { url: `${scheme}://${address}:${port}${appPath}`, prefix, appPath, address, port };
+  const host = address ?? `${id}${tunnelDomain}`;
+  return {
+    url: `${scheme}://${host}:${port}${appPath}`,
+    prefix,
+    appPath,
+    address: address ?? '127.0.0.1',
+    port,
+    tunnel: !address,
+  };
 }
 
 /** A redirect of the sandbox's own server, kept inside its preview. */
@@ -107,7 +174,12 @@ function previewLocation(location: string, target: PreviewTarget): string {
 }
 
 /** Pipes the browser's WebSocket to the sandbox's server, both ways, bounded. */
-function relayWebSocket(socket: WebSocket, request: FastifyRequest, target: PreviewTarget): void {
+function relayWebSocket(
+  options: PreviewOptions,
+  socket: WebSocket,
+  request: FastifyRequest,
+  target: PreviewTarget,
+): void {
   const headers = forwardedHeaders(request.headers);
   for (const name of [
     'host',
@@ -119,7 +191,25 @@ function relayWebSocket(socket: WebSocket, request: FastifyRequest, target: Prev
   ]) {
     delete headers[name];
   }
-  const inner = new WebSocket(target.url, { headers: headers as Record<string, string> });
+  const sessionId = tunnelSession(new URL(target.url).hostname);
+  const inner = new WebSocket(target.url, {
+    headers: {
+      ...(headers as Record<string, string>),
+      ...(sessionId ? { host: `${target.address}:${target.port}` } : {}),
+    },
+    ...(sessionId
+      ? {
+          // Node's client takes a connection given later, through the callback.
+          createConnection: ((_options, done) => {
+            openTunnel(options, sessionId, target.port).then(
+              (stream) => done(null, stream),
+              (error: unknown) => done(error as Error, undefined as unknown as Duplex),
+            );
+            return undefined;
+          }) satisfies ClientRequestArgs['createConnection'],
+        }
+      : {}),
+  });
   const closeBoth = (code = 1000, reason = '') => {
     const safe = code >= 1000 && code < 5000 && ![1004, 1005, 1006].includes(code) ? code : 1011;
     if (socket.readyState === WebSocket.OPEN) socket.close(safe, reason.slice(0, 120));
@@ -145,8 +235,10 @@ function relayWebSocket(socket: WebSocket, request: FastifyRequest, target: Prev
 }
 
 export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, options) => {
+  const agent = previewAgent(options);
+  app.addHook('onClose', () => agent.close());
   await app.register(fastifyReplyFrom, {
-    undici: { connections: 16, headersTimeout: 30_000, bodyTimeout: 120_000 },
+    undici: agent,
     disableRequestLogging: true,
   });
   // Bodies pass through untouched, whatever their type.
@@ -169,6 +261,11 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
       },
       // `reply` is the one failing: reply-from hands it back with another server type.
       onError: (_failed, { error }) => {
+        // A connection through the engine that was refused says why (its session's bound, say).
+        if (error.cause instanceof HttpError) {
+          void sendPreviewError(request, reply, error.cause.status, error.cause.message);
+          return;
+        }
         void sendPreviewError(
           request,
           reply,
@@ -188,7 +285,7 @@ export const previewRoutes: FastifyPluginAsync<PreviewOptions> = async (app, opt
     wsHandler: (socket, request) => {
       previewTarget(options, request, 'ws')
         .then(
-          (target) => relayWebSocket(socket, request, target),
+          (target) => relayWebSocket(options, socket, request, target),
           (error: unknown) => socket.close(4403, error instanceof HttpError ? error.message.slice(0, 120) : 'refusé'),
         )
         // Never an unhandled rejection: the socket goes, the server stays.

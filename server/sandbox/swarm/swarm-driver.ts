@@ -4,6 +4,7 @@
 // works inside a sandbox (shell, checks, files, layers) goes to its node's engine (node-engines.ts).
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import type { Duplex } from 'node:stream';
 import Docker from 'dockerode';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../../log/log.ts';
@@ -373,9 +374,13 @@ export class SwarmSandboxDriver implements EngineDriver {
     return this.onItsNode(sessionId, (node) => node.terminals.open(sessionId, cols, rows));
   }
 
-  /** The overlay is not this machine's to reach: the web preview is not offered on a swarm yet. */
+  /** The overlay is not this machine's to reach: the web preview goes through openPort(). */
   address(): Promise<string | undefined> {
     return Promise.resolve(undefined);
+  }
+
+  openPort(sessionId: string, port: number): Promise<Duplex> {
+    return this.onItsNode(sessionId, (node) => node.execs.openPort(sessionId, port));
   }
 
   /** This instance's sandbox services, running when their task runs. */
