@@ -6,15 +6,25 @@
 // once. Run per isolation mode by lab-steps*.test.ts.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import { loadLabs, stepChains } from '../../content/labs.ts';
 import { silentLogger } from '../../server/log/log.ts';
 import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
+import type { ExecResult } from '../../server/sandbox/driver.ts';
+import type { Lab } from '../../shared/lab-schema.ts';
 import Docker from 'dockerode';
 import { api, createSession, leftovers, startServer, waitUntil, type Engine, type RunningServer } from './harness.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const labs = loadLabs(path.join(root, 'labs'));
+
+/** The chain of `labId` that holds `stepId` (stepChains in content/labs.ts). */
+export function chainOf(labId: string, stepId: string): StepChain {
+  const lab = labs.find((candidate) => candidate.id === labId);
+  const chain = lab && stepChains(lab).find((candidate) => candidate.steps.includes(stepId));
+  if (!lab || !chain) throw new Error(`no chain with ${stepId} in ${labId}`);
+  return { lab, ...chain };
+}
 const only = process.env.LAB_STEPS_ONLY?.split(',');
 
 /** Used only for its exec: runs solve scripts as a student would, inside the sandbox. */
@@ -115,82 +125,109 @@ export function labStepsSuite(engine?: Engine, options: LabStepsOptions = { vari
       `TP $lab.id: $name fail before their solve and pass after${options.variants ? ', with their variants' : ''}`,
       { timeout: 2_400_000 },
       (chain, { expect }) =>
-        slot(async () => {
-          const { lab } = chain;
-          const session = await createSession(server, lab.id);
-          await waitUntil(
-            async () =>
-              (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !==
-              'preparing',
-            300_000,
-            'the TP set-up',
-          );
-          const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
-          expect(state.body.state).toBe('ready');
-
-          const check = async (stepId: string, answer?: string) => {
-            const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
-              token: session.token,
-              body: answer === undefined ? {} : { answer },
-            });
-            expect(status, `${stepId}: ${JSON.stringify(body)}`).toBe(200);
-            return body as { passed: boolean; message: string };
-          };
-
-          const setUp = async (stepId: string) => {
-            const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/setup`, {
-              token: session.token,
-            });
-            expect(setup.status, `${stepId}: ${JSON.stringify(setup.body)}`).toBe(200);
-          };
-
-          const solve = async (stepId: string, name: string, script: string) => {
-            const result = await driver.exec(session.id, ['bash', '-e', '-c', script], { timeoutMs: 600_000 });
-            expect(
-              result.exitCode,
-              `${stepId} ${name}: ${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`,
-            ).toBe(0);
-            return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
-          };
-
-          const stepOf = (id: string) => {
-            const step = lab.steps.find((candidate) => candidate.id === id);
-            if (!step) throw new Error(`no step ${id} in ${lab.id}`);
-            return step;
-          };
-
-          // The steps this chain starts from: set up and solved, as a student would have.
-          for (const id of chain.prefix) {
-            await setUp(id);
-            await solve(id, 'solve', stepOf(id).solve);
-          }
-
-          for (const id of chain.steps) {
-            const step = stepOf(id);
-            const started = performance.now();
-            await setUp(step.id);
-
-            const before = await check(step.id, step.kind === 'question' ? '' : undefined);
-            expect(before.passed, `${step.id} passes before its solve: ${before.message}`).toBe(false);
-            expect(before.message.length).toBeGreaterThan(5);
-
-            for (const variant of options.variants ? variants(lab.id, step.id) : []) {
-              const answer = await solve(step.id, variant.name, variant.script);
-              const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
-              if (variant.name.startsWith('ok-')) {
-                expect(outcome.passed, `${step.id} ${variant.name}: ${outcome.message}`).toBe(true);
-              } else {
-                expect(outcome.passed, `${step.id} ${variant.name} should fail`).toBe(false);
-                if (variant.expect) expect(outcome.message, `${step.id} ${variant.name}`).toContain(variant.expect);
-              }
-            }
-
-            const answer = await solve(step.id, 'solve', step.solve);
-            const after = await check(step.id, step.kind === 'question' ? answer : undefined);
-            expect(after.passed, `${step.id} after its solve: ${after.message}`).toBe(true);
-            process.stdout.write(`  ${lab.id} / ${step.id} : ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-          }
-        }),
+        slot(() =>
+          runChain(
+            server,
+            chain,
+            (sessionId, script) => driver.exec(sessionId, ['bash', '-e', '-c', script], { timeoutMs: 600_000 }),
+            {
+              variants: options.variants,
+              expect,
+            },
+          ),
+        ),
     );
   });
+}
+
+/** Runs a solve script as a student would, inside the session's sandbox. */
+export type SolveExec = (sessionId: string, script: string) => Promise<ExecResult>;
+
+export interface StepChain {
+  lab: Lab;
+  prefix: string[];
+  steps: string[];
+}
+
+/**
+ * One chain of a TP's steps in a fresh session of `server`: the steps it starts from set up and
+ * solved, then each step red before its solve (and its variants judged), green after.
+ */
+export async function runChain(
+  server: RunningServer,
+  chain: StepChain,
+  exec: SolveExec,
+  options: { variants: boolean; expect: ExpectStatic },
+): Promise<void> {
+  const { expect } = options;
+  const { lab } = chain;
+  const session = await createSession(server, lab.id);
+  await waitUntil(
+    async () =>
+      (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
+    300_000,
+    'the TP set-up',
+  );
+  const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+  expect(state.body.state).toBe('ready');
+
+  const check = async (stepId: string, answer?: string) => {
+    const { status, body } = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/check`, {
+      token: session.token,
+      body: answer === undefined ? {} : { answer },
+    });
+    expect(status, `${stepId}: ${JSON.stringify(body)}`).toBe(200);
+    return body as { passed: boolean; message: string };
+  };
+
+  const setUp = async (stepId: string) => {
+    const setup = await api(server, 'POST', `/api/sessions/${session.id}/steps/${stepId}/setup`, {
+      token: session.token,
+    });
+    expect(setup.status, `${stepId}: ${JSON.stringify(setup.body)}`).toBe(200);
+  };
+
+  const solve = async (stepId: string, name: string, script: string) => {
+    const result = await exec(session.id, script);
+    expect(result.exitCode, `${stepId} ${name}: ${result.stdout.slice(-1500)}\n${result.stderr.slice(-1500)}`).toBe(0);
+    return result.stdout.trim().split('\n').at(-1)?.trim() ?? '';
+  };
+
+  const stepOf = (id: string) => {
+    const step = lab.steps.find((candidate) => candidate.id === id);
+    if (!step) throw new Error(`no step ${id} in ${lab.id}`);
+    return step;
+  };
+
+  // The steps this chain starts from: set up and solved, as a student would have.
+  for (const id of chain.prefix) {
+    await setUp(id);
+    await solve(id, 'solve', stepOf(id).solve);
+  }
+
+  for (const id of chain.steps) {
+    const step = stepOf(id);
+    const started = performance.now();
+    await setUp(step.id);
+
+    const before = await check(step.id, step.kind === 'question' ? '' : undefined);
+    expect(before.passed, `${step.id} passes before its solve: ${before.message}`).toBe(false);
+    expect(before.message.length).toBeGreaterThan(5);
+
+    for (const variant of options.variants ? variants(lab.id, step.id) : []) {
+      const answer = await solve(step.id, variant.name, variant.script);
+      const outcome = await check(step.id, step.kind === 'question' ? answer : undefined);
+      if (variant.name.startsWith('ok-')) {
+        expect(outcome.passed, `${step.id} ${variant.name}: ${outcome.message}`).toBe(true);
+      } else {
+        expect(outcome.passed, `${step.id} ${variant.name} should fail`).toBe(false);
+        if (variant.expect) expect(outcome.message, `${step.id} ${variant.name}`).toContain(variant.expect);
+      }
+    }
+
+    const answer = await solve(step.id, 'solve', step.solve);
+    const after = await check(step.id, step.kind === 'question' ? answer : undefined);
+    expect(after.passed, `${step.id} after its solve: ${after.message}`).toBe(true);
+    process.stdout.write(`  ${lab.id} / ${step.id} : ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
 }

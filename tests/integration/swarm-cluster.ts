@@ -7,6 +7,8 @@ import { execFile } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { sandboxCapabilities } from '../../server/sandbox/container-spec.ts';
@@ -155,4 +157,40 @@ async function loadImage(nodes: SwarmNode[]): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Runs `bash -e -c script` in a session's sandbox, on whichever node its task runs (solve scripts). */
+export async function execInSandbox(
+  cluster: SwarmCluster,
+  sessionId: string,
+  script: string,
+  timeoutMs = 600_000,
+): Promise<{ exitCode: number; stdout: string; stderr: string; timedOut: boolean }> {
+  for (const node of cluster.nodes) {
+    const [found] = await node.engine.listContainers({
+      filters: { label: [`cours-docker.session=${sessionId}`, 'cours-docker.role=sandbox'] },
+    });
+    if (!found) continue;
+    const exec = await node.engine.getContainer(found.Id).exec({
+      Cmd: ['timeout', '-s', 'KILL', String(Math.ceil(timeoutMs / 1000)), 'bash', '-e', '-c', script],
+      AttachStdout: true,
+      AttachStderr: true,
+      WorkingDir: '/root',
+    });
+    const stream = await exec.start({ hijack: true, stdin: false });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const sink = (into: Buffer[]) => new Writable({ write: (chunk: Buffer, _e, done) => (into.push(chunk), done()) });
+    node.engine.modem.demuxStream(stream, sink(out), sink(err));
+    await finished(stream).catch(() => undefined);
+    const info = await exec.inspect();
+    const exitCode = info.ExitCode ?? -1;
+    return {
+      exitCode,
+      stdout: Buffer.concat(out).toString(),
+      stderr: Buffer.concat(err).toString(),
+      timedOut: exitCode === 137,
+    };
+  }
+  throw new Error(`test swarm: no sandbox of session ${sessionId} on any node`);
 }

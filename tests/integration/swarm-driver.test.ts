@@ -1,7 +1,7 @@
 // The server with SANDBOX_DRIVER=swarm against a real three-engine swarm made on this machine:
 // sessions opened through the API become services that Swarm spreads over the nodes; the shell,
 // a check (from the checker on the sandbox's node), the files and the web preview reach each
-// sandbox through its node's engine; pulls come from the course registry's mirror on the node; each overlay leads nowhere else; a killed server finds its sandboxes again;
+// sandbox through its node's engine; pulls come from the course registry's mirror on the node; each overlay leads nowhere else; a chain of each TP's steps passes there; a killed server finds its sandboxes again;
 // a deleted session leaves nothing on the manager or the nodes; a paused node takes no new
 // sandbox and keeps its own; a lost node ends only its own sessions, in French.
 import { createHash, randomBytes } from 'node:crypto';
@@ -20,7 +20,8 @@ import {
   type RunningServer,
 } from './harness.ts';
 import { echoThrough, startPreviewApps } from './preview-apps.ts';
-import { startSwarm, type SwarmCluster } from './swarm-cluster.ts';
+import { chainOf, runChain } from './lab-steps-suite.ts';
+import { execInSandbox, startSwarm, type SwarmCluster } from './swarm-cluster.ts';
 
 let cluster: SwarmCluster;
 let server: RunningServer;
@@ -254,6 +255,18 @@ describe('the Swarm driver, through the server', () => {
       });
       expect(foreign.status).toBe(403);
     },
+  );
+
+  // One chain of each TP that needs nothing from the internet (the overlays lead nowhere):
+  // the TP's set-up, each step red before its solve and green after, on the nodes.
+  it.for([
+    ['tp-images', 'couches-mariadb'],
+    ['tp-dockerfile', 'env-run'],
+  ] as const)('runs the chain of %s’s step %s on the swarm', { timeout: 900_000 }, ([labId, stepId], { expect }) =>
+    runChain(server, chainOf(labId, stepId), (sessionId, script) => execInSandbox(cluster, sessionId, script), {
+      variants: false,
+      expect,
+    }),
   );
 
   it('finds its sandboxes again after being killed, shells and all', { timeout: 300_000 }, async () => {
