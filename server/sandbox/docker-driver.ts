@@ -22,6 +22,7 @@ import {
   type EngineDriver,
   type SandboxSpec,
   type TerminalProcess,
+  type SandboxCapacity,
 } from './driver.ts';
 import { EngineCalls, isNotFound } from './engine-calls.ts';
 import { probeEngine, SandboxWeight, unprobedEngine, type IsolationMode } from './engine-facts.ts';
@@ -115,6 +116,18 @@ export class DockerSandboxDriver implements EngineDriver {
   /** Answers within 2 s whatever the engine does: a slow or absent engine reads as unavailable. */
   engineAvailable(): Promise<boolean> {
     return this.health.available();
+  }
+
+  /** The engine's cores (its machine's, wherever it runs); unless set, the starts at once follow them. */
+  async capacity(): Promise<SandboxCapacity> {
+    // dockerode's types omit info()'s options, which it does pass on (a deadline).
+    const docker = this.calls.docker as unknown as {
+      info(o: { abortSignal: AbortSignal }): Promise<{ NCPU?: number }>;
+    };
+    const info = await docker.info(this.calls.within());
+    const cpus = info.NCPU ?? availableParallelism();
+    if (this.options.maxConcurrentStarts === undefined) this.startLimit.concurrency = Math.max(2, 2 * cpus);
+    return { cpus, nodes: 1 };
   }
 
   /** For liveness probes: the engine's last known state at once, refreshed in the background. */

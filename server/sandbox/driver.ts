@@ -87,6 +87,14 @@ export interface TerminalProcess {
   close(): void;
 }
 
+/** The machines that take sandboxes, as the engine reports them. */
+export interface SandboxCapacity {
+  /** Their cores, summed. */
+  cpus: number;
+  /** How many machines (1 for a single engine). */
+  nodes: number;
+}
+
 export interface SandboxDriver {
   /** True when the Docker engine answers. */
   engineAvailable(): Promise<boolean>;
@@ -113,6 +121,8 @@ export interface SandboxDriver {
   openTerminal(sessionId: string, cols: number, rows: number): Promise<TerminalProcess>;
   /** Every sandbox found in the engine by its labels. */
   list(): Promise<Sandbox[]>;
+  /** What runs sandboxes now: the engine's cores, or those of a cluster's ready sandbox nodes. */
+  capacity(): Promise<SandboxCapacity>;
   /**
    * Removes labelled objects (networks, volumes) that belong to no live sandbox, except those of
    * the sessions in `starting`: their network exists before their container does.

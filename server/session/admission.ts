@@ -21,13 +21,23 @@ export class AdmissionQueue {
   private readonly rotation: string[] = [];
   private readonly runningBy = new Map<string, number>();
   private running = 0;
-  private readonly concurrency: number;
+  private concurrency = 1;
   /** What one group may hold while another waits: half the slots (at least one). */
-  private readonly groupShare: number;
+  private groupShare = 1;
 
   constructor(concurrency: number) {
+    this.resize(concurrency);
+  }
+
+  /** Changes how much runs at once (the cluster grew or shrank); running work is never cut. */
+  resize(concurrency: number): void {
     this.concurrency = Math.max(1, concurrency);
     this.groupShare = Math.max(1, Math.ceil(this.concurrency / 2));
+    this.next();
+  }
+
+  get size(): number {
+    return this.concurrency;
   }
 
   /** Runs `work` for `id` when its turn comes; `group` (the learner or client, by default `id`) for fairness. */

@@ -19,7 +19,11 @@ export interface SessionLimits {
   /** Sessions one client address may hold at once (unbounded when absent). */
   perClient?: number;
   poolSize: number;
-  /** Sandbox starts and TP set-ups running at once; more wait their turn (default 2 × cores). */
+  /**
+   * Sandbox starts and TP set-ups running at once; more wait their turn. Unset: 2 per core of
+   * what runs the sandboxes (the driver's capacity(), this machine or a cluster), followed as
+   * nodes come and go.
+   */
   startsAtOnce?: number;
   lifetimeSeconds: number;
   idleSeconds: number;
@@ -93,7 +97,7 @@ export class SessionManager extends EventEmitter<{
   /** Student sandboxes queued or starting (their sessions are in `sessions` already). */
   private starting = 0;
   private readonly admission: AdmissionQueue;
-  private readonly startsAtOnce: number;
+  private startsAtOnce: number;
   private reaper: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly driver: SandboxDriver;
@@ -115,6 +119,7 @@ export class SessionManager extends EventEmitter<{
 
   /** Re-adopts the sandboxes of live sessions, removes everything else, starts the reaper and the pool. */
   async start(): Promise<void> {
+    await this.followCapacity();
     await this.reconcile(true);
     this.reaper = setInterval(() => void this.reap(), this.limits.reaperIntervalSeconds * 1000);
     this.reaper.unref();
@@ -419,7 +424,23 @@ export class SessionManager extends EventEmitter<{
       }
     }
     await this.reconcile(false).catch((error: Error) => this.log.warn('reconcile failed', { error }));
+    await this.followCapacity();
     this.fillPool();
+  }
+
+  /** Sizes the admission to what runs the sandboxes now, unless its size was set. */
+  private async followCapacity(): Promise<void> {
+    if (this.limits.startsAtOnce !== undefined) return;
+    try {
+      const { cpus, nodes } = await this.driver.capacity();
+      const size = Math.max(2, Math.ceil(2 * cpus));
+      if (size === this.startsAtOnce) return;
+      this.startsAtOnce = size;
+      this.admission.resize(size);
+      this.log.info('starts at once follow the capacity', { cpus, nodes, startsAtOnce: size });
+    } catch (error) {
+      this.log.warn('capacity unknown, starts at once kept', { error, startsAtOnce: this.startsAtOnce });
+    }
   }
 
   /**

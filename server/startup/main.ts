@@ -1,7 +1,6 @@
 // The composition root of `npm start` (server/main.ts only loads it): validates the configuration,
 // builds what is missing (site, images), wires the layers together and serves; removes every
 // sandbox on SIGTERM/SIGINT.
-import os from 'node:os';
 import { allowedOrigins, ConfigError, loadConfig } from '../config/config.ts';
 import { buildApp } from '../http/app.ts';
 import { buildPreviewApp } from '../http/preview/app.ts';
@@ -83,7 +82,7 @@ async function sessionServices(
   db: Database,
   content: Content,
   progress: SqliteProgressStore,
-  startsAtOnce: number,
+  startsAtOnce: number | undefined,
   log: Logger,
 ): Promise<SessionServices> {
   const { labs } = content;
@@ -95,7 +94,7 @@ async function sessionServices(
       maxSessions: config.MAX_SESSIONS,
       perClient: config.SESSIONS_PER_CLIENT,
       poolSize: config.POOL_SIZE,
-      startsAtOnce,
+      ...(startsAtOnce ? { startsAtOnce } : {}),
       lifetimeSeconds: config.SESSION_LIFETIME,
       idleSeconds: config.SESSION_IDLE_TIMEOUT,
       reaperIntervalSeconds: config.REAPER_INTERVAL,
@@ -202,7 +201,8 @@ async function main(): Promise<void> {
   classroom.start();
 
   const images = await import('../images/build.ts');
-  const startsAtOnce = config.SANDBOX_STARTS_AT_ONCE || 2 * os.availableParallelism();
+  // Unset (0): 2 per core of what runs the sandboxes, this engine's or the cluster's (capacity()).
+  const startsAtOnce = config.SANDBOX_STARTS_AT_ONCE || undefined;
   const driver = sandboxDriver(config, images, startsAtOnce, log);
   const engine = await prepareEngine(config, driver, images, log);
   const services = engine.unavailable

@@ -75,7 +75,13 @@ function nodeAccess(config: Config): NodeAccess {
   return { port: config.SWARM_NODE_PORT, tls: { ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') } };
 }
 
-export function sandboxDriver(config: Config, images: Images, startsAtOnce: number, log: Logger): EngineDriver {
+/** `startsAtOnce` undefined: the drivers follow their engines' cores (capacity()). */
+export function sandboxDriver(
+  config: Config,
+  images: Images,
+  startsAtOnce: number | undefined,
+  log: Logger,
+): EngineDriver {
   const settings = containerSettings(config, images);
   if (config.SANDBOX_DRIVER === 'swarm') {
     return new SwarmSandboxDriver(

@@ -33,6 +33,7 @@ export interface NodeEngine {
 export interface SwarmNodeInfo {
   ID: string;
   Spec?: { Labels?: Record<string, string>; Availability?: string };
+  Description?: { Resources?: { NanoCPUs?: number; MemoryBytes?: number } };
   Status?: { State?: string; Addr?: string };
   ManagerStatus?: { Addr?: string };
 }

@@ -25,6 +25,7 @@ import {
   type Sandbox,
   type SandboxSpec,
   type TerminalProcess,
+  type SandboxCapacity,
 } from '../driver.ts';
 import { EngineCalls, isNotFound } from '../engine-calls.ts';
 import { probeEngine, unprobedEngine, type IsolationMode } from '../engine-facts.ts';
@@ -381,6 +382,17 @@ export class SwarmSandboxDriver implements EngineDriver {
 
   openPort(sessionId: string, port: number): Promise<Duplex> {
     return this.onItsNode(sessionId, (node) => node.execs.openPort(sessionId, port));
+  }
+
+  /**
+   * The cores of the nodes that take new sandboxes now (labelled, ready, active). Unless the
+   * starts at once were set, they follow it: 2 per core of the cluster, as on one host.
+   */
+  async capacity(): Promise<SandboxCapacity> {
+    const nodes = (await this.nodes.sandboxNodes()).filter((n) => (n.Spec?.Availability ?? 'active') === 'active');
+    const cpus = nodes.reduce((sum, n) => sum + (n.Description?.Resources?.NanoCPUs ?? 0) / 1e9, 0);
+    if (this.options.maxConcurrentStarts === undefined) this.startLimit.concurrency = Math.max(2, Math.ceil(2 * cpus));
+    return { cpus, nodes: nodes.length };
   }
 
   /** This instance's sandbox services, running when their task runs. */

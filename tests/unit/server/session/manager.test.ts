@@ -219,6 +219,25 @@ describe('SessionManager', () => {
     expect(sessions.map((s) => m.ahead(s.id))).toEqual(Array(5).fill(undefined));
   });
 
+  it('sizes its starts at once to the cores that run sandboxes, and follows a cluster that grows', async () => {
+    const driver = new FakeDriver();
+    let open = () => {};
+    driver.startGate = new Promise<void>((resolve) => (open = resolve));
+    driver.capacityNow = { cpus: 1, nodes: 1 };
+    const { m } = manager({ maxSessions: 20 }, driver);
+    await m.start();
+    const sessions = Array.from({ length: 8 }, () => m.create('bac-a-sable', null).session);
+    // One core: two starts at once.
+    expect(sessions.map((s) => m.ahead(s.id))).toEqual([undefined, undefined, 0, 1, 2, 3, 4, 5]);
+    // Two more nodes of two cores join: ten at once, the waiting ones start without a restart.
+    driver.capacityNow = { cpus: 5, nodes: 3 };
+    await m.reap();
+    expect(sessions.map((s) => m.ahead(s.id))).toEqual(Array(8).fill(undefined));
+    open();
+    await Promise.all(sessions.map((s) => s.ready));
+    await m.stop();
+  });
+
   it('a session ended while it waits never gets a sandbox, and gives its place to the next', async () => {
     const driver = new FakeDriver();
     let open = () => {};
