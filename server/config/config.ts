@@ -187,6 +187,18 @@ export const configSchema = z
     SWARM_NODE_TLS_DIR: z.string().min(1).optional(),
     /** With `swarm`: MTU of the sandboxes' overlay networks (the nodes' own MTU minus 50 for VXLAN). */
     SWARM_OVERLAY_MTU: z.coerce.number().int().min(576).max(9000).default(1450),
+    /**
+     * With `swarm` and SANDBOX_EGRESS=internet: the host names sandboxes may reach, through a
+     * proxy in each node's mirror (their overlays lead nowhere else), comma-separated. Builds
+     * and containers find it by the student's Docker CLI configuration.
+     */
+    SWARM_EGRESS_HOSTS: z
+      .string()
+      .regex(
+        /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(,[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?){0,31}$/,
+        'des noms d’hôtes en minuscules séparés par des virgules, 32 au plus (ex. deb.debian.org)',
+      )
+      .default('deb.debian.org'),
     /** Log level. */
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   })

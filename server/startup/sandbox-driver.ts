@@ -100,6 +100,7 @@ export function sandboxDriver(
           registryVolume: images.REGISTRY_VOLUME,
           mirrorContainer: images.REGISTRY_MIRROR_CONTAINER,
           registryAlias: images.REGISTRY_ALIAS,
+          egressHosts: config.SANDBOX_EGRESS === 'internet' ? config.SWARM_EGRESS_HOSTS.split(',') : [],
         },
       },
       log.child({ module: 'sandbox', driver: 'swarm' }),

@@ -230,4 +230,6 @@ export async function runChain(
     expect(after.passed, `${step.id} after its solve: ${after.message}`).toBe(true);
     process.stdout.write(`  ${lab.id} / ${step.id} : ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
+  // Its seat back, for the chains that come next.
+  await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token });
 }

@@ -257,11 +257,35 @@ describe('the Swarm driver, through the server', () => {
     },
   );
 
-  // One chain of each TP that needs nothing from the internet (the overlays lead nowhere):
-  // the TP's set-up, each step red before its solve and green after, on the nodes.
-  it.for([
+  it('lets a sandbox out only through its node’s proxy, to the allowed hosts, builds and containers included', async () => {
+    const session = sessions[1]!;
+    const terminal = new TerminalClient(server, session.id);
+    await terminal.open(session.token);
+    const node = cluster.nodes[0]!.address;
+    const out = await terminal.run(
+      [
+        `p=$(jq -r .proxies.default.httpProxy /root/.docker/config.json)`,
+        // The control: Debian's archive, allowed; then a host not allowed, and a node's engine.
+        `for u in http://deb.debian.org/debian/dists/bookworm/Release http://example.com/ http://${node}:2375/version; do echo "$u $(curl -s -o /dev/null -m 20 -w '%{http_code}' -x $p $u)"; done`,
+        `docker run --rm debian:bookworm sh -c 'echo "conteneur $HTTP_PROXY"'`,
+      ].join('; '),
+      180_000,
+    );
+    expect(out).toContain('http://deb.debian.org/debian/dists/bookworm/Release 200');
+    expect(out).toContain('http://example.com/ 403');
+    expect(out).toContain(`http://${node}:2375/version 403`);
+    expect(out).toMatch(/conteneur http:\/\/10\.[\d.]+:3128/);
+    terminal.close();
+  });
+
+  // A chain of each TP with nothing from the internet, and one with Debian's archive in a build
+  // or a container (through the node's proxy): the TP's set-up, each step red before its solve
+  // and green after, on the nodes.
+  it.concurrent.for([
     ['tp-images', 'couches-mariadb'],
+    ['tp-images', 'save-load'],
     ['tp-dockerfile', 'env-run'],
+    ['tp-dockerfile', 'nouvelle-version'],
   ] as const)('runs the chain of %s’s step %s on the swarm', { timeout: 900_000 }, ([labId, stepId], { expect }) =>
     runChain(server, chainOf(labId, stepId), (sessionId, script) => execInSandbox(cluster, sessionId, script), {
       variants: false,

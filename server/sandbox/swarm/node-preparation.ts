@@ -20,7 +20,14 @@ export interface MirrorSettings {
   mirrorContainer: string;
   /** The name sandboxes reach the mirror by (SANDBOX_REGISTRY_MIRROR). */
   registryAlias: string;
+  /** Hosts the mirror's proxy lets sandboxes reach (none: no proxy, no way out). */
+  egressHosts: string[];
 }
+
+/** The port of the mirror's proxy (tinyproxy, mirror-entrypoint). */
+export const egressProxyPort = 3128;
+/** The mirror's allowed hosts, on its container: a mirror started with others is made again. */
+const egressLabel = 'cours-docker.egress-hosts';
 
 /** The registry data's fingerprint, on the copy's volume: a node whose copy has it is up to date. */
 const contentLabel = 'cours-docker.registry-content';
@@ -184,11 +191,13 @@ export class NodePreparation {
 
   /** The read-only mirror, as on one host (registry image's mirror-entrypoint), running. */
   private async startMirror(node: Docker): Promise<void> {
-    const { mirrorContainer, registryImage, registryVolume } = this.settings;
+    const { mirrorContainer, registryImage, registryVolume, egressHosts } = this.settings;
     const wanted = await imageId(node, registryImage);
+    const egress = egressHosts.join(',');
     try {
       const current = await node.getContainer(mirrorContainer).inspect();
-      if (current.Image === wanted && current.State.Running) return;
+      const sameEgress = (current.Config.Labels[egressLabel] ?? '') === egress;
+      if (current.Image === wanted && current.State.Running && sameEgress) return;
       await node.getContainer(mirrorContainer).remove({ force: true });
     } catch (error) {
       if (!isNotFound(error)) throw error;
@@ -197,7 +206,8 @@ export class NodePreparation {
       name: mirrorContainer,
       Image: registryImage,
       Cmd: ['/usr/local/bin/mirror-entrypoint'],
-      Labels: { [labels.managed]: 'true', [labels.role]: 'registry' },
+      Env: egress ? [`MIRROR_EGRESS_HOSTS=${egress}`] : [],
+      Labels: { [labels.managed]: 'true', [labels.role]: 'registry', [egressLabel]: egress },
       HostConfig: {
         ReadonlyRootfs: true,
         Tmpfs: { '/run': 'rw,size=16m', '/var/lib/nginx': 'rw,size=1m' },
@@ -210,13 +220,22 @@ export class NodePreparation {
     await mirror.start();
   }
 
-  /** The node's mirror on a sandbox's overlay, under the registry's alias. */
-  async join(calls: EngineCalls, network: string): Promise<void> {
+  /**
+   * The node's mirror on a sandbox's overlay, under the registry's alias. Gives the proxy's
+   * address there when the mirror has one: by address, since the student's own containers and
+   * builds do not resolve the overlay's names.
+   */
+  async join(calls: EngineCalls, network: string): Promise<string | undefined> {
     await calls.docker.getNetwork(network).connect({
       Container: this.settings.mirrorContainer,
       EndpointConfig: { Aliases: [this.settings.registryAlias] },
       ...calls.within(),
     });
+    if (this.settings.egressHosts.length === 0) return undefined;
+    const mirror = await calls.docker.getContainer(this.settings.mirrorContainer).inspect(calls.within());
+    const address = mirror.NetworkSettings.Networks[network]?.IPAddress;
+    if (!address) throw new SandboxError(`mirror has no address on ${network}`);
+    return `http://${address}:${egressProxyPort}`;
   }
 
   /** The mirror off a sandbox's overlay, so that the overlay can go. */

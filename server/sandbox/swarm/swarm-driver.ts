@@ -71,6 +71,9 @@ interface Service {
 }
 
 /** Task states past which a task never runs (Swarm's own list). */
+/** Addresses never sent to the proxy: the student's own containers and networks. */
+const privateRanges = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+
 const endedStates = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 
 /** A failure to reach an engine at all (not a refusal of the engine's). */
@@ -198,7 +201,8 @@ export class SwarmSandboxDriver implements EngineDriver {
       const node = await this.nodes.of(placed.nodeId);
       // The node's mirror joins the sandbox's overlay: the course registry, and nothing else, there.
       await this.preparation.ensure(placed.nodeId, node.calls);
-      await this.preparation.join(node.calls, network);
+      const proxy = await this.preparation.join(node.calls, network);
+      if (proxy) await this.useProxy(node, spec.sessionId, proxy);
       const placedMs = Math.round(performance.now() - started);
       await waitForBoot(node.calls, node.calls.sandbox(spec.sessionId), Math.max(1000, deadline - Date.now()));
       this.log.info('sandbox started', {
@@ -226,6 +230,22 @@ export class SwarmSandboxDriver implements EngineDriver {
       await this.remove(spec.sessionId).catch(() => {});
       throw asStartError(error);
     }
+  }
+
+  /**
+   * The way out of an overlay is the node's proxy (node-preparation.ts): the student's Docker
+   * CLI hands it to every build and container (its `proxies` setting), the course registry and
+   * private addresses excepted. Their own choice to remove it: then nothing goes out.
+   */
+  private async useProxy(node: NodeEngine, sessionId: string, proxy: string): Promise<void> {
+    const noProxy = ['localhost', '127.0.0.0/8', '::1', this.options.registryAlias, ...privateRanges].join(',');
+    const config = { proxies: { default: { httpProxy: proxy, httpsProxy: proxy, noProxy } } };
+    const result = await node.execs.exec(
+      sessionId,
+      ['sh', '-c', 'mkdir -p /root/.docker && cat > /root/.docker/config.json'],
+      { stdin: Buffer.from(JSON.stringify(config, null, 2) + '\n'), timeoutMs: 15_000 },
+    );
+    if (result.exitCode !== 0) throw new SandboxError(`proxy not configured: ${result.stderr.slice(0, 200)}`);
   }
 
   /** The service's task, once Swarm placed and started it; its error if it never will. */
