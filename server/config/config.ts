@@ -20,6 +20,9 @@ const sizeSchema = z
 
 const boolSchema = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
+/** One host name of SWARM_EGRESS_HOSTS: labels of letters, digits and hyphens, the last of letters. */
+const egressHost = '(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}';
+
 export const configSchema = z
   .object({
     /** Address the server listens on. */
@@ -37,7 +40,7 @@ export const configSchema = z
     /** Build missing images (base, sandbox, registry) at start. */
     BUILD_IMAGES: boolSchema.prefault('true'),
     /** Most sessions at once; more get a 503. */
-    MAX_SESSIONS: z.coerce.number().int().min(1).max(500).default(20),
+    MAX_SESSIONS: z.coerce.number().int().min(1).max(5000).default(20),
     /** Sessions one client address may hold at once; past it, a 429. */
     SESSIONS_PER_CLIENT: z.coerce.number().int().min(1).max(500).default(8),
     /** Sessions one client address may open per minute; past it, a 429. */
@@ -195,8 +198,9 @@ export const configSchema = z
     SWARM_EGRESS_HOSTS: z
       .string()
       .regex(
-        /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?(,[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?){0,31}$/,
-        'des noms d’hôtes en minuscules séparés par des virgules, 32 au plus (ex. deb.debian.org)',
+        // Names only, ending in a label of letters: an address (a node's, say) is never allowed.
+        new RegExp(`^${egressHost}(,${egressHost}){0,31}$`),
+        'des noms d’hôtes en minuscules séparés par des virgules, 32 au plus, jamais une adresse IP (ex. deb.debian.org)',
       )
       .default('deb.debian.org'),
     /** Log level. */

@@ -30,6 +30,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SWARM_OVERLAY_MTU: '100' })).toThrow(/SWARM_OVERLAY_MTU/);
   });
 
+  it('lets sandboxes on a swarm out to host names only, never to an address', () => {
+    expect(loadConfig({}).SWARM_EGRESS_HOSTS).toBe('deb.debian.org');
+    const two = loadConfig({ SWARM_EGRESS_HOSTS: 'deb.debian.org,security.debian.org' });
+    expect(two.SWARM_EGRESS_HOSTS).toBe('deb.debian.org,security.debian.org');
+    for (const refused of [
+      '10.217.0.11',
+      'deb.debian.org,169.254.169.254',
+      '*.debian.org',
+      'deb.debian.org/x',
+      'localhost',
+    ]) {
+      expect(() => loadConfig({ SWARM_EGRESS_HOSTS: refused }), refused).toThrow(/SWARM_EGRESS_HOSTS/);
+    }
+  });
+
   it('reads sizes and booleans', () => {
     const config = loadConfig({ SANDBOX_MEMORY: '4G', SANDBOX_DISK: '1536m', SANDBOX_PRIVILEGED: '1' });
     expect(config.SANDBOX_MEMORY).toBe(4 * 1024 ** 3);
