@@ -188,14 +188,18 @@ class TerminalConnection {
       output: (chunk) => this.output(chunk),
       exited: () => this.socket.send({ type: 'exit' }),
       restarted: () => this.socket.send({ type: 'ready' }),
-      failed: (reason, error) =>
+      failed: (reason, error) => {
+        // A session being ended loses its shell first: the end's own message follows, once its
+        // sandbox is gone (SessionManager.destroy), and is the one the student must read.
+        if (!this.services.sessions.get(sessionId)) return;
         this.socket.send({
           type: 'error',
           message:
             reason === 'exits-at-once'
               ? 'Le shell se ferme aussitôt ouvert : cliquez sur « Réinitialiser » pour un bac à sable neuf.'
               : `Impossible de rouvrir un shell : ${toUserError(error).message}`,
-        }),
+        });
+      },
     };
     this.socket = new ServerSocket(
       ws,
