@@ -185,7 +185,7 @@ export class TerminalClient {
   private readonly sleepers: (() => void)[] = [];
 
   constructor(server: RunningServer, sessionId: string, options: { origin?: string } = {}) {
-    this.ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${sessionId}/terminal`, {
+    this.ws = new WebSocket(`${server.base.replace(/^http/, 'ws')}/ws/sessions/${sessionId}/terminal`, {
       ...(options.origin ? { origin: options.origin } : {}),
     });
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
