@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { Duplex, finished as finishedCallback, PassThrough, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type Docker from 'dockerode';
 import type { CheckerContainers } from './checker-containers.ts';
 import { checkerName } from './container-spec.ts';
@@ -42,6 +43,8 @@ export const queuedPortsPerSession = 16;
 
 /** A preview connection through the engine lasts at most this long (a WebSocket left open). */
 const portDeadlineSeconds = 3600;
+/** How long a preview connection waits for one of its session's slots before it is refused. */
+const portWaitMs = 20_000;
 
 export interface ExecBounds {
   /** Most `docker exec` (checks, set-ups) running at once on the engine; more wait their turn. */
@@ -272,7 +275,16 @@ export class SandboxExec {
    * preview slots until it closes.
    */
   async openPort(sessionId: string, port: number): Promise<Duplex> {
-    const release = await this.slot(this.portLimit, sessionId);
+    // The wait has a deadline: WebSockets left open may hold every slot for long.
+    const slot = this.slot(this.portLimit, sessionId);
+    const release = await Promise.race([slot, delay(portWaitMs, undefined, { ref: false })]);
+    if (!release) {
+      void slot.then(
+        (late) => late(),
+        () => {},
+      );
+      throw new SandboxBusyError(sessionId);
+    }
     let stream: Duplex;
     try {
       stream = await this.inChecker(sessionId, async () => {

@@ -58,8 +58,6 @@ interface PreviewTarget {
   /** The address the page's server sees itself reached on (127.0.0.1 through its engine). */
   address: string;
   port: number;
-  /** Reached through the sandbox's engine (openPort), not over the network. */
-  tunnel: boolean;
 }
 
 /**
@@ -161,7 +159,6 @@ async function previewTarget(
     appPath,
     address: address ?? '127.0.0.1',
     port,
-    tunnel: !address,
   };
 }
 
