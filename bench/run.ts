@@ -20,6 +20,7 @@ import {
   createSession,
   startServer,
   TerminalClient,
+  waitForSetUp,
   waitUntil,
   usernsEngine,
   type RunningServer,
@@ -297,12 +298,7 @@ async function checkBench() {
   const server = await startServer({ POOL_SIZE: '0' });
   for (const lab of loadLabs(path.join(root, 'labs'))) {
     const session = await createSession(server, lab.id);
-    await waitUntil(
-      async () =>
-        (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
-      300_000,
-      'the TP set-up',
-    );
+    await waitForSetUp(server, session);
     const times: number[] = [];
     for (let round = 0; round < (quick ? 2 : 4); round++) {
       for (const step of lab.steps) {

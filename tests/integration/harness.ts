@@ -155,6 +155,16 @@ export async function createSession(server: RunningServer, lab = 'bac-a-sable'):
   return { ...created, state };
 }
 
+/** Waits until the session's TP set-up is over (its state no longer `preparing`). */
+export async function waitForSetUp(server: RunningServer, session: SessionCreated): Promise<void> {
+  await waitUntil(
+    async () =>
+      (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
+    300_000,
+    'the TP set-up',
+  );
+}
+
 // eslint-disable-next-line no-control-regex
 const ansi = /\x1b\[[0-9;?>=]*[a-zA-Z]|\x1b[()][A-Z0-9]|\x1b[=>c]|\x1b\][^\x07]*\x07|\r/g;
 

@@ -13,7 +13,15 @@ import { DockerSandboxDriver } from '../../server/sandbox/docker-driver.ts';
 import type { ExecResult } from '../../server/sandbox/driver.ts';
 import type { Lab } from '../../shared/lab-schema.ts';
 import Docker from 'dockerode';
-import { api, createSession, leftovers, startServer, waitUntil, type Engine, type RunningServer } from './harness.ts';
+import {
+  api,
+  createSession,
+  leftovers,
+  startServer,
+  waitForSetUp,
+  type Engine,
+  type RunningServer,
+} from './harness.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const labs = loadLabs(path.join(root, 'labs'));
@@ -162,12 +170,7 @@ export async function runChain(
   const { expect } = options;
   const { lab } = chain;
   const session = await createSession(server, lab.id);
-  await waitUntil(
-    async () =>
-      (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state !== 'preparing',
-    300_000,
-    'the TP set-up',
-  );
+  await waitForSetUp(server, session);
   const state = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
   expect(state.body.state).toBe('ready');
 
