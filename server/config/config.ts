@@ -225,6 +225,13 @@ export const configSchema = z
           'incompatible avec SANDBOX_ISOLATION=userns (un bac à sable privilégié a les pouvoirs du root de l’hôte)',
       });
     }
+    if (config.SANDBOX_DRIVER === 'swarm' && config.SANDBOX_PRIVILEGED) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SANDBOX_PRIVILEGED'],
+        message: 'impossible avec SANDBOX_DRIVER=swarm : un service Swarm ne peut pas être privilégié',
+      });
+    }
     if (config.POOL_SIZE > config.MAX_SESSIONS) {
       context.addIssue({ code: 'custom', path: ['POOL_SIZE'], message: 'ne peut dépasser MAX_SESSIONS' });
     }

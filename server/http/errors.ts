@@ -292,6 +292,8 @@ function sandboxError(error: unknown): UserError | undefined {
       'no-nodes':
         'Bacs à sable désactivés : l’essaim Docker n’a aucun nœud prêt et actif étiqueté pour les bacs à sable. Étiquetez-en (docker node update --label-add cours-docker.sandboxes=true <nœud>), puis relancez le serveur.',
       'nodes-differ': `Bacs à sable désactivés : les nœuds de l’essaim étiquetés pour les bacs à sable ne sont pas réglés de la même façon (userns-remap, cgroups : ${error.detail}). Réglez-les tous pareil, puis relancez le serveur.`,
+      'remap-forced':
+        'Bacs à sable désactivés : SANDBOX_ISOLATION=none demande des bacs à sable sans remappage des utilisateurs, or les nœuds de l’essaim remappent (userns-remap) et Swarm ne permet pas d’en sortir service par service. Laissez SANDBOX_ISOLATION=auto (ou userns), ou retirez userns-remap des nœuds avant qu’ils rejoignent l’essaim, puis relancez le serveur.',
       'not-prepared': `Bacs à sable désactivés : un nœud de l’essaim n’a pas pu recevoir les images ou le miroir du registre du cours (${error.detail}). Vérifiez que les images sont construites sur la machine du serveur (npm run images) et que le nœud répond, puis relancez le serveur.`,
     };
     return { status: 503, message: messages[error.reason] };

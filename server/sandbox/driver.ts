@@ -189,14 +189,17 @@ export class IsolationError extends SandboxError {
 
 /**
  * The swarm cannot hold sandboxes as they must be: `no-nodes` when no ready node is labelled for
- * them, `nodes-differ` when sandbox nodes disagree on user remapping or cgroups, `not-prepared`
- * when a node could not be given the images or the registry's mirror.
+ * them, `nodes-differ` when sandbox nodes disagree on user remapping or cgroups, `remap-forced`
+ * when SANDBOX_ISOLATION=none was asked of nodes that remap users,
+ * `not-prepared` when a node could not be given the images or the registry's mirror.
  */
+export type ClusterProblem = 'no-nodes' | 'nodes-differ' | 'remap-forced' | 'not-prepared';
+
 export class ClusterError extends SandboxError {
   override name = 'ClusterError';
-  readonly reason: 'no-nodes' | 'nodes-differ' | 'not-prepared';
+  readonly reason: ClusterProblem;
   readonly detail: string;
-  constructor(reason: 'no-nodes' | 'nodes-differ' | 'not-prepared', detail: string, options?: ErrorOptions) {
+  constructor(reason: ClusterProblem, detail: string, options?: ErrorOptions) {
     super(`swarm ${reason}: ${detail}`, options);
     this.reason = reason;
     this.detail = detail;

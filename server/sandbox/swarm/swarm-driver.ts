@@ -9,7 +9,7 @@ import Docker from 'dockerode';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from '../../log/log.ts';
 import { waitForBoot } from '../boot-wait.ts';
-import { sandboxName, type ContainerSettings } from '../container-spec.ts';
+import { sandboxName, type ContainerSettings, type EngineFacts } from '../container-spec.ts';
 import {
   asStartError,
   ClusterError,
@@ -49,6 +49,23 @@ export interface SwarmDriverOptions extends ContainerSettings, ExecBounds {
   isolation?: 'auto' | 'userns' | 'none';
   /** Where the images and the course registry's data come from, and the mirror's names on nodes. */
   mirror: MirrorSettings;
+}
+
+/**
+ * The sandbox nodes' one way of running sandboxes. They must all agree, or sandboxes would differ
+ * by where they land. And Swarm has no user namespace per service: on nodes that remap, every
+ * sandbox is remapped, so `none` cannot be honoured there, and is refused rather than reported
+ * as done.
+ */
+export function clusterEngine<T extends { facts: EngineFacts }>(
+  probed: T[],
+  asked: 'auto' | 'userns' | 'none',
+): T | typeof unprobedEngine {
+  const modes = new Set(probed.map((p) => `${p.facts.isolation}/${p.facts.remapsUsers}/${p.facts.cgroupDriver}`));
+  if (modes.size > 1) throw new ClusterError('nodes-differ', [...modes].join(', '));
+  const first = probed[0];
+  if (first?.facts.remapsUsers && asked === 'none') throw new ClusterError('remap-forced', 'SANDBOX_ISOLATION=none');
+  return first ?? unprobedEngine;
 }
 
 /** Where a session's sandbox runs: its node and its task's container there. */
@@ -146,11 +163,7 @@ export class SwarmSandboxDriver implements EngineDriver {
         probeEngine((await this.nodes.of(node.ID)).calls, this.options.isolation ?? 'auto', this.options.privileged),
       ),
     );
-    const modes = new Set(probed.map((p) => `${p.facts.isolation}/${p.facts.remapsUsers}/${p.facts.cgroupDriver}`));
-    if (modes.size > 1) {
-      throw new ClusterError('nodes-differ', [...modes].join(', '));
-    }
-    this.engine = probed[0] ?? unprobedEngine;
+    this.engine = clusterEngine(probed, this.options.isolation ?? 'auto');
     // Every node gets the images and the registry's mirror now, before a sandbox may land there.
     await Promise.all(
       nodes.map(async (node) => {

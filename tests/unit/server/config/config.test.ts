@@ -28,6 +28,10 @@ describe('loadConfig', () => {
     expect(swarm).toMatchObject({ SANDBOX_DRIVER: 'swarm', SWARM_NODE_PORT: 2376, SWARM_OVERLAY_MTU: 1350 });
     expect(() => loadConfig({ SANDBOX_DRIVER: 'kubernetes' })).toThrow(/SANDBOX_DRIVER/);
     expect(() => loadConfig({ SWARM_OVERLAY_MTU: '100' })).toThrow(/SWARM_OVERLAY_MTU/);
+    // A swarm service cannot be privileged: asked anyway, it is refused, not silently dropped.
+    expect(() => loadConfig({ SANDBOX_DRIVER: 'swarm', SANDBOX_PRIVILEGED: 'true' })).toThrow(
+      /SANDBOX_PRIVILEGED : impossible avec SANDBOX_DRIVER=swarm/,
+    );
   });
 
   it('lets sandboxes on a swarm out to host names only, never to an address', () => {
