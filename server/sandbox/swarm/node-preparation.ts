@@ -231,11 +231,27 @@ export class NodePreparation {
       EndpointConfig: { Aliases: [this.settings.registryAlias] },
       ...calls.within(),
     });
+    return this.proxy(calls, network);
+  }
+
+  /** The proxy's address on a sandbox's overlay (none without allowed hosts). */
+  async proxy(calls: EngineCalls, network: string): Promise<string | undefined> {
     if (this.settings.egressHosts.length === 0) return undefined;
     const mirror = await calls.docker.getContainer(this.settings.mirrorContainer).inspect(calls.within());
     const address = mirror.NetworkSettings.Networks[network]?.IPAddress;
     if (!address) throw new SandboxError(`mirror has no address on ${network}`);
     return `http://${address}:${egressProxyPort}`;
+  }
+
+  /** The overlays the node's mirror is on now (none when it is not running). */
+  async overlays(calls: EngineCalls): Promise<Set<string>> {
+    try {
+      const mirror = await calls.docker.getContainer(this.settings.mirrorContainer).inspect(calls.within());
+      return new Set(mirror.State.Running ? Object.keys(mirror.NetworkSettings.Networks) : []);
+    } catch (error) {
+      if (isNotFound(error)) return new Set();
+      throw error;
+    }
   }
 
   /** The mirror off a sandbox's overlay, so that the overlay can go. */

@@ -111,6 +111,8 @@ export class SwarmSandboxDriver implements EngineDriver {
   private readonly nodes: NodeEngines;
   private readonly startLimit: LimitFunction;
   private readonly placements = new Map<string, Placement>();
+  /** Per session: its proxy's address, once known (undefined: none). */
+  private readonly proxies = new Map<string, string | undefined>();
   private readonly preparation: NodePreparation;
   private engine = unprobedEngine;
 
@@ -251,14 +253,19 @@ export class SwarmSandboxDriver implements EngineDriver {
    * private addresses excepted. Their own choice to remove it: then nothing goes out.
    */
   private async useProxy(node: NodeEngine, sessionId: string, proxy: string): Promise<void> {
-    const noProxy = ['localhost', '127.0.0.0/8', '::1', this.options.registryAlias, ...privateRanges].join(',');
-    const config = { proxies: { default: { httpProxy: proxy, httpsProxy: proxy, noProxy } } };
+    this.proxies.set(sessionId, proxy);
+    const config = { proxies: { default: { httpProxy: proxy, httpsProxy: proxy, noProxy: this.noProxy() } } };
     const result = await node.execs.exec(
       sessionId,
       ['sh', '-c', 'mkdir -p /root/.docker && cat > /root/.docker/config.json'],
       { stdin: Buffer.from(JSON.stringify(config, null, 2) + '\n'), timeoutMs: 15_000 },
     );
     if (result.exitCode !== 0) throw new SandboxError(`proxy not configured: ${result.stderr.slice(0, 200)}`);
+  }
+
+  /** What never goes through the proxy: the sandbox itself, the course registry, private addresses. */
+  private noProxy(): string {
+    return ['localhost', '127.0.0.0/8', '::1', this.options.registryAlias, ...privateRanges].join(',');
   }
 
   /** The service's task, once Swarm placed and started it; its error if it never will. */
@@ -324,6 +331,7 @@ export class SwarmSandboxDriver implements EngineDriver {
       await this.preparation.leave(node.calls, networkName(sessionId));
     }
     this.placements.delete(sessionId);
+    this.proxies.delete(sessionId);
     // A task on a lost node holds its overlay until the manager forgets it: the overlay is then
     // left to the orphans' pass, and the session ends now.
     await this.removeNetwork(sessionId, placed === undefined || up);
@@ -397,7 +405,21 @@ export class SwarmSandboxDriver implements EngineDriver {
   }
 
   exec(sessionId: string, command: string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.onItsNode(sessionId, (node) => node.execs.exec(sessionId, command, options));
+    return this.onItsNode(sessionId, async (node) => {
+      if (options.in !== 'checker') return node.execs.exec(sessionId, command, options);
+      // A check's own builds (the lint step's verification build) go out as the student's do.
+      const proxy = await this.proxyOf(sessionId, node);
+      const env: Record<string, string> = proxy ? { SANDBOX_HTTP_PROXY: proxy, SANDBOX_NO_PROXY: this.noProxy() } : {};
+      return node.execs.exec(sessionId, command, { ...options, env: { ...options.env, ...env } });
+    });
+  }
+
+  /** The session's proxy address (its node's mirror on its overlay), looked up once. */
+  private async proxyOf(sessionId: string, node: NodeEngine): Promise<string | undefined> {
+    if (this.proxies.has(sessionId)) return this.proxies.get(sessionId);
+    const proxy = await this.preparation.proxy(node.calls, networkName(sessionId)).catch(() => undefined);
+    this.proxies.set(sessionId, proxy);
+    return proxy;
   }
 
   execStream(sessionId: string, command: string[], options: { timeoutMs: number }): Promise<ExecStream> {
@@ -463,6 +485,33 @@ export class SwarmSandboxDriver implements EngineDriver {
     });
   }
 
+  /**
+   * A mirror made again (new images or registry content at a server's start, a node back) is on
+   * no overlay yet: it joins those of the node's live sandboxes again, and their students' Docker
+   * is given its new proxy address there.
+   */
+  private async rejoinMirror(
+    nodeId: string,
+    node: NodeEngine,
+    live: ReadonlySet<string>,
+    starting: ReadonlySet<string>,
+  ): Promise<void> {
+    const joined = await this.preparation.overlays(node.calls);
+    for (const sessionId of live) {
+      // A sandbox still starting is joined by its own start.
+      if (starting.has(sessionId)) continue;
+      const network = networkName(sessionId);
+      if (this.placements.get(sessionId)?.nodeId !== nodeId || joined.has(network)) continue;
+      try {
+        const proxy = await this.preparation.join(node.calls, network);
+        if (proxy) await this.useProxy(node, sessionId, proxy);
+        this.log.info('registry mirror joined a running sandbox again', { sessionId, node: nodeId });
+      } catch (error) {
+        this.log.warn('registry mirror not joined to a running sandbox', { sessionId, node: nodeId, error });
+      }
+    }
+  }
+
   /** Overlays of the manager, checkers and engine volumes of every node, that no live sandbox owns. */
   async removeOrphans(starting: ReadonlySet<string>): Promise<number> {
     const mine = instanceLabels(this.options.instance);
@@ -496,6 +545,7 @@ export class SwarmSandboxDriver implements EngineDriver {
         // A node that joined (or came back) since the start gets what sandboxes need there.
         await this.preparation
           .ensure(found.info.ID, found.node.calls)
+          .then(() => this.rejoinMirror(found.info.ID, found.node, live, starting))
           .catch((error: unknown) => this.log.warn('swarm node not prepared', { node: found.info.ID, error }));
         return count;
       }),
