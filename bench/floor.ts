@@ -3,9 +3,12 @@
 // its figure to this one, measured in the same run.
 import { spawn } from 'node:child_process';
 
-/** The docker CLI, on this machine's engine or on another (a swarm node's, `tcp://…`). */
+/**
+ * The docker CLI, on this machine's engine or on another (a swarm node's): `engine` is then the
+ * CLI's options for it (`-H tcp://… --tlsverify …`).
+ */
 function dockerCli(engine?: string): string {
-  return engine ? `docker -H ${engine}` : 'docker';
+  return engine ? `docker ${engine}` : 'docker';
 }
 
 /** Runs `command` in the container through `docker exec -it` on a pty; the bytes and seconds it took. */

@@ -67,8 +67,7 @@ export async function swarmBench(quick: boolean): Promise<void> {
     const server = await startServer({
       ...many,
       SANDBOX_DRIVER: 'swarm',
-      DOCKER_HOST: `tcp://${cluster.nodes[0]!.address}:2375`,
-      SWARM_NODE_PORT: '2375',
+      ...cluster.serverEnv(),
       SWARM_OVERLAY_MTU: '1350',
     });
     const prepared = (performance.now() - started) / 1000;
@@ -98,7 +97,7 @@ export async function swarmBench(quick: boolean): Promise<void> {
     const placed = await placement(cluster.manager, id);
     const node = cluster.nodes.find((n) => n.address === placed?.address);
     if (!node || !placed) throw new Error('the echo session’s node was not found');
-    const engine = `tcp://${node.address}:2375`;
+    const engine = cluster.cli(node.address).join(' ');
     const floor = await floorEcho(placed.container, quick ? 100 : 400, engine);
     report(
       'essaim : écho d’une frappe p50 / p99',

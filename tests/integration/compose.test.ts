@@ -8,6 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createSession, freePort, TerminalClient, waitUntil, type RunningServer } from './harness.ts';
+import { buildServerImage } from './server-image.ts';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
@@ -45,11 +46,7 @@ function compose(args: string[], env: Record<string, string>) {
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  await run('docker', ['build', '-q', '-f', 'deploy/server/Dockerfile', '-t', 'cours-docker/server:latest', '.'], {
-    cwd: root,
-    timeout: 900_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  await buildServerImage();
   const port = await freePort();
   env = {
     INSTRUCTOR_PASSWORD: 'compose-essai-1234',

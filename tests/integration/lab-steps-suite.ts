@@ -26,14 +26,14 @@ import {
 const root = path.resolve(import.meta.dirname, '../..');
 const labs = loadLabs(path.join(root, 'labs'));
 
-/** The chain of `labId` that holds `stepId` (stepChains in content/labs.ts). */
-export function chainOf(labId: string, stepId: string): StepChain {
-  const lab = labs.find((candidate) => candidate.id === labId);
-  const chain = lab && stepChains(lab).find((candidate) => candidate.steps.includes(stepId));
-  if (!lab || !chain) throw new Error(`no chain with ${stepId} in ${labId}`);
-  return { lab, ...chain };
-}
 const only = process.env.LAB_STEPS_ONLY?.split(',');
+
+/** Every chain of every TP (or of those in LAB_STEPS_ONLY), named by its steps. */
+export function allChains(): (StepChain & { name: string })[] {
+  return labs
+    .filter((lab) => !only || only.includes(lab.id))
+    .flatMap((lab) => stepChains(lab).map((chain) => ({ lab, ...chain, name: chain.steps.join(', ') })));
+}
 
 /** Used only for its exec: runs solve scripts as a student would, inside the sandbox. */
 const execDriver = (engine?: Engine) =>
@@ -83,7 +83,7 @@ function variants(labId: string, stepId: string): Variant[] {
 const parallelChains = Number(process.env.LAB_STEPS_PARALLEL ?? 4);
 
 /** A counting semaphore: at most `size` holders at once. */
-function slots(size: number): <T>(work: () => Promise<T>) => Promise<T> {
+export function slots(size: number): <T>(work: () => Promise<T>) => Promise<T> {
   let free = size;
   const waiting: (() => void)[] = [];
   return async (work) => {
@@ -124,9 +124,7 @@ export function labStepsSuite(engine?: Engine, options: LabStepsOptions = { vari
     expect(await leftovers(undefined, engine)).toEqual([]);
   });
 
-  const chains = labs
-    .filter((lab) => !only || only.includes(lab.id))
-    .flatMap((lab) => stepChains(lab).map((chain) => ({ lab, ...chain, name: chain.steps.join(', ') })));
+  const chains = allChains();
 
   describe.concurrent('every chain of TP steps, each in its own sandbox', () => {
     it.for(chains)(

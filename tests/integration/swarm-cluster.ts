@@ -1,10 +1,12 @@
 // A real Docker Swarm of several engines on this one machine, for the cluster tests: each node
 // is a container of the sandbox image (Debian 13's dockerd 26, with the sandbox's capabilities
-// and nothing more), on a private network of its own, its engine also answering on TCP there.
+// and nothing more), on a private network of its own, its engine also answering there on TCP
+// with mutual TLS, as the README asks of real nodes (a CA, a server and a client certificate
+// made for the run with openssl).
 // The first node is the manager; every node is labelled for sandboxes and given the sandbox
 // image (no registry, no internet). As Moby's own tests run several daemons on one host.
 import { execFile } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -17,9 +19,12 @@ import { sandboxNodeLabel } from '../../server/sandbox/swarm/service-spec.ts';
 const run = promisify(execFile);
 const host = new Docker();
 const image = 'cours-docker/sandbox:latest';
-const enginePort = 2375;
+/** Docker's port for TCP with TLS. */
+export const enginePort = 2376;
 /** Marks what the test cluster made on the host, so a crashed run's leftovers are found. */
 export const clusterLabel = 'cours-docker.test-swarm';
+/** Where the test's certificates are, for every run (removed with the cluster). */
+const tlsDir = path.join(tmpdir(), 'cours-docker-test-swarm-tls');
 
 export interface SwarmNode {
   name: string;
@@ -30,7 +35,61 @@ export interface SwarmNode {
 export interface SwarmCluster {
   nodes: SwarmNode[];
   manager: Docker;
+  /** A folder of ca.pem, cert.pem and key.pem: the client's certificate for every node's engine. */
+  tlsDir: string;
+  /** The server's settings to drive this swarm through its manager, over TLS. */
+  serverEnv(): Record<string, string>;
+  /** The Docker CLI's options to reach a node's engine (`docker <these> ps`). */
+  cli(address: string): string[];
   stop(): Promise<void>;
+}
+
+/**
+ * A CA, the nodes' server certificate (their addresses as names) and the client's, in `dir`:
+ * ca.pem, cert.pem and key.pem are the client's, as Docker's CLI and the server read them.
+ */
+export async function makeCertificates(dir: string, addresses: string[]): Promise<void> {
+  const openssl = (args: string[]) => run('openssl', args, { cwd: dir });
+  const key = (file: string) => openssl(['ecparam', '-genkey', '-name', 'prime256v1', '-noout', '-out', file]);
+  await key('ca-key.pem');
+  await openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca-key.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=cours-docker-test-ca',
+    '-out',
+    'ca.pem',
+  ]);
+  const sign = async (name: string, keyFile: string, certFile: string, extensions: string) => {
+    await key(keyFile);
+    await openssl(['req', '-new', '-key', keyFile, '-subj', `/CN=${name}`, '-out', `${name}.csr`]);
+    writeFileSync(path.join(dir, `${name}.ext`), extensions);
+    await openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      certFile,
+    ]);
+  };
+  const names = [...addresses, '127.0.0.1'].map((a) => `IP:${a}`).join(',');
+  await sign('node', 'server-key.pem', 'server-cert.pem', `subjectAltName=${names}\nextendedKeyUsage=serverAuth\n`);
+  await sign('client', 'key.pem', 'cert.pem', 'extendedKeyUsage=clientAuth\n');
 }
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
@@ -46,6 +105,7 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
 /** Removes the nodes, their network and their volumes, whatever run made them. */
 export async function removeCluster(): Promise<void> {
   const filters = { label: [clusterLabel] };
+  rmSync(tlsDir, { recursive: true, force: true });
   for (const c of await host.listContainers({ all: true, filters })) {
     await host
       .getContainer(c.Id)
@@ -75,17 +135,29 @@ export async function startSwarm(count = 3, subnet = '10.216.0'): Promise<SwarmC
     IPAM: { Config: [{ Subnet: `${subnet}.0/24`, Gateway: `${subnet}.1` }] },
     Labels: { [clusterLabel]: 'true' },
   });
+  const addresses = Array.from({ length: count }, (_, i) => `${subnet}.${11 + i}`);
+  mkdirSync(tlsDir, { recursive: true });
+  await makeCertificates(tlsDir, addresses);
+  const tls = {
+    ca: readFileSync(path.join(tlsDir, 'ca.pem')),
+    cert: readFileSync(path.join(tlsDir, 'cert.pem')),
+    key: readFileSync(path.join(tlsDir, 'key.pem')),
+  };
   const nodes: SwarmNode[] = [];
   for (let i = 1; i <= count; i++) {
     const name = `cours-docker-test-node${i}`;
-    const address = `${subnet}.${10 + i}`;
+    const address = addresses[i - 1]!;
     await host.createVolume({ Name: `${name}-docker`, Labels: { [clusterLabel]: 'true' } });
     const container = await host.createContainer({
       name,
       Hostname: `node${i}`,
       Image: image,
       Labels: { [clusterLabel]: 'true' },
-      Env: [`SANDBOX_ENGINE_TCP_PORT=${enginePort}`, 'DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1'],
+      Env: [
+        `SANDBOX_ENGINE_TCP_PORT=${enginePort}`,
+        'SANDBOX_ENGINE_TLS_DIR=/etc/cours-docker-tls',
+        'DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1',
+      ],
       HostConfig: {
         CapDrop: ['ALL'],
         CapAdd: sandboxCapabilities,
@@ -93,16 +165,40 @@ export async function startSwarm(count = 3, subnet = '10.216.0'): Promise<SwarmC
         Sysctls: { 'net.ipv4.ip_forward': '1' },
         CgroupnsMode: 'private',
         // A node's images and its sandboxes' volumes on the host's disk, not in memory.
-        Binds: [`${name}-docker:/var/lib/docker`],
+        Binds: [`${name}-docker:/var/lib/docker`, `${tlsDir}:/etc/cours-docker-tls:ro`],
         Tmpfs: { '/run': 'rw,exec,size=256m', '/tmp': 'rw,exec,size=256m' },
         NetworkMode: network,
       } as Docker.HostConfig,
       NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address } } } },
     });
     await container.start();
-    nodes.push({ name, address, engine: new Docker({ host: address, port: enginePort, timeout: 60_000 }) });
+    nodes.push({
+      name,
+      address,
+      engine: new Docker({ host: address, port: enginePort, protocol: 'https', ...tls, timeout: 60_000 }),
+    });
   }
-  const cluster: SwarmCluster = { nodes, manager: nodes[0]!.engine, stop: removeCluster };
+  const cluster: SwarmCluster = {
+    nodes,
+    manager: nodes[0]!.engine,
+    tlsDir,
+    serverEnv: () => ({
+      DOCKER_HOST: `tcp://${addresses[0]}:${enginePort}`,
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: tlsDir,
+      SWARM_NODE_PORT: String(enginePort),
+      SWARM_NODE_TLS_DIR: tlsDir,
+    }),
+    cli: (address) => [
+      '-H',
+      `tcp://${address}:${enginePort}`,
+      '--tlsverify',
+      `--tlscacert=${tlsDir}/ca.pem`,
+      `--tlscert=${tlsDir}/cert.pem`,
+      `--tlskey=${tlsDir}/key.pem`,
+    ],
+    stop: removeCluster,
+  };
   try {
     for (const node of nodes) await until(`${node.name}'s engine`, 90_000, () => node.engine.ping());
     const [first, ...others] = nodes;

@@ -10,6 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionCreated } from '../../shared/contract.ts';
 import { sandboxName } from '../../server/sandbox/container-spec.ts';
@@ -23,8 +24,8 @@ import {
   type RunningServer,
 } from './harness.ts';
 import { echoThrough, startPreviewApps } from './preview-apps.ts';
-import { chainOf, runChain } from './lab-steps-suite.ts';
-import { execInSandbox, startSwarm, type SwarmCluster } from './swarm-cluster.ts';
+import { allChains, runChain, slots } from './lab-steps-suite.ts';
+import { enginePort, execInSandbox, startSwarm, type SwarmCluster } from './swarm-cluster.ts';
 import { deployStack } from './swarm-stack.ts';
 
 let cluster: SwarmCluster;
@@ -43,8 +44,8 @@ beforeAll(async () => {
   cluster = await startSwarm(3, '10.217.0');
   env = {
     SANDBOX_DRIVER: 'swarm',
-    DOCKER_HOST: `tcp://${cluster.nodes[0]!.address}:2375`,
-    SWARM_NODE_PORT: '2375',
+    // The manager and every node's engine over mutual TLS, with the test's certificates.
+    ...cluster.serverEnv(),
     // The nodes are containers on a bridge of 1500 bytes: VXLAN's 50 come out of it, and a margin.
     SWARM_OVERLAY_MTU: '1350',
     INSTANCE_ID: instance,
@@ -148,7 +149,8 @@ describe('the Swarm driver, through the server', () => {
     const terminal = new TerminalClient(server, session.id);
     await terminal.open(session.token);
     const out = await terminal.run(
-      `for a in ${cluster.nodes.map((n) => n.address).join(' ')}; do curl -s -m 3 http://$a:2375/version >/dev/null && echo "joint $a" || echo "fermé $a"; done; echo "routes=$(ip route | grep -c default)"; curl -s -m 3 --unix-socket /var/run/docker.sock http://moteur/version >/dev/null && echo "propre moteur joint"`,
+      // A bare TCP connection, not an HTTP request: TLS would refuse one, reachable or not.
+      `for a in ${cluster.nodes.map((n) => n.address).join(' ')}; do timeout 3 bash -c "</dev/tcp/$a/${enginePort}" 2>/dev/null && echo "joint $a" || echo "fermé $a"; done; echo "routes=$(ip route | grep -c default)"; curl -s -m 3 --unix-socket /var/run/docker.sock http://moteur/version >/dev/null && echo "propre moteur joint"`,
       60_000,
     );
     // The control: the same curl reaches the sandbox's own engine.
@@ -261,6 +263,38 @@ describe('the Swarm driver, through the server', () => {
     },
   );
 
+  it('serves one student’s preview while another holds all of their own connections through the engine', async () => {
+    const flooder = sessions[2]!;
+    const other = sessions[1]!;
+    (await startPreviewApps(server, other)).close();
+    const mine = { authorization: `Bearer ${flooder.token}` };
+    // Eight WebSockets (the echo server answers one at a time: the rest hang, holding their
+    // connection through the engine), then four pages that must wait for a free one.
+    const held = Array.from(
+      { length: 8 },
+      () => new WebSocket(`ws://127.0.0.1:${server.port}/preview/${flooder.id}/9000/echo`, { headers: mine }),
+    );
+    for (const ws of held) ws.on('error', () => {});
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    let settled = 0;
+    const waiting = Array.from({ length: 4 }, () =>
+      fetch(`${server.base}/preview/${flooder.id}/8080/`, { headers: mine }).then((r) => {
+        settled++;
+        return r.status;
+      }),
+    );
+    const page = await fetch(`${server.base}/preview/${other.id}/8080/`, {
+      headers: { authorization: `Bearer ${other.token}` },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<html/i);
+    // The other student was served while the flooder's own pages still waited their turn.
+    expect(settled).toBe(0);
+    for (const ws of held) ws.terminate();
+    // Freed, the flooder's pages are served (or refused in French past their wait, never a 500).
+    for (const status of await Promise.all(waiting)) expect([200, 429, 503]).toContain(status);
+  });
+
   it('lets a sandbox out only through its node’s proxy, to the allowed hosts, builds and containers included', async () => {
     const session = sessions[1]!;
     const terminal = new TerminalClient(server, session.id);
@@ -270,31 +304,29 @@ describe('the Swarm driver, through the server', () => {
       [
         `p=$(jq -r .proxies.default.httpProxy /root/.docker/config.json)`,
         // The control: Debian's archive, allowed; then a host not allowed, and a node's engine.
-        `for u in http://deb.debian.org/debian/dists/bookworm/Release http://example.com/ http://${node}:2375/version; do echo "$u $(curl -s -o /dev/null -m 20 -w '%{http_code}' -x $p $u)"; done`,
+        `for u in http://deb.debian.org/debian/dists/bookworm/Release http://example.com/ http://${node}:${enginePort}/version; do echo "$u $(curl -s -o /dev/null -m 20 -w '%{http_code}' -x $p $u)"; done`,
         `docker run --rm debian:bookworm sh -c 'echo "conteneur $HTTP_PROXY"'`,
       ].join('; '),
       180_000,
     );
     expect(out).toContain('http://deb.debian.org/debian/dists/bookworm/Release 200');
     expect(out).toContain('http://example.com/ 403');
-    expect(out).toContain(`http://${node}:2375/version 403`);
+    expect(out).toContain(`http://${node}:${enginePort}/version 403`);
     expect(out).toMatch(/conteneur http:\/\/10\.[\d.]+:3128/);
     terminal.close();
   });
 
-  // A chain of each TP with nothing from the internet, and one with Debian's archive in a build
-  // or a container (through the node's proxy): the TP's set-up, each step red before its solve
-  // and green after, on the nodes.
-  it.concurrent.for([
-    ['tp-images', 'couches-mariadb'],
-    ['tp-images', 'save-load'],
-    ['tp-dockerfile', 'env-run'],
-    ['tp-dockerfile', 'nouvelle-version'],
-  ] as const)('runs the chain of %s’s step %s on the swarm', { timeout: 900_000 }, ([labId, stepId], { expect }) =>
-    runChain(server, chainOf(labId, stepId), (sessionId, script) => execInSandbox(cluster, sessionId, script), {
-      variants: false,
-      expect,
-    }),
+  // Every chain of every TP's steps, a few at once: the TP's set-up, each step red before its
+  // solve and green after, on the nodes; Debian's archive reached in builds and containers
+  // through the node's proxy, the base images from the node's mirror.
+  const chainSlot = slots(4);
+  it.concurrent.for(allChains())('runs TP $lab.id: $name on the swarm', { timeout: 1_800_000 }, (chain, { expect }) =>
+    chainSlot(() =>
+      runChain(server, chain, (sessionId, script) => execInSandbox(cluster, sessionId, script), {
+        variants: false,
+        expect,
+      }),
+    ),
   );
 
   it(
@@ -305,7 +337,6 @@ describe('the Swarm driver, through the server', () => {
     async () => {
       const stack = await deployStack(cluster, {
         INSTRUCTOR_PASSWORD: 'pile-essai-1234',
-        SWARM_NODE_PORT: '2375',
         SWARM_OVERLAY_MTU: '1350',
       });
       const deployed = { base: stack.base, port: stack.port } as RunningServer;
@@ -336,17 +367,43 @@ describe('the Swarm driver, through the server', () => {
       } finally {
         await stack.remove();
       }
-      // Not yet: its server should remove its sandboxes as it stops, and leaves its warm pool's
-      // (followed in issue 23). They are removed here, so that the tests after have the nodes.
+      // Its server removed its sandboxes as it stopped: none of another instance is left.
       const left = (await cluster.manager.listServices({ filters: { label: ['cours-docker.role=sandbox'] } })) as {
-        ID: string;
         Spec: { Labels?: Record<string, string> };
       }[];
-      await Promise.all(
-        left
-          .filter((s) => s.Spec.Labels?.['cours-docker.instance'] !== instance)
-          .map((s) => cluster.manager.getService(s.ID).remove()),
+      expect(left.filter((s) => s.Spec.Labels?.['cours-docker.instance'] !== instance)).toEqual([]);
+    },
+  );
+
+  it(
+    'finds its sandboxes again after being killed, shells and all, and its remade mirrors join them again',
+    { timeout: 300_000 },
+    async () => {
+      await server.stop('SIGKILL');
+      // Another list of allowed hosts: every node's mirror is made again as the server starts,
+      // on no overlay; it must join the running sandboxes' again, under a new proxy address.
+      server = await startServer({ ...env, SWARM_EGRESS_HOSTS: 'deb.debian.org,security.debian.org' }, server.dataDir);
+      for (const session of sessions) {
+        const seen = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
+        expect(seen.body).toMatchObject({ state: 'ready' });
+      }
+      const session = sessions[1]!;
+      const terminal = new TerminalClient(server, session.id);
+      await terminal.open(session.token);
+      expect(await terminal.run('echo toujours-la')).toContain('toujours-la');
+      const out = await terminal.run(
+        [
+          'docker pull -q hello-world',
+          `p=$(jq -r .proxies.default.httpProxy /root/.docker/config.json)`,
+          `for u in http://deb.debian.org/debian/dists/bookworm/Release http://security.debian.org/; do echo "$u $(curl -s -o /dev/null -m 20 -w '%{http_code}' -x $p $u)"; done`,
+        ].join('; '),
+        180_000,
       );
+      expect(out).toContain('hello-world');
+      // The new mirror's proxy, with the new list (the second host allowed now, reachable or not).
+      expect(out).toContain('http://deb.debian.org/debian/dists/bookworm/Release 200');
+      expect(out).toMatch(/security\.debian\.org\/ (?!403)\d{3}/);
+      terminal.close();
     },
   );
 
