@@ -47,7 +47,9 @@ export class CheckerContainers {
   /** Removes the checker's container, whatever this server knows of it (orphans too). */
   async removeContainer(sessionId: string): Promise<void> {
     try {
-      await this.calls.docker.getContainer(checkerName(sessionId)).remove({ force: true, ...this.calls.within() });
+      await this.calls.docker
+        .getContainer(checkerName(sessionId))
+        .remove({ force: true, v: true, ...this.calls.within() });
     } catch (error) {
       if (!isNotFound(error)) this.log.warn('checker container not removed', { sessionId, error });
     }
@@ -59,7 +61,7 @@ export class CheckerContainers {
     try {
       const info = await existing.inspect(this.calls.within());
       if (info.State.Running) return;
-      await existing.remove({ force: true, ...this.calls.within() });
+      await existing.remove({ force: true, v: true, ...this.calls.within() });
     } catch (error) {
       if (!isNotFound(error)) throw goneOr(error, sessionId);
     }

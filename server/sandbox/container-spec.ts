@@ -208,7 +208,13 @@ export function checkerContainer(
       CapAdd: checkerCapabilities,
       SecurityOpt: ['no-new-privileges'],
       ReadonlyRootfs: true,
-      Tmpfs: { '/run': 'rw,nosuid,size=16m,mode=755', '/tmp': 'rw,nosuid,size=64m,mode=1777' },
+      Tmpfs: {
+        '/run': 'rw,nosuid,size=16m,mode=755',
+        '/tmp': 'rw,nosuid,size=64m,mode=1777',
+        // The image declares /var/lib/docker a volume (the sandbox's engine storage): without a
+        // mount there, each checker would cost the engine an anonymous volume, left behind.
+        '/var/lib/docker': 'rw,nosuid,nodev,noexec,size=64k,mode=700',
+      },
       Memory: checkerMemoryBytes,
       MemorySwap: checkerMemoryBytes,
       NanoCpus: Math.round(o.cpus * 1e9),

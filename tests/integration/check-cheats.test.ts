@@ -1,7 +1,9 @@
 // Cheats a root student might try to turn a check green without the work, against the real
 // engine: each cheat, then the check, which must stay red or refuse to judge; then the real
 // work, which passes. Checks run from the sandbox's checker (server/check/checker.ts).
+import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkerName } from '../../server/sandbox/container-spec.ts';
 import type { SessionCreated } from '../../shared/contract.ts';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
 
@@ -90,6 +92,10 @@ describe('checks out of the student’s reach', () => {
     await terminal.run('docker pull -q debian:bookworm >/dev/null');
     const done = await check('pull-debian');
     expect(done.passed).toBe(true);
+    // The checker made again, like the first, costs the engine no volume (its image declares
+    // /var/lib/docker one: a tmpfs there, or an anonymous volume per checker would pile up).
+    const checker = await new Docker().getContainer(checkerName(session.id)).inspect();
+    expect(checker.Mounts.filter((m) => m.Type === 'volume')).toEqual([]);
   }, 300_000);
 
   it('an empty executable committed where curl should be installed does not pass', async () => {

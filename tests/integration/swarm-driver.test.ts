@@ -161,7 +161,7 @@ describe('the Swarm driver, through the server', () => {
     terminal.close();
   });
 
-  it('pulls from the course registry’s mirror on the node, and checks the step from the checker there', async () => {
+  it('pulls from the course registry’s mirror on the node, checks the step from the checker there, shows its layers', async () => {
     const opened = await createSession(server, 'tp-images');
     sessions.push(opened);
     const check = () =>
@@ -176,6 +176,12 @@ describe('the Swarm driver, through the server', () => {
     expect(await terminal.run('docker pull -q debian:bookworm', 180_000)).toContain('debian:bookworm');
     terminal.close();
     expect((await check()).body).toMatchObject({ passed: true });
+    // The layer explorer reads the image out of the sandbox through its node too.
+    const layers = await api(server, 'GET', `/api/sessions/${opened.id}/images/debian%3Abookworm/layers`, {
+      token: opened.token,
+    });
+    expect(layers.status).toBe(200);
+    expect((layers.body as unknown as { layers: unknown[] }).layers.length).toBeGreaterThanOrEqual(1);
     const checkers = await Promise.all(
       cluster.nodes.map((n) =>
         n.engine.listContainers({

@@ -99,7 +99,11 @@ describe('the checker container', () => {
     expect(host.CapAdd).not.toContain('NET_ADMIN');
     expect(host.SecurityOpt).toEqual(['no-new-privileges']);
     expect(host.ReadonlyRootfs).toBe(true);
-    expect(Object.keys(host.Tmpfs ?? {}).sort()).toEqual(['/run', '/tmp']);
+    expect(Object.keys(host.Tmpfs ?? {}).sort()).toEqual(['/run', '/tmp', '/var/lib/docker']);
+  });
+
+  it('mounts a small tmpfs where its image declares a volume, so that it leaves no anonymous volume', () => {
+    expect(host.Tmpfs?.['/var/lib/docker']).toMatch(/noexec.*size=64k/);
   });
 
   it('is bounded and weighed like a sandbox', () => {
