@@ -36,6 +36,8 @@ export interface EngineFacts {
   /** The isolation mode settled for this engine (see resolveIsolation). */
   isolation: 'userns' | 'none';
   cgroupDriver: CgroupDriver;
+  /** With userns-remap: the host ids a container's root maps to (from the engine's root folder). */
+  remappedRoot?: { uid: number; gid: number };
 }
 
 /** The capabilities a sandbox keeps (all others are dropped); tested by sandbox-isolation. */

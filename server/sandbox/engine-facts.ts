@@ -37,6 +37,7 @@ export async function probeEngine(
     SecurityOptions?: string[];
     CgroupDriver?: string;
     CgroupVersion?: string;
+    DockerRootDir?: string;
   };
   const cgroups: EngineCgroups = {
     driver: info.CgroupDriver === 'systemd' ? 'systemd' : 'cgroupfs',
@@ -47,7 +48,13 @@ export async function probeEngine(
     throw new IsolationError('SANDBOX_ISOLATION=userns but the engine does not run with userns-remap');
   }
   const isolation: IsolationMode = asked === 'none' || privileged || !remapsUsers ? 'none' : 'userns';
-  return { facts: { remapsUsers, isolation, cgroupDriver: cgroups.driver }, cgroups };
+  // A remapping engine keeps its data in `<root>/<uid>.<gid>`, the ids its containers' root is.
+  const ids = remapsUsers ? /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? '') : null;
+  const remappedRoot = ids ? { uid: Number(ids[1]), gid: Number(ids[2]) } : undefined;
+  return {
+    facts: { remapsUsers, isolation, cgroupDriver: cgroups.driver, ...(remappedRoot ? { remappedRoot } : {}) },
+    cgroups,
+  };
 }
 
 /** Gives the sandboxes' parent cgroup its weight; says so, once, when it cannot. */

@@ -126,7 +126,11 @@ export async function removeCluster(): Promise<void> {
 }
 
 /** Starts `count` engines, makes them one swarm, and loads the sandbox image on each. */
-export async function startSwarm(count = 3, subnet = '10.216.0'): Promise<SwarmCluster> {
+export async function startSwarm(
+  count = 3,
+  subnet = '10.216.0',
+  options: { remapUsers?: boolean } = {},
+): Promise<SwarmCluster> {
   await removeCluster();
   const network = `cours-docker-test-swarm`;
   await host.createNetwork({
@@ -157,6 +161,7 @@ export async function startSwarm(count = 3, subnet = '10.216.0'): Promise<SwarmC
         `SANDBOX_ENGINE_TCP_PORT=${enginePort}`,
         'SANDBOX_ENGINE_TLS_DIR=/etc/cours-docker-tls',
         'DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1',
+        ...(options.remapUsers ? ['SANDBOX_ENGINE_USERNS_REMAP=1'] : []),
       ],
       HostConfig: {
         CapDrop: ['ALL'],
@@ -168,6 +173,9 @@ export async function startSwarm(count = 3, subnet = '10.216.0'): Promise<SwarmC
         Binds: [`${name}-docker:/var/lib/docker`, `${tlsDir}:/etc/cours-docker-tls:ro`],
         Tmpfs: { '/run': 'rw,exec,size=256m', '/tmp': 'rw,exec,size=256m' },
         NetworkMode: network,
+        // A node that remaps users mounts a fresh /proc in each user namespace it makes, which
+        // the kernel refuses under a masked /proc: such a node has the whole /proc, as a machine.
+        ...(options.remapUsers ? { MaskedPaths: [], ReadonlyPaths: [] } : {}),
       } as Docker.HostConfig,
       NetworkingConfig: { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address } } } },
     });

@@ -10,6 +10,7 @@ import {
   sandboxLabels,
   sandboxName,
   type ContainerSettings,
+  type EngineFacts,
 } from '../container-spec.ts';
 import { labels, type SandboxSpec } from '../driver.ts';
 import { tmpBytes } from '../limits.ts';
@@ -46,7 +47,9 @@ export function engineVolumeName(sessionId: string): string {
  * volume of the node's `local` driver, itself a tmpfs (exec, bounded). Named after the session,
  * so that the driver removes it on the task's node with the sandbox.
  */
-function engineStorage(o: ContainerSettings, sessionId: string): Docker.MountSettings {
+function engineStorage(o: ContainerSettings, sessionId: string, facts?: EngineFacts): Docker.MountSettings {
+  // On nodes that remap users, the sandbox's root is an ordinary host user: the tmpfs is its.
+  const owner = facts?.remappedRoot ? `,uid=${facts.remappedRoot.uid},gid=${facts.remappedRoot.gid}` : '';
   return {
     Type: 'volume',
     Source: engineVolumeName(sessionId),
@@ -54,7 +57,10 @@ function engineStorage(o: ContainerSettings, sessionId: string): Docker.MountSet
     VolumeOptions: {
       NoCopy: true,
       Labels: { [labels.managed]: 'true', [labels.session]: sessionId, [labels.instance]: o.instance },
-      DriverConfig: { Name: 'local', Options: { type: 'tmpfs', device: 'tmpfs', o: `size=${o.diskBytes},mode=711` } },
+      DriverConfig: {
+        Name: 'local',
+        Options: { type: 'tmpfs', device: 'tmpfs', o: `size=${o.diskBytes},mode=711${owner}` },
+      },
     },
   };
 }
@@ -65,6 +71,7 @@ export function sandboxService(
   spec: SandboxSpec,
   network: string,
   relaySecret: string,
+  facts?: EngineFacts,
 ): Docker.CreateServiceOptions {
   const o = settings;
   const serviceLabels = sandboxLabels(o, spec);
@@ -83,7 +90,7 @@ export function sandboxService(
         Privileges: { Seccomp: { Mode: 'unconfined' }, AppArmor: { Mode: 'disabled' } },
         Sysctls: { 'net.ipv4.ip_forward': '1' },
         ReadOnly: true,
-        Mounts: [engineStorage(o, spec.sessionId), ...tmpfsMounts(o)],
+        Mounts: [engineStorage(o, spec.sessionId, facts), ...tmpfsMounts(o)],
         StopGracePeriod: 5_000_000_000,
       },
       Resources: {

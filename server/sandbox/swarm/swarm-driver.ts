@@ -61,7 +61,12 @@ export function clusterEngine<T extends { facts: EngineFacts }>(
   probed: T[],
   asked: 'auto' | 'userns' | 'none',
 ): T | typeof unprobedEngine {
-  const modes = new Set(probed.map((p) => `${p.facts.isolation}/${p.facts.remapsUsers}/${p.facts.cgroupDriver}`));
+  const modes = new Set(
+    probed.map((p) => {
+      const root = p.facts.remappedRoot;
+      return `${p.facts.isolation}/${p.facts.remapsUsers}${root ? ` ${root.uid}.${root.gid}` : ''}/${p.facts.cgroupDriver}`;
+    }),
+  );
   if (modes.size > 1) throw new ClusterError('nodes-differ', [...modes].join(', '));
   const first = probed[0];
   if (first?.facts.remapsUsers && asked === 'none') throw new ClusterError('remap-forced', 'SANDBOX_ISOLATION=none');
@@ -207,7 +212,7 @@ export class SwarmSandboxDriver implements EngineDriver {
         },
         ...this.manager.within(),
       });
-      const service = sandboxService(this.options, spec, network, randomBytes(32).toString('hex'));
+      const service = sandboxService(this.options, spec, network, randomBytes(32).toString('hex'), this.engine.facts);
       const template = service.TaskTemplate as { ContainerSpec: { Env: string[] } };
       template.ContainerSpec.Env.push(`SANDBOX_MTU=${this.options.overlayMtu}`);
       await this.manager.docker.createService({ ...service, ...this.manager.within() });

@@ -6,7 +6,12 @@ import { clusterEngine } from '../../../../../server/sandbox/swarm/swarm-driver.
 
 const node = (facts: EngineFacts) => ({ facts });
 const plain = node({ remapsUsers: false, isolation: 'none', cgroupDriver: 'cgroupfs' });
-const remapping = node({ remapsUsers: true, isolation: 'userns', cgroupDriver: 'cgroupfs' });
+const remapping = node({
+  remapsUsers: true,
+  isolation: 'userns',
+  cgroupDriver: 'cgroupfs',
+  remappedRoot: { uid: 100000, gid: 100000 },
+});
 // What probeEngine says of a remapping node when SANDBOX_ISOLATION=none was asked.
 const remappingAskedNone = node({ remapsUsers: true, isolation: 'none', cgroupDriver: 'cgroupfs' });
 
@@ -30,6 +35,9 @@ describe('clusterEngine', () => {
     expect(reason(() => clusterEngine([plain, remapping], 'auto'))).toBe('nodes-differ');
     const systemd = node({ ...plain.facts, cgroupDriver: 'systemd' });
     expect(reason(() => clusterEngine([plain, systemd], 'auto'))).toBe('nodes-differ');
+    // Remapped to other host ids: the inner engine's storage could not be given to both roots.
+    const elsewhere = node({ ...remapping.facts, remappedRoot: { uid: 200000, gid: 200000 } });
+    expect(reason(() => clusterEngine([remapping, elsewhere], 'auto'))).toBe('nodes-differ');
   });
 
   it('refuses SANDBOX_ISOLATION=none on nodes that remap: a service cannot opt out of it', () => {

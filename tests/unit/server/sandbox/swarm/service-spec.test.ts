@@ -64,6 +64,23 @@ describe('the sandbox as a Swarm service', () => {
     });
   });
 
+  it('gives the inner engine’s storage to the remapped root on nodes that remap users', () => {
+    const remapped = sandboxService(containerSettings, spec, 'net-s1', 'f'.repeat(64), {
+      remapsUsers: true,
+      isolation: 'userns',
+      cgroupDriver: 'cgroupfs',
+      remappedRoot: { uid: 100000, gid: 100000 },
+    });
+    const mounts = (remapped.TaskTemplate as typeof task).ContainerSpec.Mounts as unknown as {
+      Target: string;
+      VolumeOptions: { DriverConfig: { Options: Record<string, string> } };
+    }[];
+    const storage = mounts.find((m) => m.Target === '/var/lib/docker');
+    expect(storage?.VolumeOptions.DriverConfig.Options.o).toBe(
+      `size=${containerSettings.diskBytes},mode=711,uid=100000,gid=100000`,
+    );
+  });
+
   it('is bounded, never restarted elsewhere, placed on sandbox nodes only, on its own network', () => {
     expect(task.Resources.Limits).toEqual({
       MemoryBytes: containerSettings.memoryBytes,
