@@ -2,7 +2,7 @@
 // site build, the images, integration tests against the real Docker engine, browser tests in
 // Chromium. Prints each stage's outcome and a closing "N passed, N failed" line.
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { usernsEngine } from './integration/harness.ts';
 
@@ -90,54 +90,32 @@ function playwrightCount(file: string): () => Outcome {
 }
 
 const only = process.argv.slice(2);
-/** The tests that make a swarm of their own (they run beside the unit tests). */
-const swarmFiles = ['tests/integration/swarm-driver.test.ts', 'tests/integration/swarm-userns.test.ts'];
-/** In order; the stages of an inner list run at the same time. */
-const stages: (Stage | Stage[])[] = [
+const stages: Stage[] = [
   { name: 'format (prettier)', command: [bin('prettier'), '--check', '.'] },
   // astro check first: it generates the astro:content types that the type-checked lint reads.
   { name: 'types (astro check)', command: [bin('astro'), 'check'] },
   { name: 'lint (eslint)', command: [bin('eslint'), '.'] },
   // The site first: content tests also weigh the built deck page.
   { name: 'site (astro build)', command: [process.execPath, 'server/site/build-cli.ts'] },
+  {
+    name: 'unit + content (vitest)',
+    command: [
+      bin('vitest'),
+      'run',
+      '--project',
+      'unit',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reports}/unit.json`,
+    ],
+    count: vitestCount(path.join(reports, 'unit.json')),
+  },
   { name: 'images (build + registry)', command: [process.execPath, 'server/images/build.ts'] },
   {
     name: 'images, userns engine (build + registry)',
     command: [process.execPath, 'server/images/build.ts'],
     env: usernsEngine.env,
   },
-  // Independent of each other: the unit tests need no engine, the swarm's tests their own nodes
-  // (containers of the built sandbox image). Run side by side, the suite does not grow by the
-  // unit tests' minutes.
-  [
-    {
-      name: 'integration on a swarm (vitest, three dockerd nodes)',
-      command: [
-        bin('vitest'),
-        'run',
-        '--project',
-        'integration',
-        ...swarmFiles,
-        '--reporter=default',
-        '--reporter=json',
-        `--outputFile.json=${reports}/integration-swarm.json`,
-      ],
-      count: vitestCount(path.join(reports, 'integration-swarm.json')),
-    },
-    {
-      name: 'unit + content (vitest)',
-      command: [
-        bin('vitest'),
-        'run',
-        '--project',
-        'unit',
-        '--reporter=default',
-        '--reporter=json',
-        `--outputFile.json=${reports}/unit.json`,
-      ],
-      count: vitestCount(path.join(reports, 'unit.json')),
-    },
-  ],
   {
     name: 'integration (vitest, real Docker engine)',
     command: [
@@ -145,7 +123,6 @@ const stages: (Stage | Stage[])[] = [
       'run',
       '--project',
       'integration',
-      ...swarmFiles.flatMap((file) => ['--exclude', file]),
       '--reporter=default',
       '--reporter=json',
       `--outputFile.json=${reports}/integration.json`,
@@ -160,33 +137,30 @@ const stages: (Stage | Stage[])[] = [
   },
 ];
 
-/** Runs a stage, its output to this terminal, or to `log` (a stage running beside another). */
-function run(stage: Stage, log?: string): Promise<number> {
+function run(stage: Stage): Promise<number> {
   return new Promise((resolve) => {
     const [command, ...args] = stage.command;
     // Tools' `#!/usr/bin/env node` must find Node 24 (node_modules/.bin), not the system's.
     const PATH = `${path.join(root, 'node_modules/.bin')}:${process.env.PATH ?? ''}`;
-    const out = log ? openSync(log, 'w') : 'inherit';
     const child = spawn(command ?? '', args, {
       cwd: root,
-      stdio: ['ignore', out, out],
+      stdio: 'inherit',
       env: { ...process.env, PATH, ...stage.env },
     });
-    const done = (code: number) => {
-      if (typeof out === 'number') closeSync(out);
-      resolve(code);
-    };
-    child.on('error', () => done(127));
-    child.on('exit', (code) => done(code ?? 1));
+    child.on('error', () => resolve(127));
+    child.on('exit', (code) => resolve(code ?? 1));
   });
 }
 
 let passed = 0;
 let failed = 0;
 const summary: string[] = [];
-
-/** Counts a finished stage into the summary. */
-function record(stage: Stage, code: number, seconds: string): void {
+for (const stage of stages) {
+  if (only.length > 0 && !only.some((o) => stage.name.includes(o))) continue;
+  const started = Date.now();
+  process.stdout.write(`\n===== ${stage.name} =====\n`);
+  const code = await run(stage);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   let counts = '';
   let stageFailed = code === 0 ? 0 : 1;
   if (stage.count) {
@@ -205,35 +179,6 @@ function record(stage: Stage, code: number, seconds: string): void {
   // A stage that exited non-zero counts as at least one failure, even if its report says none.
   failed += stageFailed;
   summary.push(`${code === 0 ? 'OK   ' : 'ÉCHEC'} ${stage.name} — ${seconds} s${counts}`);
-}
-
-for (const step of stages) {
-  const group = (Array.isArray(step) ? step : [step]).filter(
-    (stage) => only.length === 0 || only.some((o) => stage.name.includes(o)),
-  );
-  if (group.length === 0) continue;
-  const started = Date.now();
-  // The last stage of a group writes here as it goes; the others to a log, printed once done.
-  const logs = group.map((stage, i) =>
-    i === group.length - 1 ? undefined : path.join(reports, `${stage.name.replace(/[^a-z0-9]+/gi, '-')}.log`),
-  );
-  if (group.length > 1) {
-    process.stdout.write(`\n===== en même temps : ${group.map((stage) => stage.name).join(' ; ')} =====\n`);
-  }
-  process.stdout.write(`\n===== ${group.at(-1)?.name} =====\n`);
-  const results = await Promise.all(
-    group.map(async (stage, i) => {
-      const code = await run(stage, logs[i]);
-      return { stage, code, seconds: ((Date.now() - started) / 1000).toFixed(1), log: logs[i] };
-    }),
-  );
-  for (const result of results) {
-    if (result.log) {
-      process.stdout.write(`\n===== ${result.stage.name} =====\n`);
-      process.stdout.write(readFileSync(result.log, 'utf8'));
-    }
-    record(result.stage, result.code, result.seconds);
-  }
 }
 process.stdout.write(`\n===== résumé =====\n${summary.join('\n')}\n\n${passed} passed, ${failed} failed\n`);
 process.exit(failed > 0 || summary.some((l) => l.startsWith('ÉCHEC')) ? 1 : 0);
