@@ -1,12 +1,14 @@
-// The server with SANDBOX_DRIVER=swarm against a real three-engine swarm made on this machine:
-// sessions opened through the API become services that Swarm spreads over the nodes; the shell,
-// a check (from the checker on the sandbox's node), the files and the web preview reach each
-// sandbox through its node's engine; pulls come from the course registry's mirror on the node;
-// each overlay leads nowhere but to the node's proxy, which lets only the allowed hosts by; a
-// chain of each TP's steps passes there; the platform deployed as a stack serves a student too;
-// a killed server finds its sandboxes again; a deleted session leaves nothing on the manager or
-// the nodes; a paused node takes no new sandbox and keeps its own; a lost node ends only its own
-// sessions, in French.
+// The server with SANDBOX_DRIVER=swarm against a real three-engine swarm made on this machine,
+// over mutual TLS to the manager and every node: sessions opened through the API become
+// services that Swarm spreads over the nodes; the shell, a check (from the checker on the
+// sandbox's node), the layers, the files, the instructor's watch and the web preview reach each
+// sandbox through its node's engine, one student's preview never waiting on another's; pulls
+// come from the course registry's mirror on the node; each overlay leads nowhere but to the
+// node's proxy, which lets only the allowed hosts by; every chain of TP steps passes there; the
+// platform deployed as a stack serves a student and removes its sandboxes as it goes; a killed
+// server finds its sandboxes again (and its remade mirrors join them); a deleted session leaves
+// nothing on the manager or the nodes; a paused node takes no new sandbox and keeps its own; a
+// lost node ends only its own sessions, in French.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import Docker from 'dockerode';
@@ -32,6 +34,7 @@ let cluster: SwarmCluster;
 let server: RunningServer;
 let env: Record<string, string>;
 const instance = `${process.env.TEST_INSTANCE_ID ?? 'tests'}-swarm`;
+const instructorPassword = 'essaim-formateur-1234';
 
 interface Task {
   ServiceID: string;
@@ -49,6 +52,7 @@ beforeAll(async () => {
     // The nodes are containers on a bridge of 1500 bytes: VXLAN's 50 come out of it, and a margin.
     SWARM_OVERLAY_MTU: '1350',
     INSTANCE_ID: instance,
+    INSTRUCTOR_PASSWORD: instructorPassword,
     // A lost node is noticed at the reaper's next pass.
     REAPER_INTERVAL: '3',
   };
@@ -204,6 +208,50 @@ describe('the Swarm driver, through the server', () => {
     expect(put.status).toBe(200);
     const back = await fetch(url, { headers });
     expect(await back.text()).toBe('bonjour du cluster\n');
+  });
+
+  it('lets the instructor watch a class student’s terminal on its node', async () => {
+    const login = await api(server, 'POST', '/api/instructor/login', { body: { password: instructorPassword } });
+    expect(login.status).toBe(200);
+    const token = String(login.body.token);
+    const created = await api(server, 'POST', '/api/classes', {
+      token,
+      body: { title: 'Essaim — groupe B', labs: ['tp-images'], seats: 1 },
+    });
+    expect(created.status).toBe(201);
+    const joined = (
+      await api(server, 'POST', '/api/classes/join', { body: { code: created.body.code, name: 'Dana Rossi' } })
+    ).body as unknown as { learner: string; key: string };
+    const opened = await fetch(`${server.base}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-learner-key': joined.key },
+      body: JSON.stringify({ lab: 'tp-images', learner: joined.learner }),
+    });
+    expect(opened.status).toBe(201);
+    const session = (await opened.json()) as SessionCreated;
+    await waitUntil(
+      async () =>
+        (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state === 'ready',
+      300_000,
+      'the class session ready',
+    );
+    const watch = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${session.id}/watch`);
+    let seen = '';
+    const notes: { type: string }[] = [];
+    watch.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) seen += data.toString('utf8');
+      else notes.push(JSON.parse(data.toString()) as { type: string });
+    });
+    await new Promise((resolve) => watch.once('open', resolve));
+    watch.send(JSON.stringify({ type: 'auth', token }));
+    await waitUntil(() => Promise.resolve(notes.some((n) => n.type === 'ready')), 30_000, 'watch ready');
+    const terminal = new TerminalClient(server, session.id);
+    await terminal.open(session.token);
+    await terminal.run('echo regarde-moi-$((6*7))');
+    await waitUntil(() => Promise.resolve(seen.includes('regarde-moi-42')), 30_000, 'the student’s output watched');
+    watch.close();
+    terminal.close();
+    expect((await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token })).status).toBe(204);
   });
 
   it(
