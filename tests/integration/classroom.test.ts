@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { ClassJoined, Dashboard, FeedServerMessage, SessionCreated } from '../../shared/contract.ts';
-import { leftovers, startServer, TerminalClient, waitUntil, type RunningServer } from './harness.ts';
+import { leftovers, startServer, TerminalClient, waitUntil, WatchClient, type RunningServer } from './harness.ts';
 
 const password = 'formateur-integration';
 let server: RunningServer;
@@ -185,30 +185,22 @@ describe('a class, end to end', () => {
     const teacherFeed = new Feed(classId, { token });
     await studentFeed.next('ready');
     await teacherFeed.next('dashboard');
-    const watch = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${sessionId}/watch`);
-    let seen = '';
-    const notes: { type: string; holder?: string; message?: string }[] = [];
-    watch.on('message', (data: Buffer, binary: boolean) => {
-      if (binary) seen += data.toString('utf8');
-      else notes.push(JSON.parse(data.toString()) as { type: string });
-    });
-    await new Promise((resolve) => watch.once('open', resolve));
-    watch.send(JSON.stringify({ type: 'auth', token }));
-    await waitUntil(() => Promise.resolve(notes.some((n) => n.type === 'ready')), 30_000, 'watch ready');
+    const watch = new WatchClient(server, sessionId ?? '');
+    await watch.open(token);
     await studentFeed.next('watched', (m) => m.watching);
     // What the student types, the instructor sees.
     const terminal = new TerminalClient(server, sessionId ?? '');
     await terminal.open(tokens.get(sessionId ?? '') ?? '');
     await terminal.run('echo regarde-moi-$((6*7))');
     await waitUntil(
-      () => Promise.resolve(seen.includes('regarde-moi-42')),
+      () => Promise.resolve(watch.text.includes('regarde-moi-42')),
       10_000,
       'the student’s output in the watch',
     );
     // Read-only: the instructor's keys are refused until the student accepts.
-    watch.send(Buffer.from('echo pas-autorise-$((2*3))\r'));
+    watch.ws.send(Buffer.from('echo pas-autorise-$((2*3))\r'));
     await waitUntil(
-      () => Promise.resolve(notes.some((n) => n.type === 'error' && /Lecture seule/.test(n.message ?? ''))),
+      () => Promise.resolve(watch.notes.some((n) => n.type === 'error' && /Lecture seule/.test(n.message ?? ''))),
       10_000,
       'read-only notice',
     );
@@ -217,11 +209,11 @@ describe('a class, end to end', () => {
     studentFeed.ws.send(JSON.stringify({ type: 'control-answer', accepted: true }));
     await teacherFeed.next('control', (m) => m.holder === 'instructor');
     await waitUntil(
-      () => Promise.resolve(notes.some((n) => n.type === 'control' && n.holder === 'instructor')),
+      () => Promise.resolve(watch.notes.some((n) => n.type === 'control' && n.holder === 'instructor')),
       10_000,
       'control on the watch',
     );
-    watch.send(Buffer.from('echo aide-du-formateur-$((5*5))\r'));
+    watch.ws.send(Buffer.from('echo aide-du-formateur-$((5*5))\r'));
     await waitUntil(
       () => Promise.resolve(terminal.text.includes('aide-du-formateur-25')),
       10_000,

@@ -173,6 +173,32 @@ const keptChars = 4 * 1024 * 1024;
 
 const bell = String.fromCharCode(7);
 
+/** The instructor's watch of a session's terminal: what it shows, and its notes (ready, control, errors). */
+export class WatchClient {
+  readonly ws: WebSocket;
+  text = '';
+  readonly notes: { type: string; holder?: string; message?: string }[] = [];
+
+  constructor(server: RunningServer, sessionId: string) {
+    this.ws = new WebSocket(`${server.base.replace(/^http/, 'ws')}/ws/sessions/${sessionId}/watch`);
+    this.ws.on('message', (data: Buffer, binary: boolean) => {
+      if (binary) this.text += data.toString('utf8');
+      else this.notes.push(JSON.parse(data.toString()) as { type: string });
+    });
+  }
+
+  /** Signs in with the instructor's token; resolves once the watch is ready. */
+  async open(token: string): Promise<void> {
+    await new Promise((resolve) => this.ws.once('open', resolve));
+    this.ws.send(JSON.stringify({ type: 'auth', token }));
+    await waitUntil(() => Promise.resolve(this.notes.some((n) => n.type === 'ready')), 30_000, 'watch ready');
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
 /** A terminal client speaking the contract's WebSocket protocol. */
 export class TerminalClient {
   readonly ws: WebSocket;

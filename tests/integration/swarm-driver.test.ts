@@ -23,6 +23,7 @@ import {
   startServer,
   TerminalClient,
   waitUntil,
+  WatchClient,
   type RunningServer,
 } from './harness.ts';
 import { echoThrough, startPreviewApps } from './preview-apps.ts';
@@ -235,20 +236,16 @@ describe('the Swarm driver, through the server', () => {
       300_000,
       'the class session ready',
     );
-    const watch = new WebSocket(`ws://127.0.0.1:${server.port}/ws/sessions/${session.id}/watch`);
-    let seen = '';
-    const notes: { type: string }[] = [];
-    watch.on('message', (data: Buffer, binary: boolean) => {
-      if (binary) seen += data.toString('utf8');
-      else notes.push(JSON.parse(data.toString()) as { type: string });
-    });
-    await new Promise((resolve) => watch.once('open', resolve));
-    watch.send(JSON.stringify({ type: 'auth', token }));
-    await waitUntil(() => Promise.resolve(notes.some((n) => n.type === 'ready')), 30_000, 'watch ready');
+    const watch = new WatchClient(server, session.id);
+    await watch.open(token);
     const terminal = new TerminalClient(server, session.id);
     await terminal.open(session.token);
     await terminal.run('echo regarde-moi-$((6*7))');
-    await waitUntil(() => Promise.resolve(seen.includes('regarde-moi-42')), 30_000, 'the student’s output watched');
+    await waitUntil(
+      () => Promise.resolve(watch.text.includes('regarde-moi-42')),
+      30_000,
+      'the student’s output watched',
+    );
     watch.close();
     terminal.close();
     expect((await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token })).status).toBe(204);
