@@ -116,8 +116,8 @@ export class SwarmSandboxDriver implements EngineDriver {
   private readonly nodes: NodeEngines;
   private readonly startLimit: LimitFunction;
   private readonly placements = new Map<string, Placement>();
-  /** Per session: its proxy's address, once known (undefined: none). */
-  private readonly proxies = new Map<string, string | undefined>();
+  /** Per session: its proxy's address, once known. */
+  private readonly proxies = new Map<string, string>();
   private readonly preparation: NodePreparation;
   private engine = unprobedEngine;
 
@@ -419,11 +419,13 @@ export class SwarmSandboxDriver implements EngineDriver {
     });
   }
 
-  /** The session's proxy address (its node's mirror on its overlay), looked up once. */
+  /** The session's proxy address (its node's mirror on its overlay), kept once found. */
   private async proxyOf(sessionId: string, node: NodeEngine): Promise<string | undefined> {
-    if (this.proxies.has(sessionId)) return this.proxies.get(sessionId);
+    const known = this.proxies.get(sessionId);
+    if (known) return known;
+    // Not found (a node slow to answer, a mirror being made again): asked again next time.
     const proxy = await this.preparation.proxy(node.calls, networkName(sessionId)).catch(() => undefined);
-    this.proxies.set(sessionId, proxy);
+    if (proxy) this.proxies.set(sessionId, proxy);
     return proxy;
   }
 
