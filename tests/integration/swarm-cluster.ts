@@ -48,7 +48,7 @@ export interface SwarmCluster {
  * A CA, the nodes' server certificate (their addresses as names) and the client's, in `dir`:
  * ca.pem, cert.pem and key.pem are the client's, as Docker's CLI and the server read them.
  */
-export async function makeCertificates(dir: string, addresses: string[]): Promise<void> {
+async function makeCertificates(dir: string, addresses: string[]): Promise<void> {
   const openssl = (args: string[]) => run('openssl', args, { cwd: dir });
   const key = (file: string) => openssl(['ecparam', '-genkey', '-name', 'prime256v1', '-noout', '-out', file]);
   await key('ca-key.pem');
@@ -125,7 +125,10 @@ export async function removeCluster(): Promise<void> {
       .catch(() => {});
 }
 
-/** Starts `count` engines, makes them one swarm, and loads the sandbox image on each. */
+/**
+ * Starts `count` engines (remapping users if asked), makes them one swarm, and loads the sandbox
+ * image on each.
+ */
 export async function startSwarm(
   count = 3,
   subnet = '10.216.0',
