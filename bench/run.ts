@@ -120,10 +120,6 @@ async function terminalBench(server: RunningServer) {
   );
   await new Promise((r) => setTimeout(r, 5000));
   await terminal.run('stty -echoctl; cd /root');
-  // A student types for hours: the server's first seconds (its first full garbage collection,
-  // code not yet optimised) once slowed 2 of the first 100 echoes to 16-30 ms. Warmed first.
-  await echoSamples(terminal, 100);
-  terminal.type('\x15');
   const samples = await echoSamples(terminal, quick ? 100 : 400);
   terminal.type('\x15');
   const container = `cours-docker-sb-${id}`;

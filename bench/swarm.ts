@@ -42,9 +42,6 @@ async function deleteAll(server: RunningServer, sessions: { id: string; token: s
 async function echoes(server: RunningServer, keys: number): Promise<{ samples: number[]; id: string; token: string }> {
   const { terminal, id, token } = await timeToPrompt(server);
   await terminal.run('stty -echoctl; cd /root');
-  // Warmed first, as on one host (bench/run.ts).
-  await echoSamples(terminal, 100);
-  terminal.type('\x15');
   const samples = await echoSamples(terminal, keys);
   terminal.type('\x15');
   await terminal.run('head -c 15000000 /dev/urandom | base64 -w 100 > /root/gros.txt', 120_000);
