@@ -113,10 +113,11 @@ export async function api(
   server: RunningServer,
   method: string,
   pathname: string,
-  options: { token?: string; body?: unknown; origin?: string; rawBody?: string } = {},
+  options: { token?: string; body?: unknown; origin?: string; rawBody?: string; learnerKey?: string } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.learnerKey) headers['x-learner-key'] = options.learnerKey;
   if (options.origin) headers.origin = options.origin;
   const res = await fetch(server.base + pathname, {
     method,
@@ -131,16 +132,33 @@ export async function api(
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
+/** A class member opening the session: its id and key (from /api/classes/join). */
+export interface Member {
+  learner: string;
+  key: string;
+}
+
 /** Opens a session as a browser does: answered at once, the sandbox starting in its turn. */
-export async function openSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
-  const { status, body } = await api(server, 'POST', '/api/sessions', { body: { lab } });
+export async function openSession(
+  server: RunningServer,
+  lab = 'bac-a-sable',
+  member?: Member,
+): Promise<SessionCreated> {
+  const { status, body } = await api(server, 'POST', '/api/sessions', {
+    body: member ? { lab, learner: member.learner } : { lab },
+    ...(member ? { learnerKey: member.key } : {}),
+  });
   if (status !== 201) throw new Error(`session not created: ${status} ${JSON.stringify(body)}`);
   return body as unknown as SessionCreated;
 }
 
 /** Opens a session and waits until its sandbox has started (the TP may still be preparing). */
-export async function createSession(server: RunningServer, lab = 'bac-a-sable'): Promise<SessionCreated> {
-  const created = await openSession(server, lab);
+export async function createSession(
+  server: RunningServer,
+  lab = 'bac-a-sable',
+  member?: Member,
+): Promise<SessionCreated> {
+  const created = await openSession(server, lab, member);
   let state = created.state;
   const deadline = Date.now() + 300_000;
   while (state === 'starting') {

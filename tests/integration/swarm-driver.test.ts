@@ -24,6 +24,7 @@ import {
   TerminalClient,
   waitUntil,
   WatchClient,
+  type Member,
   type RunningServer,
 } from './harness.ts';
 import { echoThrough, startPreviewApps } from './preview-apps.ts';
@@ -222,20 +223,8 @@ describe('the Swarm driver, through the server', () => {
     expect(created.status).toBe(201);
     const joined = (
       await api(server, 'POST', '/api/classes/join', { body: { code: created.body.code, name: 'Dana Rossi' } })
-    ).body as unknown as { learner: string; key: string };
-    const opened = await fetch(`${server.base}/api/sessions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-learner-key': joined.key },
-      body: JSON.stringify({ lab: 'tp-images', learner: joined.learner }),
-    });
-    expect(opened.status).toBe(201);
-    const session = (await opened.json()) as SessionCreated;
-    await waitUntil(
-      async () =>
-        (await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token })).body.state === 'ready',
-      300_000,
-      'the class session ready',
-    );
+    ).body as unknown as Member;
+    const session = await createSession(server, 'tp-images', joined);
     const watch = new WatchClient(server, session.id);
     await watch.open(token);
     const terminal = new TerminalClient(server, session.id);
