@@ -1,6 +1,6 @@
-// dtach's client protocol, which the sandbox's terminal relay forwards to the dtach process
-// that keeps the student's shell: fixed 10-byte packets (type, length, 8 bytes of payload)
-// from client to master; the master answers with the shell's raw output.
+// dtach's client protocol, which the sandbox's terminal relay speaks (it holds the student's
+// shell on its pty, as dtach's master did): fixed 10-byte packets (type, length, 8 bytes of
+// payload) from the server; the relay answers with the shell's raw output.
 
 /** Packet types of dtach 0.9 (dtach.h). */
 export const dtachMessage = { push: 0, attach: 1, detach: 2, winch: 3, redraw: 4 } as const;

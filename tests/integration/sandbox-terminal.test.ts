@@ -62,10 +62,19 @@ describe('sandbox terminal', () => {
     terminal = again;
   });
 
-  it('comes back, with the same shell, when the student kills the terminal relay', async () => {
-    await terminal.run('export RELAIS=tue');
+  it('keeps the same shell when the student stops the terminal relay with pkill', async () => {
+    await terminal.run('export RELAIS=vivant');
     const before = terminal.messages.length;
-    terminal.type('pkill -f sandbox-terminal-relay\r');
+    await terminal.run('pkill -f sandbox-terminal-relay; echo envoyé');
+    // The relay holds the shell's pty: it shrugs off TERM, and the shell goes on unbroken.
+    expect((await terminal.run('echo "$RELAIS"')).trim()).toBe('vivant');
+    expect(terminal.messages.slice(before).map((m) => m.type)).not.toContain('exit');
+  });
+
+  it('comes back, with a fresh shell, when the student kills the terminal relay outright', async () => {
+    const before = terminal.messages.length;
+    terminal.type('pkill -9 -f sandbox-terminal-relay\r');
+    await terminal.waitForMessage('exit', 10_000, before);
     await terminal.waitForMessage('ready', 30_000, before);
     // pkill may also catch the relay that comes back while it still scans /proc (a second
     // exit, then ready): what is typed in between is lost, so wait for the last one.
@@ -75,7 +84,7 @@ describe('sandbox terminal', () => {
     }
     const types = terminal.messages.slice(before).map((m) => m.type);
     expect(types.lastIndexOf('ready')).toBeGreaterThan(types.lastIndexOf('exit'));
-    expect((await terminal.run('echo "$RELAIS"')).trim()).toBe('tue');
+    expect((await terminal.run('echo "${RELAIS:-neuf}"')).trim()).toBe('neuf');
   });
 
   it('exit gives a fresh shell, not a dead terminal', async () => {
