@@ -9,6 +9,10 @@
 // batch in the worker at a time (the latest size, then the output since the last batch), the
 // rest waits here, coalesced, up to a bound past which the mirror skips ahead as above. A
 // session that floods output or resizes thus delays another's snapshot by one batch at most.
+// Output the worker is idle for is not posted at once, but once the shell has been quiet for a
+// few milliseconds (or past a few kilobytes): waking the worker when an echo arrives would set
+// it running beside the student's own bytes on their way out, and on two cores that delays
+// them. A snapshot posts what waits at once, so it is exact all the same.
 // Snapshots have a deadline (a reconnect then gets a blank screen, never a hung terminal), and
 // a worker that stops answering is replaced by a fresh one with blank mirrors.
 import { Worker } from 'node:worker_threads';
@@ -42,6 +46,12 @@ export interface ScreenOptions {
   maxBehindBytes: number;
   /** Bytes of the latest output replayed after a skip. */
   tailBytes: number;
+  /** Small output is posted to the worker once the shell is quiet for this long... */
+  batchDelayMs: number;
+  /** ...or this long after it began to wait, whichever comes first... */
+  batchMaxDelayMs: number;
+  /** ...or at once, past this many bytes (a flood is parsed as it comes). */
+  batchBytes: number;
   /** A flood is over after this long without output: the mirror then parses its tail. */
   quietMs: number;
   /** A snapshot not back after this long is given up: the browser gets a blank screen. */
@@ -56,6 +66,11 @@ export const defaultScreenOptions: ScreenOptions = {
   scrollback: 1000,
   maxBehindBytes: 512 * 1024,
   tailBytes: 128 * 1024,
+  // Far below what a reader notices, above the few milliseconds between an echo and the next
+  // key of someone typing fast.
+  batchDelayMs: 5,
+  batchMaxDelayMs: 50,
+  batchBytes: 16 * 1024,
   quietMs: 100,
   // A batch is at most maxBehindBytes plus one resize, parsed in well under a second; with one
   // batch per session ahead of it, a snapshot waits seconds only on a worker that is stuck.
@@ -240,6 +255,9 @@ export class ScreenMirror {
   private tail: Buffer[] = [];
   private tailLength = 0;
   private disposed = false;
+  /** Small output waits for a quiet moment (schedule), since `waitingSince`. */
+  private batchTimer: NodeJS.Timeout | undefined;
+  private waitingSince = 0;
 
   constructor(owner: ScreenMirrors, id: number, cols: number, rows: number) {
     this.owner = owner;
@@ -268,14 +286,14 @@ export class ScreenMirror {
       this.quietTimer.unref();
       return;
     }
-    this.flush();
+    this.schedule();
   }
 
   /** Only the latest size reaches the worker, with the next batch. */
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
-    this.flush();
+    this.schedule();
   }
 
   /** Bytes of output held here for the worker (bounded by maxBehindBytes, or tailBytes while skipping). */
@@ -296,6 +314,7 @@ export class ScreenMirror {
   dispose(): void {
     this.disposed = true;
     clearTimeout(this.quietTimer);
+    clearTimeout(this.batchTimer);
     this.queued = [];
     this.tail = [];
     this.owner.forget(this.id);
@@ -304,12 +323,14 @@ export class ScreenMirror {
   /** @internal The worker has parsed the last batch. */
   done(): void {
     this.busy = false;
-    this.flush();
+    this.schedule();
   }
 
   /** @internal The worker was replaced: the mirror starts again from a blank screen. */
   restarted(): void {
     clearTimeout(this.quietTimer);
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
     this.busy = false;
     this.skipping = false;
     this.resetNext = false;
@@ -328,8 +349,30 @@ export class ScreenMirror {
     });
   }
 
+  /** Posts at once what is large or asked for; small output waits for the shell to be quiet. */
+  private schedule(): void {
+    if (this.busy || this.disposed) return;
+    const { batchBytes, batchDelayMs, batchMaxDelayMs } = this.owner.options;
+    const resized = this.cols !== this.sent.cols || this.rows !== this.sent.rows;
+    if (!resized && this.queuedBytes === 0 && !this.resetNext && this.requests.length === 0) return;
+    if (this.requests.length > 0 || this.resetNext || this.queuedBytes >= batchBytes) {
+      this.flush();
+      return;
+    }
+    const now = performance.now();
+    if (!this.batchTimer) {
+      this.waitingSince = now;
+      this.batchTimer = setTimeout(() => this.flush(), batchDelayMs);
+      this.batchTimer.unref();
+    } else if (now - this.waitingSince + batchDelayMs < batchMaxDelayMs) {
+      this.batchTimer.refresh();
+    }
+  }
+
   /** Posts what waits as one batch, unless the worker still holds the previous one. */
   private flush(): void {
+    clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
     if (this.busy || this.disposed) return;
     const resized = this.cols !== this.sent.cols || this.rows !== this.sent.rows;
     if (!resized && this.queuedBytes === 0 && !this.resetNext && this.requests.length === 0) return;

@@ -88,6 +88,25 @@ describe('screen mirror', () => {
     expect(own).toContain('flot 19990');
   }, 60_000);
 
+  it('wakes the worker for small output once the shell is quiet, and at once for a snapshot', async () => {
+    const m = make({ batchDelayMs: 60_000, batchMaxDelayMs: 120_000 });
+    const a = m.open(40, 5);
+    a.write(Buffer.from('écho'));
+    // Nothing posted on the echo's way: the bytes wait here.
+    expect(a.busy).toBe(false);
+    expect(a.backlog).toBe(Buffer.byteLength('écho'));
+    expect(await a.snapshot()).toContain('écho');
+    expect(a.backlog).toBe(0);
+    // With the usual delays, output is parsed without anyone asking.
+    const b = make().open(40, 5);
+    b.write(Buffer.from('invite'));
+    await vi.waitFor(() => expect(b.backlog).toBe(0));
+    await vi.waitFor(() => expect(b.busy).toBe(false));
+    // Past batchBytes, a flood's output goes at once.
+    b.write(Buffer.alloc(64 * 1024, 0x61));
+    expect(b.busy).toBe(true);
+  });
+
   it('holds a bounded backlog per session while the worker cannot keep up', () => {
     const m = make({
       workerUrl: new URL('../../fixtures/stalling-screen-worker.ts', import.meta.url),
@@ -111,6 +130,8 @@ describe('screen mirror', () => {
       workerUrl: new URL('../../fixtures/stalling-screen-worker.ts', import.meta.url),
       // Long enough for a first screen on a busy machine, short for a test.
       snapshotTimeoutMs: 2000,
+      // A's STALL reaches the worker at once, before B asks for its screen.
+      batchBytes: 1,
       stallMs: 4000,
     });
     const a = m.open(40, 5);
