@@ -2,6 +2,7 @@
 // local pty made by script(1), with no web layer at all. What the platform adds is the ratio of
 // its figure to this one, measured in the same run.
 import { spawn } from 'node:child_process';
+import type { TerminalClient } from '../tests/integration/harness.ts';
 
 /**
  * The docker CLI, on this machine's engine or on another (a swarm node's): `engine` is then the
@@ -35,41 +36,103 @@ export function floorThroughput(
   });
 }
 
-/**
- * Keystroke echo through `docker exec -it … bash` on a pty: one key every 10 ms, each timed
- * from its write to the first byte back, a line cleared every 50 keys (as the platform's bench).
- */
-export async function floorEcho(container: string, keys: number, engine?: string): Promise<number[]> {
+/** A shell a key can be typed into, each echo timed from the key's write to the first byte back. */
+interface EchoChannel {
+  key(keys: string): Promise<number>;
+}
+
+async function until(test: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`no ${what}`);
+    // The arrival is stamped by a listener: polling only decides when to look.
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+/** `docker exec -it … bash` on a pty made by script(1): the floor. */
+async function floorShell(container: string, engine?: string): Promise<EchoChannel & { close(): Promise<void> }> {
   const exec = `${dockerCli(engine)} exec -it ${container} bash --norc --noprofile`;
-  const child = spawn('script', ['-qfc', exec, '/dev/null'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn('script', ['-qfc', exec, '/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
   let arrived = 0;
   let seen = '';
   child.stdout.on('data', (chunk: Buffer) => {
     if (arrived === 0) arrived = performance.now();
     seen = (seen + chunk.toString('latin1')).slice(-200);
   });
-  const deadline = Date.now() + 30_000;
-  while (!/[#$] $/.test(seen)) {
-    if (Date.now() > deadline) throw new Error('no prompt from docker exec -it');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const samples: number[] = [];
-  for (let i = 0; i < keys; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    arrived = 0;
-    const started = performance.now();
-    child.stdin.write('x');
-    while (arrived === 0) await new Promise((r) => setTimeout(r, 1));
-    samples.push(arrived - started);
-    if (i % 50 === 49) {
-      child.stdin.write('\x15');
-      await new Promise((r) => setTimeout(r, 100));
+  await until(() => /[#$] $/.test(seen), 30_000, 'prompt from docker exec -it');
+  return {
+    key: async (keys) => {
+      arrived = 0;
+      const started = performance.now();
+      child.stdin.write(keys);
+      await until(() => arrived !== 0, 10_000, 'echo from docker exec -it');
+      return arrived - started;
+    },
+    close: async () => {
+      child.stdin.write('\x15exit\r');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** The platform's terminal, through its WebSocket; the arrival is stamped before the client decodes. */
+function platformShell(terminal: TerminalClient): EchoChannel & { close(): void } {
+  let arrived = 0;
+  const stamp = (_data: Buffer, binary: boolean) => {
+    if (binary && arrived === 0) arrived = performance.now();
+  };
+  terminal.ws.prependListener('message', stamp);
+  return {
+    key: async (keys) => {
+      arrived = 0;
+      const started = performance.now();
+      terminal.type(keys);
+      await until(() => arrived !== 0, 10_000, 'echo from the platform');
+      return arrived - started;
+    },
+    close: () => terminal.ws.off('message', stamp),
+  };
+}
+
+/**
+ * Keystroke echo through the platform and through `docker exec -it` into the same sandbox,
+ * side by side: keys go to one then the other, the order swapped at each round, one key every
+ * 10 ms on each, so that both are measured in the same moments of the machine (a figure taken
+ * a minute after the other may meet another load). A line is cleared every 50 keys. The first
+ * 100 keys are not counted: a student types for hours, and the server's first seconds (its
+ * first full garbage collection, code not yet optimised) once slowed 2 of the first 100
+ * echoes to 16-30 ms.
+ */
+export async function echoSideBySide(
+  terminal: TerminalClient,
+  container: string,
+  keys: number,
+  engine?: string,
+): Promise<{ platform: number[]; floor: number[] }> {
+  const warmUp = 100;
+  const floor = await floorShell(container, engine);
+  const platform = platformShell(terminal);
+  const samples = { platform: [] as number[], floor: [] as number[] };
+  try {
+    for (let i = 0; i < warmUp + keys; i++) {
+      const order = i % 2 === 0 ? (['platform', 'floor'] as const) : (['floor', 'platform'] as const);
+      for (const side of order) {
+        await new Promise((r) => setTimeout(r, 5));
+        const ms = await (side === 'platform' ? platform : floor).key('x');
+        if (i >= warmUp) samples[side].push(ms);
+      }
+      if (i % 50 === 49) {
+        terminal.type('\x15');
+        await floor.key('\x15').catch(() => 0);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     }
+  } finally {
+    platform.close();
+    terminal.type('\x15');
+    await floor.close();
   }
-  child.stdin.write('\x15exit\r');
-  await new Promise((r) => child.once('exit', r));
   return samples;
 }
 

@@ -26,9 +26,9 @@ import {
   type RunningServer,
 } from '../tests/integration/harness.ts';
 import type { AttackPlan, AttackReport } from './attack-worker.ts';
-import { floorEcho, floorThroughput, platformThroughput } from './floor.ts';
+import { echoSideBySide, floorThroughput, platformThroughput } from './floor.ts';
 import { ms, percentile, report, rows } from './figures.ts';
-import { echoSamples, timeToPrompt } from './prompt.ts';
+import { timeToPrompt } from './prompt.ts';
 import { swarmBench } from './swarm.ts';
 import { describeTally, prepareCraftedImage, prepareEndlessFile } from './attacks.ts';
 
@@ -120,10 +120,8 @@ async function terminalBench(server: RunningServer) {
   );
   await new Promise((r) => setTimeout(r, 5000));
   await terminal.run('stty -echoctl; cd /root');
-  const samples = await echoSamples(terminal, quick ? 100 : 400);
-  terminal.type('\x15');
   const container = `cours-docker-sb-${id}`;
-  const floor = await floorEcho(container, quick ? 100 : 400);
+  const { platform: samples, floor } = await echoSideBySide(terminal, container, quick ? 100 : 400);
   const versus = (value: number, base: number) => `${ms(value)} (plancher ${ms(base)}, écart ${ms(value - base)})`;
   report('écho d’une frappe p50', versus(percentile(samples, 50), percentile(floor, 50)), '≤ plancher + 0,2 ms');
   report('écho d’une frappe p99', versus(percentile(samples, 99), percentile(floor, 99)), '≤ plancher');

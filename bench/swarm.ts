@@ -6,9 +6,9 @@
 import Docker from 'dockerode';
 import { api, startServer, type RunningServer } from '../tests/integration/harness.ts';
 import { startSwarm } from '../tests/integration/swarm-cluster.ts';
-import { floorEcho, floorThroughput, platformThroughput } from './floor.ts';
+import { echoSideBySide, floorThroughput, platformThroughput } from './floor.ts';
 import { ms, percentile, report } from './figures.ts';
-import { echoSamples, timeToPrompt } from './prompt.ts';
+import { timeToPrompt } from './prompt.ts';
 
 const many = { POOL_SIZE: '0', MAX_SESSIONS: '25', SESSIONS_PER_CLIENT: '25', SESSIONS_PER_CLIENT_PER_MINUTE: '100' };
 
@@ -36,17 +36,6 @@ async function twenty(server: RunningServer): Promise<{ seconds: number; ready: 
 
 async function deleteAll(server: RunningServer, sessions: { id: string; token: string }[]): Promise<void> {
   await Promise.all(sessions.map((s) => api(server, 'DELETE', `/api/sessions/${s.id}`, { token: s.token })));
-}
-
-/** One key every 10 ms, each echo timed from its write to the first byte back (as the terminal section). */
-async function echoes(server: RunningServer, keys: number): Promise<{ samples: number[]; id: string; token: string }> {
-  const { terminal, id, token } = await timeToPrompt(server);
-  await terminal.run('stty -echoctl; cd /root');
-  const samples = await echoSamples(terminal, keys);
-  terminal.type('\x15');
-  await terminal.run('head -c 15000000 /dev/urandom | base64 -w 100 > /root/gros.txt', 120_000);
-  terminal.close();
-  return { samples, id, token };
 }
 
 export async function swarmBench(quick: boolean): Promise<void> {
@@ -93,12 +82,15 @@ export async function swarmBench(quick: boolean): Promise<void> {
     report('essaim : bacs à sable par nœud', [...perNode.values()].sort((a, b) => b - a).join(' / '));
     await deleteAll(server, all.ready);
 
-    const { samples, id, token } = await echoes(server, quick ? 100 : 400);
+    const { terminal, id, token } = await timeToPrompt(server);
+    await terminal.run('stty -echoctl; cd /root');
     const placed = await placement(cluster.manager, id);
     const node = cluster.nodes.find((n) => n.address === placed?.address);
     if (!node || !placed) throw new Error('the echo session’s node was not found');
     const engine = cluster.cli(node.address).join(' ');
-    const floor = await floorEcho(placed.container, quick ? 100 : 400, engine);
+    const { platform: samples, floor } = await echoSideBySide(terminal, placed.container, quick ? 100 : 400, engine);
+    await terminal.run('head -c 15000000 /dev/urandom | base64 -w 100 > /root/gros.txt', 120_000);
+    terminal.close();
     report(
       'essaim : écho d’une frappe p50 / p99',
       `${ms(percentile(samples, 50))} / ${ms(percentile(samples, 99))} (plancher docker exec -it sur le nœud : ${ms(percentile(floor, 50))} / ${ms(percentile(floor, 99))})`,
