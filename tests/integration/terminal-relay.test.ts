@@ -40,7 +40,7 @@ class RelayClient {
     this.socket.write(attachPackets(100, 30));
     // Output flows from the attach on: an empty line gets a prompt of its own.
     this.type('\r');
-    await this.waitFor(() => /# $/.test(this.text), 'the prompt');
+    await this.waitFor(() => /# $/.test(this.text) || this.closed, 'the prompt');
     return this;
   }
 
@@ -63,6 +63,19 @@ const client = () => {
   clients.push(c);
   return c;
 };
+
+/**
+ * A client at the prompt. One that attaches while the last shell is dying (killed by the test
+ * before) is closed with it, as the server's connection would be: the next one gets a fresh
+ * shell, as the server's reconnection does.
+ */
+async function attached(): Promise<RelayClient> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const c = await client().open();
+    if (!c.closed) return c;
+  }
+  throw new Error('no shell from the relay after three attempts');
+}
 
 beforeAll(() => {
   docker(
@@ -100,7 +113,7 @@ describe('sandbox terminal relay', () => {
   });
 
   it('serves the shell, and types a keystroke whose packet the network cut in two', async () => {
-    const c = await client().open();
+    const c = await attached();
     const packets = keysPackets(Buffer.from('echo coupe_en_deux\r'));
     for (let i = 0; i < packets.length; i += packetSize) {
       c.socket.write(packets.subarray(i, i + 4));
@@ -112,7 +125,7 @@ describe('sandbox terminal relay', () => {
   });
 
   it('holds the shell while a client does not read, and loses nothing', async () => {
-    const c = await client().open();
+    const c = await attached();
     c.socket.pause();
     c.type('seq 1 400000; echo FIN_$((6*7))\r');
     // Unread, the relay stops reading the pty: seq waits, far from its end.
@@ -133,7 +146,7 @@ describe('sandbox terminal relay', () => {
   }, 90_000);
 
   it('stops reading keystrokes the shell does not take, with its memory bounded', async () => {
-    const c = await client().open();
+    const c = await attached();
     // Raw mode: a canonical pty would drop what overflows its line instead of pushing back.
     c.type('stty raw -echo; kill -STOP $$\r');
     try {
@@ -155,8 +168,8 @@ describe('sandbox terminal relay', () => {
   }, 60_000);
 
   it('sends the output to every attached client, and starts a fresh shell after exit', async () => {
-    const first = await client().open();
-    const second = await client().open();
+    const first = await attached();
+    const second = await attached();
     first.type('echo "pid=$$"\r');
     await second.waitFor(() => /\rpid=\d+\r\n/.test(second.text), 'the output on the second client');
     const pid = /\rpid=(\d+)\r\n/.exec(second.text)?.[1];
@@ -164,7 +177,7 @@ describe('sandbox terminal relay', () => {
     await first.waitFor(() => first.closed, 'the close after exit');
     expect(first.text).toContain('logout');
     await second.waitFor(() => second.closed, 'the close after exit');
-    const next = await client().open();
+    const next = await attached();
     next.type('echo "pid=$$"\r');
     await next.waitFor(() => /\rpid=\d+\r\n/.test(next.text), 'the fresh shell');
     expect(/\rpid=(\d+)\r\n/.exec(next.text)?.[1]).not.toBe(pid);
@@ -172,10 +185,10 @@ describe('sandbox terminal relay', () => {
   }, 60_000);
 
   it('ends a shell that exits while a job of its own still holds the pty', async () => {
-    const c = await client().open();
+    const c = await attached();
     c.type('sleep 1000 & disown; exit\r');
     await c.waitFor(() => c.closed, 'the close', 10_000);
-    const again = await client().open();
+    const again = await attached();
     expect(again.closed).toBe(false);
     again.socket.destroy();
   }, 30_000);
@@ -183,7 +196,7 @@ describe('sandbox terminal relay', () => {
   it('keeps room for the server when clients without the secret crowd the port', async () => {
     const crowd = Array.from({ length: 12 }, () => client());
     await Promise.all(crowd.map((c) => new Promise((r) => c.socket.once('connect', r))));
-    const c = await client().open();
+    const c = await attached();
     c.type('echo place\r');
     await c.waitFor(() => /\rplace\r\n/.test(c.text), 'the echo');
     // The crowd was dropped to make room, oldest first, none served.
