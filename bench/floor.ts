@@ -2,7 +2,7 @@
 // local pty made by script(1), with no web layer at all. What the platform adds is the ratio of
 // its figure to this one, measured in the same run.
 import { spawn } from 'node:child_process';
-import type { TerminalClient } from '../tests/integration/harness.ts';
+import { waitUntil, type TerminalClient } from '../tests/integration/harness.ts';
 
 /**
  * The docker CLI, on this machine's engine or on another (a swarm node's): `engine` is then the
@@ -41,15 +41,6 @@ interface EchoChannel {
   key(keys: string): Promise<number>;
 }
 
-async function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`no ${what}`);
-    // The arrival is stamped by a listener: polling only decides when to look.
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
-
 /** `docker exec -it … bash` on a pty made by script(1): the floor. */
 async function floorShell(container: string, engine?: string): Promise<EchoChannel & { close(): Promise<void> }> {
   const exec = `${dockerCli(engine)} exec -it ${container} bash --norc --noprofile`;
@@ -60,13 +51,14 @@ async function floorShell(container: string, engine?: string): Promise<EchoChann
     if (arrived === 0) arrived = performance.now();
     seen = (seen + chunk.toString('latin1')).slice(-200);
   });
-  await until(() => /[#$] $/.test(seen), 30_000, 'prompt from docker exec -it');
+  await waitUntil(() => /[#$] $/.test(seen), 30_000, 'prompt from docker exec -it', 20);
   return {
     key: async (keys) => {
       arrived = 0;
       const started = performance.now();
       child.stdin.write(keys);
-      await until(() => arrived !== 0, 10_000, 'echo from docker exec -it');
+      // The arrival is stamped by a listener: polling only decides when to look.
+      await waitUntil(() => arrived !== 0, 10_000, 'echo from docker exec -it', 1);
       return arrived - started;
     },
     close: async () => {
@@ -88,7 +80,7 @@ function platformShell(terminal: TerminalClient): EchoChannel & { close(): void 
       arrived = 0;
       const started = performance.now();
       terminal.type(keys);
-      await until(() => arrived !== 0, 10_000, 'echo from the platform');
+      await waitUntil(() => arrived !== 0, 10_000, 'echo from the platform', 1);
       return arrived - started;
     },
     close: () => terminal.ws.off('message', stamp),

@@ -407,10 +407,11 @@ export async function waitUntil(
   check: () => boolean | Promise<boolean>,
   timeoutMs: number,
   what: string,
+  everyMs = 250,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, everyMs));
   }
 }
