@@ -15,6 +15,12 @@ export interface OutputShareOptions {
   minBudgetBytes: number;
   /** Windows in a row without lag before the budget is doubled. */
   calmWindows: number;
+  /**
+   * Output in one window that starts the window timer. Below it (typing, a prompt, a short
+   * `ls`) no timer runs: waking the event loop every 10 ms while a student types would cost
+   * each keystroke's echo more than the share could ever save.
+   */
+  wakeBytes: number;
 }
 
 export const defaultOutputShareOptions: OutputShareOptions = {
@@ -25,6 +31,8 @@ export const defaultOutputShareOptions: OutputShareOptions = {
   // 320 KB/s: far more than anyone reads, enough for a build's log to scroll by at once.
   minBudgetBytes: 32 * 1024,
   calmWindows: 2,
+  // Half the floor's budget: a flood reaches it within its first milliseconds.
+  wakeBytes: 16 * 1024,
 };
 
 /** What the share asks of a shell. */
@@ -46,6 +54,9 @@ export class OutputShare {
   private timer: NodeJS.Timeout | undefined;
   private tickAt = 0;
   private worstLag = 0;
+  /** While no timer runs: output since `quietStart`, to know when one is needed. */
+  private quietBytes = 0;
+  private quietStart = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
 
   constructor(options: Partial<OutputShareOptions> = {}, now: () => number = () => performance.now()) {
@@ -60,9 +71,9 @@ export class OutputShare {
 
   /** A shell took `bytes` of output: holds it when that is past its budget. */
   took(shell: SharedOutput, bytes: number): void {
+    if (!this.timer) this.wake(bytes);
     const total = (this.taken.get(shell) ?? 0) + bytes;
     this.taken.set(shell, total);
-    this.start();
     if (total > this.budget && !this.held.has(shell)) {
       this.held.add(shell);
       shell.hold();
@@ -105,9 +116,29 @@ export class OutputShare {
     this.held.clear();
   }
 
+  /** Whether the window timer runs (for tests). */
+  get running(): boolean {
+    return this.timer !== undefined;
+  }
+
+  /** Without a timer, counts output per window of its own and starts the timer past `wakeBytes`. */
+  private wake(bytes: number): void {
+    const now = this.now();
+    if (now - this.quietStart >= this.options.windowMs) {
+      this.quietStart = now;
+      this.quietBytes = 0;
+      // What was typed long ago must not weigh on the first pressed window's budget.
+      this.taken.clear();
+    }
+    this.quietBytes += bytes;
+    if (this.quietBytes >= this.options.wakeBytes) this.start();
+  }
+
   /** The window timer runs while output flows; its own lateness is the event loop's delay. */
   private start(): void {
     if (this.timer) return;
+    this.quietBytes = 0;
+    this.quietStart = Number.NEGATIVE_INFINITY;
     this.tickAt = this.now();
     this.worstLag = 0;
     const step = Math.min(10, this.options.windowMs);

@@ -1,6 +1,6 @@
 // Unit tests of the terminal output share: never a hold while the server keeps its time; past
 // its lag, floods held to a budget that halves while the lag lasts and comes back once it is
-// gone; a quiet shell never held.
+// gone; a quiet shell never held, and no window timer while a student only types.
 import { describe, expect, it } from 'vitest';
 import { OutputShare, type SharedOutput } from '../../../../server/terminal/output-share.ts';
 
@@ -90,5 +90,39 @@ describe('terminal output share', () => {
     share.close();
     expect(a.events).toEqual(['hold']);
     expect(b.events).toEqual(['hold', 'resume']);
+  });
+});
+
+describe('terminal output share, its timer', () => {
+  it('runs no timer for typing, and starts one as soon as a window carries a flood', () => {
+    let now = 0;
+    const share = new OutputShare({ ...options, wakeBytes: 4096 }, () => now);
+    const typist = shell();
+    // An hour of typing: a few bytes of echo every 50 ms, 20 KB a minute.
+    for (let key = 0; key < 72_000; key++) {
+      share.took(typist, 20);
+      now += 50;
+    }
+    expect(share.running).toBe(false);
+    // A `cat`: 5 KB in the same window.
+    for (let i = 0; i < 5; i++) share.took(typist, 1024);
+    expect(share.running).toBe(true);
+    share.close();
+    expect(share.running).toBe(false);
+  });
+
+  it('does not weigh what was typed long before a flood on the first pressed window', () => {
+    let now = 0;
+    const share = new OutputShare({ ...options, wakeBytes: 4096 }, () => now);
+    const flood = shell();
+    for (let key = 0; key < 10_000; key++) {
+      share.took(flood, 20);
+      now += 50;
+    }
+    share.took(flood, 8000);
+    share.tick(120);
+    // Half of the flood's window, not of the 200 KB typed over the previous minutes.
+    expect(share.budgetBytes).toBe(4000);
+    share.close();
   });
 });
