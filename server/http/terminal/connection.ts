@@ -239,9 +239,10 @@ class TerminalConnection {
 
   private output(chunk: Buffer): void {
     if (!this.socket.open) return;
-    terminalBytes.inc({ direction: 'out' }, chunk.length);
     // Backpressure: the shell's output waits until the browser has caught up.
     this.flow.send(chunk);
+    // Bookkeeping after the bytes have left: an echo waits for nothing else.
+    terminalBytes.inc({ direction: 'out' }, chunk.length);
   }
 
   /** A shell or relay that stops reading must not make the server buffer keystrokes without end. */
@@ -322,12 +323,13 @@ class TerminalConnection {
       this.socket.refuse(authFirst);
       return;
     }
+    // While the instructor holds the keyboard (the student agreed), the student's keys wait.
+    const taken = this.ownership.keyboardTaken(this.sessionId);
+    if (!taken) this.shell?.write(data);
+    // Bookkeeping after the keys have left: their echo waits for nothing else.
     this.services.sessions.touch(this.session);
     terminalBytes.inc({ direction: 'in' }, data.length);
-    // While the instructor holds the keyboard (the student agreed), the student's keys wait.
-    if (this.ownership.keyboardTaken(this.sessionId)) return;
-    this.shell?.write(data);
-    this.inputBackpressure();
+    if (!taken) this.inputBackpressure();
   }
 
   /** A frame the parser refused: an error once authenticated (within budget), a close before. */
