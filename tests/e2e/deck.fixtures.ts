@@ -31,7 +31,19 @@ export const test = base.extend<{ deckPage: Page; problems: string[] }>({
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
     await page.goto(`${deckPath}?transition=none`);
-    await expect(page.locator('html[data-deck-ready="true"]')).toHaveCount(1);
+    try {
+      await expect(page.locator('html[data-deck-ready="true"]')).toHaveCount(1);
+    } catch (error) {
+      // Once seen in a whole run and never alone: say what the page had reached, to know why.
+      const state = await page
+        .evaluate(() => ({
+          readyState: document.readyState,
+          wrapper: document.querySelector('.reveal')?.className,
+          scripts: [...document.scripts].map((s) => s.src).filter(Boolean),
+        }))
+        .catch((e: unknown) => String(e));
+      throw new Error(`deck not ready: ${JSON.stringify({ state, problems })}`, { cause: error });
+    }
     await use(page);
   },
 });
