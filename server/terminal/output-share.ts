@@ -31,7 +31,7 @@ export const defaultOutputShareOptions: OutputShareOptions = {
   // 320 KB/s: far more than anyone reads, enough for a build's log to scroll by at once.
   minBudgetBytes: 32 * 1024,
   calmWindows: 2,
-  // Half the floor's budget: a flood reaches it within its first milliseconds.
+  // Half the smallest budget: a flood reaches it within its first milliseconds.
   wakeBytes: 16 * 1024,
 };
 
@@ -149,7 +149,11 @@ export class OutputShare {
       this.tickAt = now;
       if (now - windowStart < this.options.windowMs) return;
       windowStart = now;
-      const idle = this.taken.size === 0 && this.held.size === 0;
+      // Typing goes on after a flood: a window below `wakeBytes` lets the timer stop, as
+      // one without any output would.
+      let window = 0;
+      for (const bytes of this.taken.values()) window += bytes;
+      const idle = window < this.options.wakeBytes && this.held.size === 0;
       this.tick(this.worstLag);
       this.worstLag = 0;
       if (idle && !Number.isFinite(this.budget)) {

@@ -125,4 +125,19 @@ describe('terminal output share, its timer', () => {
     expect(share.budgetBytes).toBe(4000);
     share.close();
   });
+
+  it('stops its timer once a flood is over, even while the student goes on typing', async () => {
+    const share = new OutputShare({ ...options, windowMs: 20, wakeBytes: 4096 });
+    const student = shell();
+    share.took(student, 64 * 1024);
+    expect(share.running).toBe(true);
+    // Fast typing: an echo every 5 ms, so every window carries some output.
+    const deadline = performance.now() + 2000;
+    while (share.running && performance.now() < deadline) {
+      share.took(student, 20);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(share.running).toBe(false);
+    share.close();
+  });
 });
