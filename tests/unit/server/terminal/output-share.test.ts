@@ -94,15 +94,21 @@ describe('terminal output share', () => {
 });
 
 describe('terminal output share, its timer', () => {
-  it('runs no timer for typing, and starts one as soon as a window carries a flood', () => {
+  /** A share on a clock of its own, and a shell whose keys' echoes it takes, one every 50 ms. */
+  function typedInto(keys: number) {
     let now = 0;
     const share = new OutputShare({ ...options, wakeBytes: 4096 }, () => now);
     const typist = shell();
-    // An hour of typing: a few bytes of echo every 50 ms, 20 KB a minute.
-    for (let key = 0; key < 72_000; key++) {
+    for (let key = 0; key < keys; key++) {
       share.took(typist, 20);
       now += 50;
     }
+    return { share, typist };
+  }
+
+  it('runs no timer for typing, and starts one as soon as a window carries a flood', () => {
+    // An hour of typing: a few bytes of echo every 50 ms, 20 KB a minute.
+    const { share, typist } = typedInto(72_000);
     expect(share.running).toBe(false);
     // A `cat`: 5 KB in the same window.
     for (let i = 0; i < 5; i++) share.took(typist, 1024);
@@ -112,13 +118,7 @@ describe('terminal output share, its timer', () => {
   });
 
   it('does not weigh what was typed long before a flood on the first pressed window', () => {
-    let now = 0;
-    const share = new OutputShare({ ...options, wakeBytes: 4096 }, () => now);
-    const flood = shell();
-    for (let key = 0; key < 10_000; key++) {
-      share.took(flood, 20);
-      now += 50;
-    }
+    const { share, typist: flood } = typedInto(10_000);
     share.took(flood, 8000);
     share.tick(120);
     // Half of the flood's window, not of the 200 KB typed over the previous minutes.
