@@ -128,11 +128,19 @@ export const configSchema = z
     /** `internet`: public addresses reachable (package mirrors); `none`: only the course registry. */
     SANDBOX_EGRESS: z.enum(['internet', 'none']).default('internet'),
     /**
-     * How the server reaches the student's shell: `tcp` to the sandbox's address (fast; needs
-     * the engine on this machine), `exec` through `docker exec` (any engine, slower), `auto`:
-     * `exec` when DOCKER_HOST names a remote engine, else `tcp`.
+     * How the server reaches the student's shell: `unix`, the sandbox's relay dials a socket of
+     * the server's in SANDBOX_TERMINAL_DIR (the quickest; the engine on this machine, seeing that
+     * folder at the same path); `tcp` to the sandbox's address (the engine on this machine);
+     * `exec` through `docker exec` (any engine, slower); `auto`: `exec` when DOCKER_HOST names a
+     * remote engine, else `unix`.
      */
-    SANDBOX_TERMINAL: z.enum(['auto', 'tcp', 'exec']).default('auto'),
+    SANDBOX_TERMINAL: z.enum(['auto', 'unix', 'tcp', 'exec']).default('auto'),
+    /**
+     * Folder of the relays' sockets (SANDBOX_TERMINAL `unix`), in a subfolder per instance and
+     * per sandbox. The engine mounts them from the host: a server in a container is given the
+     * folder at the same path. Default: DATA_DIR/terminals. Socket paths must fit in 107 bytes.
+     */
+    SANDBOX_TERMINAL_DIR: z.string().min(1).optional(),
     /** Address pool the sandboxes' own networks are cut from (one /24 each). */
     SANDBOX_SUBNET_POOL: z
       .string()

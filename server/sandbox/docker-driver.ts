@@ -30,7 +30,8 @@ import { EngineHealth } from './engine-health.ts';
 import { SandboxExec, type ExecBounds } from './exec.ts';
 import { networkName, SandboxNetworks, type NetworkSettings } from './networks.ts';
 import { instanceLabels, listOwned, removeOwned } from './orphans.ts';
-import { TerminalTransport } from './terminal-transport.ts';
+import { TerminalLinks } from './terminal-links.ts';
+import { TerminalTransport, type TerminalMode } from './terminal-transport.ts';
 
 export type { IsolationMode } from './engine-facts.ts';
 
@@ -39,8 +40,13 @@ export interface DockerDriverOptions extends ContainerSettings, NetworkSettings,
   readyTimeoutSeconds: number;
   /** Most sandboxes starting at once; more wait their turn. */
   maxConcurrentStarts?: number;
-  /** How the shell is reached: TCP to the sandbox's address, or `docker exec` (remote engines). */
-  terminalTransport: 'tcp' | 'exec';
+  /**
+   * How the shell is reached: the relay dials a unix socket in `terminalDir`, the server dials
+   * the sandbox's address over TCP, or `docker exec` (remote engines).
+   */
+  terminalTransport: TerminalMode;
+  /** The folder of the relays' sockets (mode `unix`); the engine must see it at the same path. */
+  terminalDir?: string;
   /** Deadline of engine calls that answer at once; 30 s by default (removals get three times it). */
   engineCallTimeoutMs?: number;
   /** SANDBOX_ISOLATION: whether the sandbox's root is the host's (see resolveIsolation). */
@@ -84,6 +90,7 @@ export class DockerSandboxDriver implements EngineDriver {
   private readonly checkers: CheckerContainers;
   private readonly execs: SandboxExec;
   private readonly terminals: TerminalTransport;
+  private readonly links: TerminalLinks | undefined;
   private readonly weight: SandboxWeight;
   private readonly startLimit: LimitFunction;
   /** What the engine said of itself at start (resolveIsolation); defaults until then. */
@@ -97,8 +104,15 @@ export class DockerSandboxDriver implements EngineDriver {
     this.networks = new SandboxNetworks(this.calls, options, log);
     this.checkers = new CheckerContainers(this.calls, options, () => this.engine.facts, log);
     this.execs = new SandboxExec(this.calls, this.checkers, options);
-    this.terminals = new TerminalTransport(this.calls, options.terminalTransport, (id, command, o) =>
-      this.exec(id, command, o),
+    if (options.terminalTransport === 'unix') {
+      if (!options.terminalDir) throw new Error('the unix terminal transport needs terminalDir');
+      this.links = new TerminalLinks(options.terminalDir);
+    }
+    this.terminals = new TerminalTransport(
+      this.calls,
+      options.terminalTransport,
+      (id, command, o) => this.exec(id, command, o),
+      this.links,
     );
     this.weight = new SandboxWeight(options.cpuWeight, log);
     this.startLimit = pLimit(options.maxConcurrentStarts ?? Math.max(2, 2 * availableParallelism()));
@@ -173,8 +187,18 @@ export class DockerSandboxDriver implements EngineDriver {
     try {
       await this.networks.joinRegistry(network);
       lap('registryMs');
+      const secret = randomBytes(32).toString('hex');
+      // Listening before the sandbox starts: its relay dials as soon as it runs.
+      await this.links?.listen(spec.sessionId, secret);
       const container = await this.docker.createContainer({
-        ...sandboxContainer(this.options, this.engineFacts(), spec, network, randomBytes(32).toString('hex')),
+        ...sandboxContainer(
+          this.options,
+          this.engineFacts(),
+          spec,
+          network,
+          secret,
+          this.links?.folder(spec.sessionId),
+        ),
         ...this.calls.within(),
       });
       lap('createMs');
@@ -210,7 +234,6 @@ export class DockerSandboxDriver implements EngineDriver {
   }
 
   async remove(sessionId: string): Promise<void> {
-    this.terminals.forget(sessionId);
     const removeSandbox = async () => {
       try {
         await this.docker
@@ -222,6 +245,9 @@ export class DockerSandboxDriver implements EngineDriver {
     };
     // Both at once: the checker ends with the sandbox's processes anyway.
     await Promise.all([this.checkers.remove(sessionId), removeSandbox()]);
+    await this.terminals
+      .forget(sessionId)
+      .catch((error: unknown) => this.log.warn('terminal socket folder not removed', { sessionId, error }));
     await this.networks.remove(networkName(sessionId));
   }
 
@@ -275,6 +301,7 @@ export class DockerSandboxDriver implements EngineDriver {
         removed++;
       }
     }
+    removed += (await this.links?.sweep((session) => !orphan(session))) ?? 0;
     return removed + (await removeOwned(this.calls, this.checkers, owned, orphan));
   }
 }

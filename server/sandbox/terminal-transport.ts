@@ -1,6 +1,7 @@
-// How the server reaches a sandbox's shell: TCP to its terminal relay (no engine in the
-// keystroke path), or the same relay over `docker exec` for an engine on another machine; both
-// speak dtach's client protocol. A relay stopped by the student is started again.
+// How the server reaches a sandbox's shell: its terminal relay dials the server on a unix socket
+// (engine on this machine), or the server dials the relay over TCP, or reaches it through
+// `docker exec` (an engine on another machine). No engine is on a keystroke's way but over exec;
+// all speak dtach's client protocol. A relay stopped by the student is started again.
 import { createConnection, type Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -16,11 +17,14 @@ import { isNotFound, type EngineCalls } from './engine-calls.ts';
 import { demuxStdout } from './exec.ts';
 import { remoteEngine } from './firewall.ts';
 import { networkName } from './networks.ts';
+import type { TerminalLinks } from './terminal-links.ts';
 
-/** `auto` means TCP when the engine is on this machine (its containers' addresses are reachable). */
-export function terminalTransport(setting: 'auto' | 'tcp' | 'exec', dockerHost: string | undefined): 'tcp' | 'exec' {
+export type TerminalMode = 'unix' | 'tcp' | 'exec';
+
+/** `auto` means a unix socket when the engine is on this machine (it mounts the server's folders). */
+export function terminalTransport(setting: 'auto' | TerminalMode, dockerHost: string | undefined): TerminalMode {
   if (setting !== 'auto') return setting;
-  return remoteEngine(dockerHost) ? 'exec' : 'tcp';
+  return remoteEngine(dockerHost) ? 'exec' : 'unix';
 }
 
 /** Port of the terminal relay in the sandbox (sandbox-terminal-relay). */
@@ -88,28 +92,60 @@ type Exec = (sessionId: string, command: string[], options: ExecOptions) => Prom
 
 export class TerminalTransport {
   private readonly calls: EngineCalls;
-  private readonly mode: 'tcp' | 'exec';
+  private readonly mode: TerminalMode;
   private readonly exec: Exec;
+  /** The unix sockets the relays dial (mode `unix`). */
+  private readonly links: TerminalLinks | undefined;
   /** Per session: the sandbox's address and its relay secret, read once from the engine. */
   private readonly addresses = new Map<string, RelayAddress>();
 
-  constructor(calls: EngineCalls, mode: 'tcp' | 'exec', exec: Exec) {
+  constructor(calls: EngineCalls, mode: TerminalMode, exec: Exec, links?: TerminalLinks) {
+    if (mode === 'unix' && !links) throw new Error('the unix terminal transport needs its links');
     this.calls = calls;
     this.mode = mode;
     this.exec = exec;
+    this.links = links;
   }
 
-  /** The session's sandbox is gone: its address is forgotten. */
-  forget(sessionId: string): void {
+  /** The session's sandbox is gone: its address and its socket are forgotten. */
+  async forget(sessionId: string): Promise<void> {
     this.addresses.delete(sessionId);
+    await this.links?.close(sessionId);
   }
 
   /**
-   * Connects to the sandbox's terminal relay over TCP: no engine in the keystroke path. The
-   * host reaches its containers' addresses; sandboxes cannot reach each other's (firewall).
+   * Over a unix socket: the relay dials the server, which only ever listens (it never follows a
+   * path in the sandbox's reach). A relay that does not dial is started again, now and then.
+   */
+  private async openOverLink(
+    links: TerminalLinks,
+    sessionId: string,
+    cols: number,
+    rows: number,
+  ): Promise<TerminalProcess> {
+    const target = await this.relayAddress(sessionId);
+    // After a restart of the server, its sandboxes' sockets are made again on first use.
+    await links.listen(sessionId, target.secret);
+    const deadline = Date.now() + relayRestartMs;
+    let socket = await links.take(sessionId, 1000);
+    while (!socket) {
+      if (Date.now() > deadline) throw new SandboxTerminalError('silent', 'the relay did not dial the server');
+      await this.exec(sessionId, ['sandbox-terminal-relay', '--daemon'], { timeoutMs: 5000 }).catch(() => {});
+      socket = await links.take(sessionId, 1000);
+    }
+    const connection = socket;
+    // Taken paused: it flows once the shell's reader is on it, in the same turn.
+    connection.resume();
+    return dtachTerminal(connection, connection, cols, rows, () => connection.destroy());
+  }
+
+  /**
+   * Opens the shell. Over TCP, the server connects to the sandbox's relay: the host reaches its
+   * containers' addresses; sandboxes cannot reach each other's (firewall).
    */
   async open(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
     if (this.mode === 'exec') return this.openOverExec(sessionId, cols, rows);
+    if (this.mode === 'unix' && this.links) return this.openOverLink(this.links, sessionId, cols, rows);
     const target = await this.relayAddress(sessionId);
     const deadline = Date.now() + relayRestartMs;
     let socket: Socket | undefined;

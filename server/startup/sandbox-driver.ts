@@ -13,6 +13,7 @@ import type { EngineDriver } from '../sandbox/driver.ts';
 import { hostResolvers, isolateSandboxes } from '../sandbox/firewall.ts';
 import type { NodeAccess } from '../sandbox/swarm/node-engines.ts';
 import { SwarmSandboxDriver } from '../sandbox/swarm/swarm-driver.ts';
+import { linkFolderFits } from '../sandbox/terminal-links.ts';
 import { terminalTransport } from '../sandbox/terminal-transport.ts';
 
 type Images = typeof import('../images/build.ts');
@@ -112,6 +113,17 @@ export function sandboxDriver(
       `[limites] À savoir : au pire, MAX_SESSIONS × SANDBOX_MEMORY = ${(worstCase / 1024 ** 3).toFixed(1)} Gio, plus que la mémoire de la machine (${(os.totalmem() / 1024 ** 3).toFixed(1)} Gio). Un bac à sable au repos prend environ 40 Mio ; si des élèves remplissent tous leur disque (en mémoire), baissez MAX_SESSIONS ou SANDBOX_DISK.`,
     );
   }
+  const terminal = terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST);
+  // A folder per instance: instances sharing SANDBOX_TERMINAL_DIR never sweep each other's.
+  const terminalDir = path.resolve(
+    config.SANDBOX_TERMINAL_DIR ?? path.join(config.DATA_DIR, 'terminals'),
+    instanceId(config),
+  );
+  if (terminal === 'unix' && !linkFolderFits(terminalDir)) {
+    throw new Error(
+      `SANDBOX_TERMINAL_DIR : le chemin ${terminalDir} est trop long pour les sockets des terminaux (107 octets au plus, dossier de session compris). Choisissez un dossier plus court, par exemple /run/cours-docker/terminals, ou SANDBOX_TERMINAL=tcp.`,
+    );
+  }
   return new DockerSandboxDriver(
     {
       ...settings,
@@ -119,7 +131,8 @@ export function sandboxDriver(
       egress: config.SANDBOX_EGRESS,
       subnetPool: config.SANDBOX_SUBNET_POOL,
       readyTimeoutSeconds: 60,
-      terminalTransport: terminalTransport(config.SANDBOX_TERMINAL, process.env.DOCKER_HOST),
+      terminalTransport: terminal,
+      terminalDir,
     },
     log.child({ module: 'sandbox' }),
   );

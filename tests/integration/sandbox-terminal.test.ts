@@ -1,9 +1,14 @@
 // A student's sandbox through the contract: real docker commands in the terminal, resize,
-// reconnect to the same shell, a fresh shell after `exit`, UTF-8, and nothing left after DELETE.
+// reconnect to the same shell, a fresh shell after `exit`, UTF-8, the relay's own read-only
+// socket, and nothing left after DELETE.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, createSession, leftovers, startServer, TerminalClient, type RunningServer } from './harness.ts';
 import type { SessionCreated } from '../../shared/contract.ts';
 
+/** The harness's instance: the terminal sockets are in a folder of its own. */
+const instance = process.env.TEST_INSTANCE_ID ?? 'tests';
 let server: RunningServer;
 let session: SessionCreated;
 let terminal: TerminalClient;
@@ -62,6 +67,18 @@ describe('sandbox terminal', () => {
     terminal = again;
   });
 
+  it('reaches the shell over a socket of the server that the sandbox cannot change, not over TCP', async () => {
+    expect(existsSync(path.join(server.dataDir, 'terminals', instance, session.id, 'relay.sock'))).toBe(true);
+    expect((await terminal.run('ls /opt/terminal-relay')).trim()).toBe('relay.sock');
+    const touched = 'touch /opt/terminal-relay/x 2>/dev/null && echo écrit || echo refusé';
+    expect((await terminal.run(touched)).trim()).toBe('refusé');
+    const removed = 'rm -f /opt/terminal-relay/relay.sock 2>/dev/null && echo retiré || echo refusé';
+    expect((await terminal.run(removed)).trim()).toBe('refusé');
+    // No connection established to the relay's TCP port (7681 is 1E01): this terminal is not one.
+    const tcp = String.raw`awk '$2 ~ /:1E01$/ && $4 == "01"' /proc/net/tcp /proc/net/tcp6 | wc -l`;
+    expect((await terminal.run(tcp)).trim()).toBe('0');
+  });
+
   it('keeps the same shell when the student stops the terminal relay with pkill', async () => {
     await terminal.run('export RELAIS=vivant');
     const before = terminal.messages.length;
@@ -102,11 +119,12 @@ describe('sandbox terminal', () => {
     expect(body.state).toBe('ready');
   });
 
-  it('DELETE removes the container, its volumes and its network', async () => {
+  it('DELETE removes the container, its volumes, its network and its terminal socket', async () => {
     expect((await leftovers(session.id)).length).toBeGreaterThan(0);
     const { status } = await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token });
     expect(status).toBe(204);
     expect(await leftovers(session.id)).toEqual([]);
+    expect(existsSync(path.join(server.dataDir, 'terminals', instance, session.id))).toBe(false);
     expect(await terminal.waitForClose()).toBe(4410);
     const again = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
     expect(again.status).toBe(404);

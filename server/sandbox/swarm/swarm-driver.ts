@@ -322,7 +322,7 @@ export class SwarmSandboxDriver implements EngineDriver {
     // A node that is down is not waited for: what it holds is removed as orphans once it is back.
     const up = placed ? await this.nodes.isUp(placed.nodeId) : false;
     const node = placed && up ? await this.nodes.of(placed.nodeId).catch(() => undefined) : undefined;
-    node?.terminals.forget(sessionId);
+    void node?.terminals.forget(sessionId);
     const removeService = async () => {
       try {
         await this.manager.docker.getService(sandboxName(sessionId)).remove(this.manager.within());

@@ -90,9 +90,9 @@ describe('loadConfig', () => {
 });
 
 describe('terminalTransport', () => {
-  it('reaches the shell over TCP when the engine is on this machine', () => {
-    expect(terminalTransport('auto', undefined)).toBe('tcp');
-    expect(terminalTransport('auto', 'unix:///var/run/docker.sock')).toBe('tcp');
+  it('has the relay dial a unix socket when the engine is on this machine', () => {
+    expect(terminalTransport('auto', undefined)).toBe('unix');
+    expect(terminalTransport('auto', 'unix:///var/run/docker.sock')).toBe('unix');
   });
 
   it('goes through docker exec for an engine elsewhere', () => {
@@ -103,5 +103,6 @@ describe('terminalTransport', () => {
   it('does what it is told', () => {
     expect(terminalTransport('exec', undefined)).toBe('exec');
     expect(terminalTransport('tcp', 'tcp://10.0.0.5:2376')).toBe('tcp');
+    expect(terminalTransport('unix', undefined)).toBe('unix');
   });
 });

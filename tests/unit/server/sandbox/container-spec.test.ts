@@ -50,6 +50,14 @@ describe('the sandbox container', () => {
     expect(host.RestartPolicy).toEqual({ Name: 'no' });
   });
 
+  it('mounts only its own terminal folder, read-only, and names the socket its relay dials', () => {
+    const linked = sandboxContainer(settings, none, spec, 'net-s1', 'f'.repeat(64), '/srv/terminals/s1');
+    expect(linked.HostConfig?.Binds).toEqual(['/srv/terminals/s1:/opt/terminal-relay:ro']);
+    expect(linked.HostConfig?.Mounts).toBeUndefined();
+    expect(linked.Env).toContain('SANDBOX_TERMINAL_SOCKET=/opt/terminal-relay/relay.sock');
+    expect(created.Env?.some((e) => e.startsWith('SANDBOX_TERMINAL_SOCKET='))).toBe(false);
+  });
+
   it('runs on its own network, with the host’s root only where the isolation says so', () => {
     expect(host.NetworkMode).toBe('net-s1');
     expect(host.UsernsMode).toBeUndefined();
