@@ -30,11 +30,17 @@ export function linkFolderFits(dir: string): boolean {
   return Buffer.byteLength(path.join(path.resolve(dir), 'x'.repeat(20), socketName)) <= maxSocketPath;
 }
 
+/** A link that gave the secret; `release` stops watching it, for the terminal that takes it. */
+interface Ready {
+  readonly socket: Socket;
+  readonly release: () => void;
+}
+
 interface Link {
   readonly server: Server;
   readonly secret: Buffer;
   /** Authenticated connections no terminal has taken yet, oldest first. */
-  readonly ready: Socket[];
+  readonly ready: Ready[];
   /** Terminals waiting for a link, first come first served. */
   readonly waiting: ((socket: Socket | undefined) => void)[];
 }
@@ -105,54 +111,62 @@ export class TerminalLinks {
     this.links.set(sessionId, link);
   }
 
-  /** Nothing is read from a connection but the secret, within its deadline, until a terminal takes it. */
+  /**
+   * A connection gives the secret within its deadline, and then nothing until a terminal takes
+   * it: the relay says nothing before it is attached, so any byte more is not a relay. It is
+   * watched meanwhile, so that one whose relay went away is dropped at once, never handed out.
+   */
   private admit(link: Link, socket: Socket): void {
     socket.on('error', () => {});
     socket.setTimeout(authMs, () => socket.destroy());
-    let given = Buffer.alloc(0);
+    let given: Buffer | undefined = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
-      given = Buffer.concat([given, chunk]);
-      if (given.length < secretLength) return;
-      socket.off('data', onData);
-      socket.pause();
-      socket.setTimeout(0);
-      // The relay says nothing more before it is attached: extra bytes are not a relay.
-      if (
-        given.length !== secretLength ||
-        link.secret.length !== secretLength ||
-        !timingSafeEqual(given, link.secret)
-      ) {
+      if (!given) {
         socket.destroy();
         return;
       }
-      this.ready(link, socket);
+      given = Buffer.concat([given, chunk]);
+      if (given.length < secretLength) return;
+      socket.setTimeout(0);
+      const secretGiven =
+        given.length === secretLength && link.secret.length === secretLength && timingSafeEqual(given, link.secret);
+      given = undefined;
+      if (!secretGiven) {
+        socket.destroy();
+        return;
+      }
+      this.ready(link, { socket, release: () => socket.off('data', onData) });
     };
     socket.on('data', onData);
   }
 
-  private ready(link: Link, socket: Socket): void {
+  private ready(link: Link, entry: Ready): void {
     const waiter = link.waiting.shift();
     if (waiter) {
-      waiter(socket);
+      entry.release();
+      waiter(entry.socket);
       return;
     }
-    link.ready.push(socket);
-    socket.once('close', () => {
-      const at = link.ready.indexOf(socket);
+    link.ready.push(entry);
+    entry.socket.once('close', () => {
+      const at = link.ready.indexOf(entry);
       if (at >= 0) link.ready.splice(at, 1);
     });
-    if (link.ready.length > maxReady) link.ready.shift()?.destroy();
+    if (link.ready.length > maxReady) link.ready.shift()?.socket.destroy();
   }
 
   /**
-   * A link to the relay, paused (the terminal resumes it once it reads), or undefined when none
-   * came within `timeoutMs` (the relay is not running, or not listened for).
+   * A link to the relay, or undefined when none came within `timeoutMs` (the relay is not
+   * running, or not listened for). Its reader goes on it in the same turn: the relay sends
+   * nothing before the terminal attaches.
    */
   take(sessionId: string, timeoutMs: number): Promise<Socket | undefined> {
     const link = this.links.get(sessionId);
     if (!link) return Promise.resolve(undefined);
-    for (let socket = link.ready.shift(); socket; socket = link.ready.shift()) {
-      if (!socket.destroyed) return Promise.resolve(socket);
+    for (let entry = link.ready.shift(); entry; entry = link.ready.shift()) {
+      if (entry.socket.destroyed) continue;
+      entry.release();
+      return Promise.resolve(entry.socket);
     }
     return new Promise((resolve) => {
       const waiter = (socket: Socket | undefined) => {
@@ -174,7 +188,7 @@ export class TerminalLinks {
     this.links.delete(sessionId);
     if (link) {
       link.server.close();
-      for (const socket of link.ready.splice(0)) socket.destroy();
+      for (const entry of link.ready.splice(0)) entry.socket.destroy();
       for (const waiter of link.waiting.splice(0)) waiter(undefined);
     }
     if (sessionPattern.test(sessionId)) await rm(this.folder(sessionId), { recursive: true, force: true });

@@ -134,8 +134,6 @@ export class TerminalTransport {
       socket = await links.take(sessionId, 1000);
     }
     const connection = socket;
-    // Taken paused: it flows once the shell's reader is on it, in the same turn.
-    connection.resume();
     return dtachTerminal(connection, connection, cols, rows, () => connection.destroy());
   }
 

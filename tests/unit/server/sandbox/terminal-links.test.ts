@@ -1,6 +1,7 @@
 // The server's side of the relays' unix sockets, on real sockets in a temporary folder: only a
-// link that gives the secret is kept, nothing else is read from it, connections per sandbox
-// are bounded, terminals wait for a link, and the folders go with their sandboxes.
+// link that gives the secret is kept, and only while it says nothing more and stays open;
+// connections per sandbox are bounded, terminals wait for a link, and the folders go with their
+// sandboxes.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
@@ -68,6 +69,20 @@ describe('terminal links', () => {
     const chatty = await dial('s1', `${secret}echo intrus\r`);
     expect(await closed(chatty)).toBe(true);
     expect(await links.take('s1', 200)).toBeUndefined();
+  });
+
+  it('never hands out a ready link whose relay went away, nor one that spoke before it was taken', async () => {
+    await links.listen('s1', secret);
+    const gone = await dial('s1');
+    await new Promise((r) => setTimeout(r, 50));
+    gone.end();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await links.take('s1', 150)).toBeUndefined();
+    const early = await dial('s1');
+    await new Promise((r) => setTimeout(r, 50));
+    early.write('sortie avant le terminal');
+    expect(await closed(early)).toBe(true);
+    expect(await links.take('s1', 150)).toBeUndefined();
   });
 
   it('makes a terminal wait for the relay to dial, then gives up after its deadline', async () => {
