@@ -136,9 +136,9 @@ export const configSchema = z
      */
     SANDBOX_TERMINAL: z.enum(['auto', 'unix', 'tcp', 'exec']).default('auto'),
     /**
-     * Folder of the relays' sockets (SANDBOX_TERMINAL `unix`), in a subfolder per instance and
-     * per sandbox. The engine mounts them from the host: a server in a container is given the
-     * folder at the same path. Default: DATA_DIR/terminals. Socket paths must fit in 107 bytes.
+     * Folder of the relays' sockets (SANDBOX_TERMINAL `unix`), in a subfolder per instance, one
+     * socket per sandbox. The engine mounts each from the host: a server in a container is given
+     * the folder at the same path. Default: DATA_DIR/terminals. Socket paths must fit in 107 bytes.
      */
     SANDBOX_TERMINAL_DIR: z.string().min(1).optional(),
     /** Address pool the sandboxes' own networks are cut from (one /24 each). */

@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { sandboxCgroupParent, type CgroupDriver } from './cpu-weight.ts';
 import { labels, type SandboxSpec } from './driver.ts';
 import { tmpBytes } from './limits.ts';
-import { linkMountPoint, linkSocket } from './terminal-links.ts';
+import { linkSocket } from './terminal-links.ts';
 
 /** The driver's settings that shape the containers. */
 export interface ContainerSettings {
@@ -110,7 +110,7 @@ export function sandboxLabels(o: ContainerSettings, spec: SandboxSpec): Record<s
 
 /**
  * The student's sandbox, on its own network, with the terminal relay's secret and, when the
- * relay dials the server, the server's folder for it (read-only).
+ * relay dials the server, the server's socket for it (read-only, that socket alone).
  */
 export function sandboxContainer(
   settings: ContainerSettings,
@@ -118,7 +118,7 @@ export function sandboxContainer(
   spec: SandboxSpec,
   network: string,
   relaySecret: string,
-  terminalFolder?: string,
+  terminalSocket?: string,
 ): Docker.ContainerCreateOptions {
   const o = settings;
   const tmpfs = (size: number, mode = '755') => `rw,nosuid,size=${size},mode=${mode}`;
@@ -163,7 +163,7 @@ export function sandboxContainer(
       '/etc/docker': tmpfs(1024 * 1024),
       '/var/lib/containerd': tmpfs(64 * 1024 * 1024),
     },
-    ...(terminalFolder ? { Binds: [`${terminalFolder}:${linkMountPoint}:ro`] } : {}),
+    ...(terminalSocket ? { Binds: [`${terminalSocket}:${linkSocket}:ro`] } : {}),
     RestartPolicy: { Name: 'no' },
     AutoRemove: false,
     LogConfig: { Type: 'json-file', Config: { 'max-size': '1m', 'max-file': '1' } },
@@ -172,7 +172,7 @@ export function sandboxContainer(
     name: sandboxName(spec.sessionId),
     Image: o.image,
     Hostname: 'bac-a-sable',
-    Env: [...sandboxEnv(o, relaySecret), ...(terminalFolder ? [`SANDBOX_TERMINAL_SOCKET=${linkSocket}`] : [])],
+    Env: [...sandboxEnv(o, relaySecret), ...(terminalSocket ? [`SANDBOX_TERMINAL_SOCKET=${linkSocket}`] : [])],
     Labels: sandboxLabels(o, spec),
     HostConfig: hostConfig,
   };

@@ -197,7 +197,7 @@ export class DockerSandboxDriver implements EngineDriver {
           spec,
           network,
           secret,
-          this.links?.folder(spec.sessionId),
+          this.links?.socketPath(spec.sessionId),
         ),
         ...this.calls.within(),
       });
@@ -247,7 +247,7 @@ export class DockerSandboxDriver implements EngineDriver {
     await Promise.all([this.checkers.remove(sessionId), removeSandbox()]);
     await this.terminals
       .forget(sessionId)
-      .catch((error: unknown) => this.log.warn('terminal socket folder not removed', { sessionId, error }));
+      .catch((error: unknown) => this.log.warn('terminal socket not removed', { sessionId, error }));
     await this.networks.remove(networkName(sessionId));
   }
 

@@ -1,17 +1,18 @@
 // The sandboxes' terminal relays dial the server on a unix socket of their own: no TCP and no
-// bridge on a keystroke's way. One listening socket per sandbox, in a folder of the server's
-// that only that sandbox mounts, read-only. The server never connects to a path a sandbox could
-// change: it listens, and keeps the connections that give the relay's secret ready until a
-// terminal opens (the relay dials the next one as soon as one is taken).
+// bridge on a keystroke's way. One listening socket per sandbox, and only that socket is
+// mounted into that sandbox, read-only: no folder of the host, so even a sandbox that can
+// remount it (SYS_ADMIN in isolation `none`) finds nothing there to write. The server never
+// connects to a path a sandbox could change: it listens, and keeps the connections that give
+// the relay's secret ready until a terminal opens (the relay dials the next one as soon as one
+// is taken). A socket lives as long as the server that made it: a sandbox that outlives a
+// restart is reached another way (see TerminalTransport).
 import { timingSafeEqual } from 'node:crypto';
-import { lstat, mkdir, readdir, rm, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 
-/** Where the sandbox sees its folder, and the socket the relay dials in it (sandbox-terminal-relay). */
-export const linkMountPoint = '/opt/terminal-relay';
-const socketName = 'relay.sock';
-export const linkSocket = `${linkMountPoint}/${socketName}`;
+/** Where the sandbox sees its socket, which its relay dials (sandbox-terminal-relay). */
+export const linkSocket = '/opt/terminal-relay/relay.sock';
 
 /** The relay's secret: 64 hex characters, the first bytes a link sends. */
 const secretLength = 64;
@@ -24,10 +25,11 @@ const authMs = 5000;
 const maxSocketPath = 107;
 
 const sessionPattern = /^[a-z0-9-]{1,64}$/;
+const socketPattern = /^([a-z0-9-]{1,64})\.sock$/;
 
 /** The longest session id the server makes (20 hex characters) fits in a socket path under `dir`. */
 export function linkFolderFits(dir: string): boolean {
-  return Buffer.byteLength(path.join(path.resolve(dir), 'x'.repeat(20), socketName)) <= maxSocketPath;
+  return Buffer.byteLength(path.join(path.resolve(dir), `${'x'.repeat(20)}.sock`)) <= maxSocketPath;
 }
 
 /** A link that gave the secret; `release` stops watching it, for the terminal that takes it. */
@@ -55,21 +57,18 @@ export class TerminalLinks {
     this.dir = path.resolve(dir);
   }
 
-  /** The host folder the sandbox mounts (read-only) at linkMountPoint. */
-  folder(sessionId: string): string {
+  /** The host path of the sandbox's socket, which the sandbox mounts (read-only) at linkSocket. */
+  socketPath(sessionId: string): string {
     if (!sessionPattern.test(sessionId)) throw new Error(`invalid session id for a terminal link: ${sessionId}`);
-    return path.join(this.dir, sessionId);
+    return path.join(this.dir, `${sessionId}.sock`);
   }
 
+  /** Whether this server made the sandbox's socket (not so for a sandbox from before a restart). */
   listening(sessionId: string): boolean {
     return this.links.has(sessionId);
   }
 
-  /**
-   * Listens for the sandbox's relay; does nothing when already listening. The folder is kept
-   * when it exists (a sandbox still running after a restart has it mounted): only the socket
-   * in it is made again.
-   */
+  /** Listens for the sandbox's relay, before the sandbox is made; does nothing when already listening. */
   listen(sessionId: string, secret: string): Promise<void> {
     if (this.links.has(sessionId)) return Promise.resolve();
     let started = this.pending.get(sessionId);
@@ -81,16 +80,11 @@ export class TerminalLinks {
   }
 
   private async listenNow(sessionId: string, secret: string): Promise<void> {
-    const folder = this.folder(sessionId);
+    const socketPath = this.socketPath(sessionId);
+    // Only the server reaches the folder; the engine mounts each socket on its own.
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await mkdir(folder, { recursive: true, mode: 0o755 });
-    // The folder is the server's (its parent is never mounted), but what is in it may not be:
-    // unlink and bind never follow a link, and anything else at the name makes bind fail.
-    if (!(await lstat(folder)).isDirectory()) throw new Error(`${folder} is not a folder`);
-    const socketPath = path.join(folder, socketName);
-    await unlink(socketPath).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    // Whatever was left at the name goes: unlink and bind never follow a link.
+    await removeSocket(socketPath);
     const link: Link = {
       server: createServer((socket) => this.admit(link, socket)),
       secret: Buffer.from(secret, 'latin1'),
@@ -102,7 +96,7 @@ export class TerminalLinks {
     await new Promise<void>((resolve, reject) => {
       link.server.once('error', reject);
       // Anyone may connect (the sandbox's root is not the server's user under userns-remap):
-      // only that sandbox sees the folder, and a connection gets nothing without the secret.
+      // only that sandbox has the socket, and a connection gets nothing without the secret.
       link.server.listen({ path: socketPath, readableAll: true, writableAll: true, backlog: maxConnections }, () => {
         link.server.off('error', reject);
         resolve();
@@ -182,7 +176,7 @@ export class TerminalLinks {
     });
   }
 
-  /** The sandbox is gone: its socket and folder too. Terminals already open are left to end. */
+  /** The sandbox is gone: its socket too. Terminals already open are left to end. */
   async close(sessionId: string): Promise<void> {
     const link = this.links.get(sessionId);
     this.links.delete(sessionId);
@@ -191,18 +185,25 @@ export class TerminalLinks {
       for (const entry of link.ready.splice(0)) entry.socket.destroy();
       for (const waiter of link.waiting.splice(0)) waiter(undefined);
     }
-    if (sessionPattern.test(sessionId)) await rm(this.folder(sessionId), { recursive: true, force: true });
+    if (sessionPattern.test(sessionId)) await removeSocket(this.socketPath(sessionId));
   }
 
-  /** Removes the folders of sandboxes that are gone (a server stopped before it removed them). */
+  /** Removes the sockets of sandboxes that are gone (a server stopped before it removed them). */
   async sweep(live: (sessionId: string) => boolean): Promise<number> {
     const entries = await readdir(this.dir).catch(() => [] as string[]);
     let removed = 0;
     for (const entry of entries) {
-      if (!sessionPattern.test(entry) || live(entry) || this.links.has(entry) || this.pending.has(entry)) continue;
-      await rm(path.join(this.dir, entry), { recursive: true, force: true });
+      const sessionId = socketPattern.exec(entry)?.[1];
+      if (!sessionId || live(sessionId) || this.links.has(sessionId) || this.pending.has(sessionId)) continue;
+      await removeSocket(path.join(this.dir, entry));
       removed++;
     }
     return removed;
   }
+}
+
+async function removeSocket(socketPath: string): Promise<void> {
+  await unlink(socketPath).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }

@@ -21,7 +21,7 @@ import type { TerminalLinks } from './terminal-links.ts';
 
 export type TerminalMode = 'unix' | 'tcp' | 'exec';
 
-/** `auto` means a unix socket when the engine is on this machine (it mounts the server's folders). */
+/** `auto` means a unix socket when the engine is on this machine (it mounts the server's sockets). */
 export function terminalTransport(setting: 'auto' | TerminalMode, dockerHost: string | undefined): TerminalMode {
   if (setting !== 'auto') return setting;
   return remoteEngine(dockerHost) ? 'exec' : 'unix';
@@ -123,9 +123,6 @@ export class TerminalTransport {
     cols: number,
     rows: number,
   ): Promise<TerminalProcess> {
-    const target = await this.relayAddress(sessionId);
-    // After a restart of the server, its sandboxes' sockets are made again on first use.
-    await links.listen(sessionId, target.secret);
     const deadline = Date.now() + relayRestartMs;
     let socket = await links.take(sessionId, 1000);
     while (!socket) {
@@ -143,7 +140,11 @@ export class TerminalTransport {
    */
   async open(sessionId: string, cols: number, rows: number): Promise<TerminalProcess> {
     if (this.mode === 'exec') return this.openOverExec(sessionId, cols, rows);
-    if (this.mode === 'unix' && this.links) return this.openOverLink(this.links, sessionId, cols, rows);
+    // A sandbox from before a restart has the socket of the server that made it, gone with it
+    // (a socket cannot be made again under a sandbox's mount): it is reached over TCP.
+    if (this.mode === 'unix' && this.links?.listening(sessionId)) {
+      return this.openOverLink(this.links, sessionId, cols, rows);
+    }
     const target = await this.relayAddress(sessionId);
     const deadline = Date.now() + relayRestartMs;
     let socket: Socket | undefined;

@@ -68,12 +68,19 @@ describe('sandbox terminal', () => {
   });
 
   it('reaches the shell over a socket of the server that the sandbox cannot change, not over TCP', async () => {
-    expect(existsSync(path.join(server.dataDir, 'terminals', instance, session.id, 'relay.sock'))).toBe(true);
-    expect((await terminal.run('ls /opt/terminal-relay')).trim()).toBe('relay.sock');
+    expect(existsSync(path.join(server.dataDir, 'terminals', instance, `${session.id}.sock`))).toBe(true);
+    // That socket alone, read-only: no folder of the host to write into, even remounted.
+    const mounted = String.raw`awk '$5 ~ /^\/opt\/terminal-relay/ { print $5, $6 }' /proc/self/mountinfo`;
+    expect((await terminal.run(mounted)).trim()).toMatch(/^\/opt\/terminal-relay\/relay\.sock ro,/);
     const touched = 'touch /opt/terminal-relay/x 2>/dev/null && echo écrit || echo refusé';
     expect((await terminal.run(touched)).trim()).toBe('refusé');
     const removed = 'rm -f /opt/terminal-relay/relay.sock 2>/dev/null && echo retiré || echo refusé';
     expect((await terminal.run(removed)).trim()).toBe('refusé');
+    // Remounted read-write (SYS_ADMIN allows it here), a socket still takes no bytes as a file.
+    await terminal.run('mount -o remount,rw,bind /opt/terminal-relay/relay.sock');
+    expect((await terminal.run(mounted)).trim()).toMatch(/^\/opt\/terminal-relay\/relay\.sock rw,/);
+    const written = 'echo x 2>/dev/null > /opt/terminal-relay/relay.sock && echo écrit || echo refusé';
+    expect((await terminal.run(written)).trim()).toBe('refusé');
     // No connection established to the relay's TCP port (7681 is 1E01): this terminal is not one.
     const tcp = String.raw`awk '$2 ~ /:1E01$/ && $4 == "01"' /proc/net/tcp /proc/net/tcp6 | wc -l`;
     expect((await terminal.run(tcp)).trim()).toBe('0');
@@ -124,7 +131,7 @@ describe('sandbox terminal', () => {
     const { status } = await api(server, 'DELETE', `/api/sessions/${session.id}`, { token: session.token });
     expect(status).toBe(204);
     expect(await leftovers(session.id)).toEqual([]);
-    expect(existsSync(path.join(server.dataDir, 'terminals', instance, session.id))).toBe(false);
+    expect(existsSync(path.join(server.dataDir, 'terminals', instance, `${session.id}.sock`))).toBe(false);
     expect(await terminal.waitForClose()).toBe(4410);
     const again = await api(server, 'GET', `/api/sessions/${session.id}`, { token: session.token });
     expect(again.status).toBe(404);

@@ -50,9 +50,9 @@ describe('the sandbox container', () => {
     expect(host.RestartPolicy).toEqual({ Name: 'no' });
   });
 
-  it('mounts only its own terminal folder, read-only, and names the socket its relay dials', () => {
-    const linked = sandboxContainer(settings, none, spec, 'net-s1', 'f'.repeat(64), '/srv/terminals/s1');
-    expect(linked.HostConfig?.Binds).toEqual(['/srv/terminals/s1:/opt/terminal-relay:ro']);
+  it('mounts only its own terminal socket, read-only, and names it for its relay', () => {
+    const linked = sandboxContainer(settings, none, spec, 'net-s1', 'f'.repeat(64), '/srv/terminals/s1.sock');
+    expect(linked.HostConfig?.Binds).toEqual(['/srv/terminals/s1.sock:/opt/terminal-relay/relay.sock:ro']);
     expect(linked.HostConfig?.Mounts).toBeUndefined();
     expect(linked.Env).toContain('SANDBOX_TERMINAL_SOCKET=/opt/terminal-relay/relay.sock');
     expect(created.Env?.some((e) => e.startsWith('SANDBOX_TERMINAL_SOCKET='))).toBe(false);

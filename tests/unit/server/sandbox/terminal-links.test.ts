@@ -1,9 +1,9 @@
 // The server's side of the relays' unix sockets, on real sockets in a temporary folder: only a
 // link that gives the secret is kept, and only while it says nothing more and stays open;
-// connections per sandbox are bounded, terminals wait for a link, and the folders go with their
+// connections per sandbox are bounded, terminals wait for a link, and the sockets go with their
 // sandboxes.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,7 +28,7 @@ afterEach(async () => {
 
 /** A relay's link: connects to the sandbox's socket and sends `first`. */
 async function dial(sessionId: string, first: string | Buffer = secret): Promise<Socket> {
-  const socket = createConnection(path.join(dir, sessionId, 'relay.sock'));
+  const socket = createConnection(path.join(dir, `${sessionId}.sock`));
   socket.on('error', () => {});
   opened.push(socket);
   await new Promise((resolve, reject) => {
@@ -125,39 +125,40 @@ describe('terminal links', () => {
     for (const s of silent) s.destroy();
   });
 
-  it('makes the socket again in the folder a sandbox still mounts after a restart, never following a link', async () => {
-    await links.listen('s1', secret);
-    const folder = links.folder('s1');
-    const inode = statSync(folder).ino;
-    // What a student who could write there would leave at the socket's name: a link elsewhere.
+  it('replaces whatever was left at the socket’s name, never following a link', async () => {
     const elsewhere = path.join(dir, 'ailleurs');
     writeFileSync(elsewhere, 'ne pas toucher');
-    const socketPath = path.join(folder, 'relay.sock');
-    unlinkSync(socketPath);
+    const socketPath = links.socketPath('s1');
     symlinkSync(elsewhere, socketPath);
-    // The server after a restart, over the same folder.
-    const restarted = new TerminalLinks(dir);
-    await restarted.listen('s1', secret);
-    expect(statSync(folder).ino).toBe(inode);
+    await links.listen('s1', secret);
     expect(statSync(socketPath).isSocket()).toBe(true);
-    expect(existsSync(elsewhere)).toBe(true);
+    expect(readFileSync(elsewhere, 'utf8')).toBe('ne pas toucher');
     await dial('s1');
-    expect(await restarted.take('s1', 1000)).toBeDefined();
-    await restarted.close('s1');
+    expect(await links.take('s1', 1000)).toBeDefined();
   });
 
-  it('removes the folders of sandboxes that are gone, and refuses ids that are not ids', async () => {
+  it('says which sandboxes it made the sockets of: not those from before a restart', async () => {
+    await links.listen('s1', secret);
+    expect(links.listening('s1')).toBe(true);
+    const restarted = new TerminalLinks(dir);
+    expect(restarted.listening('s1')).toBe(false);
+    expect(await restarted.take('s1', 100)).toBeUndefined();
+  });
+
+  it('removes the sockets of sandboxes that are gone, and refuses ids that are not ids', async () => {
     await links.listen('s1', secret);
     await links.listen('s2', secret);
     await links.close('s2');
-    expect(existsSync(path.join(dir, 's2'))).toBe(false);
-    // Left by a server that stopped before it removed its sandbox.
+    expect(existsSync(links.socketPath('s2'))).toBe(false);
+    // Left by a server that stopped before it removed its sandbox, and something not a socket's.
     const before = new TerminalLinks(dir);
     await before.listen('s3', secret);
+    writeFileSync(path.join(dir, 'notes.txt'), '');
     expect(await links.sweep((id) => id === 's1')).toBe(1);
-    expect(existsSync(path.join(dir, 's3'))).toBe(false);
-    expect(existsSync(path.join(dir, 's1', 'relay.sock'))).toBe(true);
-    expect(() => links.folder('../s1')).toThrow();
+    expect(existsSync(links.socketPath('s3'))).toBe(false);
+    expect(existsSync(links.socketPath('s1'))).toBe(true);
+    expect(existsSync(path.join(dir, 'notes.txt'))).toBe(true);
+    expect(() => links.socketPath('../s1')).toThrow();
     await before.close('s3');
   });
 
