@@ -50,8 +50,6 @@ interface Link {
 export class TerminalLinks {
   private readonly dir: string;
   private readonly links = new Map<string, Link>();
-  /** Listens being set up, so that two calls for a sandbox share one. */
-  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(dir: string) {
     this.dir = path.resolve(dir);
@@ -68,18 +66,9 @@ export class TerminalLinks {
     return this.links.has(sessionId);
   }
 
-  /** Listens for the sandbox's relay, before the sandbox is made; does nothing when already listening. */
-  listen(sessionId: string, secret: string): Promise<void> {
-    if (this.links.has(sessionId)) return Promise.resolve();
-    let started = this.pending.get(sessionId);
-    if (!started) {
-      started = this.listenNow(sessionId, secret).finally(() => this.pending.delete(sessionId));
-      this.pending.set(sessionId, started);
-    }
-    return started;
-  }
-
-  private async listenNow(sessionId: string, secret: string): Promise<void> {
+  /** Listens for the sandbox's relay, once, before the sandbox is made (the driver's start). */
+  async listen(sessionId: string, secret: string): Promise<void> {
+    if (this.links.has(sessionId)) return;
     const socketPath = this.socketPath(sessionId);
     // Only the server reaches the folder; the engine mounts each socket on its own.
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
@@ -194,7 +183,8 @@ export class TerminalLinks {
     let removed = 0;
     for (const entry of entries) {
       const sessionId = socketPattern.exec(entry)?.[1];
-      if (!sessionId || live(sessionId) || this.links.has(sessionId) || this.pending.has(sessionId)) continue;
+      // A sandbox still starting counts as live (the driver's orphan check): its socket stays.
+      if (!sessionId || live(sessionId) || this.links.has(sessionId)) continue;
       await removeSocket(path.join(this.dir, entry));
       removed++;
     }
